@@ -1,0 +1,62 @@
+package dev.simdnn.cli;
+
+import java.io.PrintStream;
+
+/**
+ * The {@code simdnn} command-line tool. Bad input ends with exit code 2 and one line on stderr
+ * (a stack trace only with {@code --debug}).
+ */
+public final class Main {
+    static final String HELP = """
+            Usage: simdnn COMMAND [options]
+
+            Commands:
+              train     train an MLP on a data set and report its test accuracy
+
+            Run 'simdnn COMMAND --help' for a command's options. Add --debug for stack traces.
+            """;
+
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    /** Runs one command; returns the process exit code (0 ok, 1 failure, 2 bad input). */
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        boolean debug = false;
+        for (String a : args) {
+            debug |= a.equals("--debug");
+        }
+        String[] rest = java.util.Arrays.stream(args).filter(a -> !a.equals("--debug")).toArray(String[]::new);
+        try {
+            if (rest.length == 0 || rest[0].equals("--help") || rest[0].equals("help")) {
+                out.print(HELP);
+                return rest.length == 0 ? 2 : 0;
+            }
+            return switch (rest[0]) {
+                case "train" -> TrainCommand.run(rest, out, err);
+                default -> throw new UsageException("unknown command '" + rest[0] + "' (see simdnn --help)");
+            };
+        } catch (UsageException e) {
+            err.println("simdnn: " + e.getMessage());
+            if (debug) {
+                e.printStackTrace(err);
+            }
+            return 2;
+        } catch (IllegalArgumentException e) {
+            err.println("simdnn: " + e.getMessage());
+            if (debug) {
+                e.printStackTrace(err);
+            }
+            return 2;
+        } catch (RuntimeException e) {
+            err.println("simdnn: failed: " + e);
+            if (debug) {
+                e.printStackTrace(err);
+            }
+            return 1;
+        }
+    }
+}

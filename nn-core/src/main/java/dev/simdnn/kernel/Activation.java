@@ -1,0 +1,232 @@
+package dev.simdnn.kernel;
+
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * An elementwise activation function {@code y = f(z)} with its derivative {@code f'(z)}.
+ *
+ * <p>The scalar methods here work in {@code double} and are the definition every backend is tested
+ * against; {@link Kernels} applies them to whole arrays. Every function is numerically stable
+ * over the whole float range: no overflow to infinity or NaN for large |z| (sigmoid, softplus,
+ * Swish, ELU and GELU branch or use {@code log1p}/{@code expm1} where a naive formula would not).
+ *
+ * <p>Parameterised kinds ({@link Kind#LEAKY_RELU}, {@link Kind#ELU}) carry their {@code alpha};
+ * the others ignore it. Instances are immutable values.
+ */
+public final class Activation {
+
+    /** The kinds of activation. */
+    public enum Kind {
+        /** {@code f(z) = z}. */
+        IDENTITY,
+        /**
+         * The perceptron's threshold unit: {@code f(z) = 1} if {@code z >= 0}, else {@code 0}.
+         * Its derivative is taken as 0 everywhere (it is 0 wherever it exists), so gradient
+         * descent cannot train through a step unit: use the perceptron learning rule or a smooth
+         * activation instead.
+         */
+        STEP,
+        /** {@code f(z) = 1 / (1 + e^-z)}. */
+        SIGMOID,
+        /** {@code f(z) = tanh(z)}. */
+        TANH,
+        /** {@code f(z) = max(0, z)}; {@code f'(0)} is taken as 0. */
+        RELU,
+        /** {@code f(z) = z} for {@code z > 0}, else {@code alpha·z}. */
+        LEAKY_RELU,
+        /** {@code f(z) = z} for {@code z > 0}, else {@code alpha·(e^z - 1)}. */
+        ELU,
+        /** Scaled ELU with the self-normalising constants λ = 1.0507…, α = 1.6732…. */
+        SELU,
+        /**
+         * GELU in its tanh form (as in GPT-2 and PyTorch's {@code approximate='tanh'}):
+         * {@code 0.5·z·(1 + tanh(√(2/π)·(z + 0.044715·z³)))}. Within 1e-3 of the erf form.
+         */
+        GELU,
+        /** Swish / SiLU: {@code f(z) = z·sigmoid(z)}. */
+        SWISH,
+        /** {@code f(z) = ln(1 + e^z)}, computed as {@code max(z,0) + log1p(e^-|z|)}. */
+        SOFTPLUS
+    }
+
+    public static final double SELU_LAMBDA = 1.0507009873554804934193349852946;
+    public static final double SELU_ALPHA = 1.6732632423543772848170429916717;
+    private static final double GELU_C = Math.sqrt(2.0 / Math.PI);
+    private static final double GELU_A = 0.044715;
+
+    public static final Activation IDENTITY = new Activation(Kind.IDENTITY, 0f);
+    public static final Activation STEP = new Activation(Kind.STEP, 0f);
+    public static final Activation SIGMOID = new Activation(Kind.SIGMOID, 0f);
+    public static final Activation TANH = new Activation(Kind.TANH, 0f);
+    public static final Activation RELU = new Activation(Kind.RELU, 0f);
+    public static final Activation SELU = new Activation(Kind.SELU, 0f);
+    public static final Activation GELU = new Activation(Kind.GELU, 0f);
+    public static final Activation SWISH = new Activation(Kind.SWISH, 0f);
+    public static final Activation SOFTPLUS = new Activation(Kind.SOFTPLUS, 0f);
+
+    private final Kind kind;
+    private final float alpha;
+
+    private Activation(Kind kind, float alpha) {
+        this.kind = kind;
+        this.alpha = alpha;
+    }
+
+    /** Leaky ReLU with negative slope {@code alpha} (finite, usually 0.01). */
+    public static Activation leakyRelu(float alpha) {
+        if (!Float.isFinite(alpha)) {
+            throw new IllegalArgumentException("leaky ReLU slope must be finite, got " + alpha);
+        }
+        return new Activation(Kind.LEAKY_RELU, alpha);
+    }
+
+    /** ELU with saturation {@code alpha > 0} (usually 1). */
+    public static Activation elu(float alpha) {
+        if (!(alpha > 0) || !Float.isFinite(alpha)) {
+            throw new IllegalArgumentException("ELU alpha must be > 0 and finite, got " + alpha);
+        }
+        return new Activation(Kind.ELU, alpha);
+    }
+
+    /**
+     * The activation named {@code name}, case-insensitive: {@code identity|linear, step, sigmoid,
+     * tanh, relu, leaky_relu[(alpha)], elu[(alpha)], selu, gelu, swish|silu, softplus}.
+     */
+    public static Activation parse(String name) {
+        Objects.requireNonNull(name, "name");
+        String s = name.trim().toLowerCase(Locale.ROOT).replace('-', '_');
+        float arg = Float.NaN;
+        int open = s.indexOf('(');
+        if (open >= 0 && s.endsWith(")")) {
+            try {
+                arg = Float.parseFloat(s.substring(open + 1, s.length() - 1));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("activation '" + name + "': bad parameter", e);
+            }
+            s = s.substring(0, open);
+        }
+        return switch (s) {
+            case "identity", "linear", "none" -> IDENTITY;
+            case "step", "heaviside" -> STEP;
+            case "sigmoid", "logistic" -> SIGMOID;
+            case "tanh" -> TANH;
+            case "relu" -> RELU;
+            case "leaky_relu", "leakyrelu" -> leakyRelu(Float.isNaN(arg) ? 0.01f : arg);
+            case "elu" -> elu(Float.isNaN(arg) ? 1f : arg);
+            case "selu" -> SELU;
+            case "gelu" -> GELU;
+            case "swish", "silu" -> SWISH;
+            case "softplus" -> SOFTPLUS;
+            default -> throw new IllegalArgumentException("unknown activation '" + name
+                    + "'; known: identity, step, sigmoid, tanh, relu, leaky_relu, elu, selu, gelu, swish, softplus");
+        };
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+
+    /** The parameter of {@link Kind#LEAKY_RELU} and {@link Kind#ELU}; 0 for the others. */
+    public float alpha() {
+        return alpha;
+    }
+
+    /** True for ReLU, leaky ReLU, ELU, SELU, GELU, Swish: the family He initialisation suits. */
+    public boolean isReluFamily() {
+        return switch (kind) {
+            case RELU, LEAKY_RELU, ELU, SELU, GELU, SWISH -> true;
+            default -> false;
+        };
+    }
+
+    /** {@code f(z)} in double precision: the reference value. */
+    public double apply(double z) {
+        return switch (kind) {
+            case IDENTITY -> z;
+            case STEP -> z >= 0 ? 1.0 : 0.0;
+            case SIGMOID -> sigmoid(z);
+            case TANH -> Math.tanh(z);
+            case RELU -> z > 0 ? z : 0.0;
+            case LEAKY_RELU -> z > 0 ? z : alpha * z;
+            case ELU -> z > 0 ? z : alpha * Math.expm1(z);
+            case SELU -> SELU_LAMBDA * (z > 0 ? z : SELU_ALPHA * Math.expm1(z));
+            case GELU -> 0.5 * z * (1.0 + Math.tanh(GELU_C * (z + GELU_A * z * z * z)));
+            case SWISH -> z * sigmoid(z);
+            case SOFTPLUS -> Math.max(z, 0.0) + Math.log1p(Math.exp(-Math.abs(z)));
+        };
+    }
+
+    /** {@code f'(z)} in double precision: the reference derivative. */
+    public double derivative(double z) {
+        return switch (kind) {
+            case IDENTITY -> 1.0;
+            case STEP -> 0.0;
+            case SIGMOID -> {
+                double s = sigmoid(z);
+                yield s * (1.0 - s);
+            }
+            case TANH -> {
+                double t = Math.tanh(z);
+                yield 1.0 - t * t;
+            }
+            case RELU -> z > 0 ? 1.0 : 0.0;
+            case LEAKY_RELU -> z > 0 ? 1.0 : alpha;
+            case ELU -> z > 0 ? 1.0 : alpha * Math.exp(z);
+            case SELU -> SELU_LAMBDA * (z > 0 ? 1.0 : SELU_ALPHA * Math.exp(z));
+            case GELU -> {
+                // Large |z|: tanh saturates and the cubic would overflow; the limits are exact there.
+                if (z > 10) {
+                    yield 1.0;
+                }
+                if (z < -10) {
+                    yield 0.0;
+                }
+                double u = GELU_C * (z + GELU_A * z * z * z);
+                double t = Math.tanh(u);
+                yield 0.5 * (1.0 + t) + 0.5 * z * (1.0 - t * t) * GELU_C * (1.0 + 3.0 * GELU_A * z * z);
+            }
+            case SWISH -> {
+                double s = sigmoid(z);
+                yield s + z * s * (1.0 - s);
+            }
+            case SOFTPLUS -> sigmoid(z);
+        };
+    }
+
+    /** {@code f(z)} rounded to float. */
+    public float apply(float z) {
+        return (float) apply((double) z);
+    }
+
+    /** {@code f'(z)} rounded to float. */
+    public float derivative(float z) {
+        return (float) derivative((double) z);
+    }
+
+    /** The logistic function, evaluated so that {@code e^x} never overflows. */
+    public static double sigmoid(double z) {
+        if (z >= 0) {
+            return 1.0 / (1.0 + Math.exp(-z));
+        }
+        double e = Math.exp(z);
+        return e / (1.0 + e);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Activation a && a.kind == kind && Float.compare(a.alpha, alpha) == 0;
+    }
+
+    @Override
+    public int hashCode() {
+        return kind.hashCode() * 31 + Float.hashCode(alpha);
+    }
+
+    /** Like {@code relu} or {@code leaky_relu(0.01)}; {@link #parse} reads it back. */
+    @Override
+    public String toString() {
+        String n = kind.name().toLowerCase(Locale.ROOT);
+        return kind == Kind.LEAKY_RELU || kind == Kind.ELU ? n + "(" + alpha + ")" : n;
+    }
+}

@@ -1,0 +1,118 @@
+package dev.simdnn.kernel;
+
+import java.lang.System.Logger.Level;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.ServiceLoader;
+
+/**
+ * Decides which {@link Kernels} backend runs.
+ *
+ * <p>{@link #best()} picks, once per JVM, the usable backend of highest priority found with
+ * {@link ServiceLoader} (the SIMD backend when {@code nn-simd} is on the class path and its
+ * guards pass), falling back to {@link ScalarKernels}; it logs one line that says which and why.
+ * The system property {@code -Dsimdnn.kernels=scalar|simd} overrides the choice; asking for a
+ * backend that cannot run is an error, not a silent fallback.
+ */
+public final class KernelsProvider {
+    /** The system property that overrides {@link #best()}. */
+    public static final String PROPERTY = "simdnn.kernels";
+
+    private static final System.Logger LOG = System.getLogger(KernelsProvider.class.getName());
+
+    private KernelsProvider() {
+    }
+
+    /** The backend this JVM should use; decided on first call and cached. */
+    public static Kernels best() {
+        return Best.KERNELS;
+    }
+
+    /** Why {@link #best()} chose what it chose (the text of its log line). */
+    public static String bestReason() {
+        return Best.REASON;
+    }
+
+    /**
+     * The backend called {@code name} ({@code scalar}, {@code simd}, case-insensitive).
+     *
+     * @throws IllegalArgumentException if no backend has that name
+     * @throws IllegalStateException    if it exists but cannot run here; the message says why
+     */
+    public static Kernels byName(String name) {
+        String n = name.trim().toLowerCase(Locale.ROOT);
+        if (n.equals("scalar")) {
+            return ScalarKernels.INSTANCE;
+        }
+        for (KernelsBackend backend : backends()) {
+            if (backend.name().equalsIgnoreCase(n)) {
+                String why = backend.unavailableReason();
+                if (why != null) {
+                    throw new IllegalStateException("the '" + n + "' kernels cannot run here: " + why);
+                }
+                return backend.create();
+            }
+        }
+        throw new IllegalArgumentException("unknown kernels backend '" + name + "'; available here: "
+                + String.join(", ", names()) + (n.equals("simd") ? " (nn-simd is not on the class path)" : ""));
+    }
+
+    /** Names of every backend found, usable or not, scalar first. */
+    public static List<String> names() {
+        List<String> names = new ArrayList<>();
+        names.add("scalar");
+        for (KernelsBackend b : backends()) {
+            names.add(b.name());
+        }
+        return names;
+    }
+
+    private static List<KernelsBackend> backends() {
+        List<KernelsBackend> list = new ArrayList<>();
+        for (KernelsBackend b : ServiceLoader.load(KernelsBackend.class, KernelsProvider.class.getClassLoader())) {
+            list.add(b);
+        }
+        list.sort(Comparator.comparingInt(KernelsBackend::priority).reversed());
+        return list;
+    }
+
+    /** Holder idiom: the choice is made once, lazily, thread-safely. */
+    private static final class Best {
+        static final Kernels KERNELS;
+        static final String REASON;
+
+        static {
+            Kernels chosen = ScalarKernels.INSTANCE;
+            String reason;
+            String forced = System.getProperty(PROPERTY);
+            if (forced != null && !forced.isBlank()) {
+                chosen = byName(forced);
+                reason = "simdnn kernels: " + chosen.name() + " (forced by -D" + PROPERTY + "=" + forced + ")";
+            } else {
+                List<String> refusals = new ArrayList<>();
+                String picked = null;
+                for (KernelsBackend b : backends()) {
+                    String why = b.unavailableReason();
+                    if (why == null) {
+                        chosen = b.create();
+                        picked = b.describe();
+                        break;
+                    }
+                    refusals.add(b.name() + ": " + why);
+                }
+                if (picked != null) {
+                    reason = "simdnn kernels: " + picked;
+                } else if (refusals.isEmpty()) {
+                    reason = "simdnn kernels: scalar (no SIMD backend on the class path; add nn-simd)";
+                } else {
+                    reason = "simdnn kernels: scalar (" + String.join("; ", refusals) + ")";
+                }
+            }
+            KERNELS = chosen;
+            REASON = reason;
+            LOG.log(Level.INFO, reason);
+        }
+    }
+}

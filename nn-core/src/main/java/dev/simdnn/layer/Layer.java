@@ -1,0 +1,44 @@
+package dev.simdnn.layer;
+
+import dev.simdnn.kernel.Kernels;
+import dev.simdnn.tensor.Tensor;
+
+import java.util.List;
+
+/**
+ * A differentiable function of one rank-2 input {@code [batch, features]}, with learnable
+ * {@link Parameter}s.
+ *
+ * <p>The contract, as in micrograd and PyTorch: {@link #forward} computes the output and caches
+ * exactly what {@link #backward} needs; {@code backward} takes the gradient of the loss with
+ * respect to the output of the <em>latest</em> forward, <em>adds</em> the parameter gradients
+ * into {@link Parameter#grad()}, and returns the gradient with respect to the input.
+ *
+ * <p>The arithmetic runs on the {@link Kernels} passed in, so the backend can be chosen per call.
+ * Returned tensors are the layer's own reusable buffers: valid until its next forward or backward
+ * call. A layer instance is not thread-safe.
+ */
+public interface Layer {
+
+    /**
+     * The output for {@code input} ({@code [batch, inputFeatures]}).
+     *
+     * @throws IllegalArgumentException if the input width is not what the layer expects; the
+     *                                  message names both
+     */
+    Tensor forward(Kernels kernels, Tensor input, Mode mode);
+
+    /**
+     * Back-propagates {@code gradOutput} (same shape as the latest forward's output): accumulates
+     * parameter gradients and returns the gradient with respect to that forward's input, or
+     * {@code null} when {@code needInputGradient} is false (the first layer of a network skips
+     * that product).
+     */
+    Tensor backward(Kernels kernels, Tensor gradOutput, boolean needInputGradient);
+
+    /** The learnable parameters, in a fixed order; empty for a layer without any. */
+    List<Parameter> parameters();
+
+    /** Output width for a given input width. */
+    int outputFeatures(int inputFeatures);
+}

@@ -1,0 +1,79 @@
+package dev.simdnn.data;
+
+import dev.simdnn.tensor.Tensor;
+
+/**
+ * Feature scaling to zero mean and unit variance per column: {@code x' = (x - μ) / σ}, with
+ * μ and σ fitted on the training split only (fitting on all data would leak the test set into
+ * training). A constant column (σ = 0) is only centred.
+ */
+public final class Standardizer {
+    private final float[] mean;
+    private final float[] scale;
+
+    private Standardizer(float[] mean, float[] scale) {
+        this.mean = mean;
+        this.scale = scale;
+    }
+
+    /** Fits μ and σ (population standard deviation) of each column of {@code features}. */
+    public static Standardizer fit(Tensor features) {
+        int n = features.rows();
+        int f = features.cols();
+        double[] sum = new double[f];
+        double[] sumSq = new double[f];
+        for (int r = 0; r < n; r++) {
+            for (int j = 0; j < f; j++) {
+                double v = features.get(r, j);
+                sum[j] += v;
+            }
+        }
+        float[] mean = new float[f];
+        for (int j = 0; j < f; j++) {
+            mean[j] = (float) (sum[j] / n);
+        }
+        // Second pass on centred values: no catastrophic cancellation for large means.
+        for (int r = 0; r < n; r++) {
+            for (int j = 0; j < f; j++) {
+                double d = features.get(r, j) - (double) mean[j];
+                sumSq[j] += d * d;
+            }
+        }
+        float[] scale = new float[f];
+        for (int j = 0; j < f; j++) {
+            double sd = Math.sqrt(sumSq[j] / n);
+            scale[j] = sd > 1e-12 ? (float) sd : 1f;
+        }
+        return new Standardizer(mean, scale);
+    }
+
+    /** A new tensor of scaled features. */
+    public Tensor transform(Tensor features) {
+        if (features.cols() != mean.length) {
+            throw new IllegalArgumentException("standardizer was fitted on " + mean.length + " features but got "
+                    + features.shape());
+        }
+        Tensor out = Tensor.zeros(features.shape());
+        for (int r = 0; r < features.rows(); r++) {
+            for (int j = 0; j < mean.length; j++) {
+                out.set(r, j, (features.get(r, j) - mean[j]) / scale[j]);
+            }
+        }
+        return out;
+    }
+
+    /** The data set with its features scaled. */
+    public Dataset transform(Dataset data) {
+        return data.withFeatures(transform(data.features()));
+    }
+
+    /** The fitted means, one per feature (a copy). */
+    public float[] mean() {
+        return mean.clone();
+    }
+
+    /** The fitted scales σ (1 for constant features), one per feature (a copy). */
+    public float[] scale() {
+        return scale.clone();
+    }
+}

@@ -1,0 +1,68 @@
+package dev.simdnn.loss;
+
+import dev.simdnn.kernel.Kernels;
+import dev.simdnn.layer.RowBuffer;
+import dev.simdnn.tensor.Tensor;
+
+/**
+ * Mean squared error over every element: {@code L = (1/N)·Σ (y - t)²}, {@code ∂L/∂y = 2(y - t)/N},
+ * where N is the number of elements (rows × outputs), as PyTorch's {@code MSELoss(reduction='mean')}.
+ * The target has the output's shape.
+ */
+public final class MeanSquaredError implements Loss {
+    private RowBuffer gradBuf;
+    private Tensor grad;
+
+    @Override
+    public float forward(Kernels kernels, Tensor output, Tensor target) {
+        check(output, target);
+        if (gradBuf == null || grad == null || grad.cols() != output.cols()) {
+            gradBuf = new RowBuffer(output.cols());
+        }
+        grad = gradBuf.rows(output.rows());
+        return kernels.meanSquaredError(output.size(), output.data(), output.offset(),
+                target.data(), target.offset(), grad.data(), grad.offset());
+    }
+
+    @Override
+    public Tensor backward() {
+        if (grad == null) {
+            throw new IllegalStateException("backward needs a forward first");
+        }
+        return grad;
+    }
+
+    @Override
+    public float evaluate(Kernels kernels, Tensor output, Tensor target) {
+        check(output, target);
+        return kernels.meanSquaredError(output.size(), output.data(), output.offset(),
+                target.data(), target.offset(), null, 0);
+    }
+
+    @Override
+    public int countCorrect(Kernels kernels, Tensor output, Tensor target) {
+        return -1;
+    }
+
+    @Override
+    public boolean isClassification() {
+        return false;
+    }
+
+    @Override
+    public int targetFeatures(int outputFeatures) {
+        return outputFeatures;
+    }
+
+    private static void check(Tensor output, Tensor target) {
+        if (output.rows() == 0) {
+            throw new IllegalArgumentException("MSE of an empty batch is undefined");
+        }
+        Tensor.requireSameShape(output, target, "MSE output vs target");
+    }
+
+    @Override
+    public String toString() {
+        return "mse";
+    }
+}

@@ -1,0 +1,90 @@
+package dev.simdnn.loss;
+
+import dev.simdnn.kernel.Kernels;
+import dev.simdnn.layer.RowBuffer;
+import dev.simdnn.tensor.Tensor;
+
+/**
+ * Softmax followed by cross-entropy, fused, from logits (PyTorch's {@code CrossEntropyLoss}):
+ * for logits {@code z} of C classes and a label {@code c}, {@code ℓ = log Σ_j e^{z_j} - z_c},
+ * {@code ∂ℓ/∂z = softmax(z) - onehot(c)}; mean over the rows. The row max is subtracted before
+ * {@code exp}, so logits of ±1e4 give finite losses and gradients.
+ *
+ * <p>The target is a column of class indices, {@code [batch, 1]} (or {@code [batch]}), stored as
+ * floats; each must be an integer in {@code [0, C)}, checked on every call.
+ */
+public final class SoftmaxCrossEntropy implements Loss {
+    private RowBuffer gradBuf;
+    private Tensor grad;
+    private int[] predicted = new int[0];
+
+    @Override
+    public float forward(Kernels kernels, Tensor output, Tensor target) {
+        check(output, target);
+        if (gradBuf == null || grad == null || grad.cols() != output.cols()) {
+            gradBuf = new RowBuffer(output.cols());
+        }
+        grad = gradBuf.rows(output.rows());
+        return kernels.softmaxCrossEntropy(output.rows(), output.cols(), output.data(), output.offset(),
+                target.data(), target.offset(), grad.data(), grad.offset());
+    }
+
+    @Override
+    public Tensor backward() {
+        if (grad == null) {
+            throw new IllegalStateException("backward needs a forward first");
+        }
+        return grad;
+    }
+
+    @Override
+    public float evaluate(Kernels kernels, Tensor output, Tensor target) {
+        check(output, target);
+        return kernels.softmaxCrossEntropy(output.rows(), output.cols(), output.data(), output.offset(),
+                target.data(), target.offset(), null, 0);
+    }
+
+    @Override
+    public int countCorrect(Kernels kernels, Tensor output, Tensor target) {
+        check(output, target);
+        int rows = output.rows();
+        if (predicted.length < rows) {
+            predicted = new int[rows];
+        }
+        kernels.argmaxRows(rows, output.cols(), output.data(), output.offset(), predicted, 0);
+        int correct = 0;
+        for (int r = 0; r < rows; r++) {
+            correct += predicted[r] == (int) target.getFlat(r) ? 1 : 0;
+        }
+        return correct;
+    }
+
+    @Override
+    public int targetFeatures(int outputFeatures) {
+        return 1;
+    }
+
+    private static void check(Tensor output, Tensor target) {
+        if (output.rank() != 2 || output.rows() == 0 || output.cols() < 2) {
+            throw new IllegalArgumentException("softmax cross-entropy needs logits [batch >= 1, classes >= 2], got "
+                    + output.shape());
+        }
+        if (target.size() != output.rows() || (target.rank() == 2 && target.cols() != 1) || target.rank() > 2) {
+            throw new IllegalArgumentException("softmax cross-entropy needs one class index per row: logits "
+                    + output.shape() + " but target " + target.shape());
+        }
+        int classes = output.cols();
+        for (int r = 0; r < target.size(); r++) {
+            float label = target.getFlat(r);
+            if (!(label >= 0 && label < classes) || label != Math.rint(label)) {
+                throw new IllegalArgumentException("target row " + r + " has label " + label
+                        + " but labels must be integers in [0, " + classes + ")");
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "softmax_cross_entropy";
+    }
+}

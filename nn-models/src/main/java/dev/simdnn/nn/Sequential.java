@@ -1,0 +1,174 @@
+package dev.simdnn.nn;
+
+import dev.simdnn.kernel.Kernels;
+import dev.simdnn.layer.Layer;
+import dev.simdnn.layer.Mode;
+import dev.simdnn.layer.Parameter;
+import dev.simdnn.tensor.Tensor;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Layers applied one after another; itself a {@link Layer}. Build MLPs with {@link Mlp#builder()}.
+ *
+ * <p>The model remembers the {@link Kernels} backend it runs on ({@link #kernels()}); change it at
+ * any time with {@link #useKernels}. Not thread-safe: one training loop or one predicting thread
+ * at a time.
+ */
+public final class Sequential implements Layer {
+    private final int inputFeatures;
+    private final List<Layer> layers;
+    private Kernels kernels;
+
+    /**
+     * A model of {@code layers} taking {@code inputFeatures} inputs, running on {@code kernels}.
+     *
+     * @throws IllegalArgumentException if a layer's expected width does not follow from the previous one
+     */
+    public Sequential(int inputFeatures, List<? extends Layer> layers, Kernels kernels) {
+        if (layers.isEmpty()) {
+            throw new IllegalArgumentException("a sequential model needs at least one layer");
+        }
+        this.inputFeatures = inputFeatures;
+        this.layers = List.copyOf(layers);
+        this.kernels = Objects.requireNonNull(kernels, "kernels");
+        int width = inputFeatures;
+        for (Layer l : this.layers) {
+            width = l.outputFeatures(width);
+        }
+    }
+
+    public int inputFeatures() {
+        return inputFeatures;
+    }
+
+    /** Width of the final output. */
+    public int outputFeatures() {
+        return outputFeatures(inputFeatures);
+    }
+
+    public List<Layer> layers() {
+        return layers;
+    }
+
+    /** The backend this model computes on. */
+    public Kernels kernels() {
+        return kernels;
+    }
+
+    /** Switches the backend (e.g. to the scalar reference) for every later call. */
+    public Sequential useKernels(Kernels kernels) {
+        this.kernels = Objects.requireNonNull(kernels, "kernels");
+        return this;
+    }
+
+    /** Forward on this model's own backend. */
+    public Tensor forward(Tensor input, Mode mode) {
+        return forward(kernels, input, mode);
+    }
+
+    @Override
+    public Tensor forward(Kernels k, Tensor input, Mode mode) {
+        if (input.rank() != 2 || input.cols() != inputFeatures) {
+            throw new IllegalArgumentException("model expects input [batch, " + inputFeatures + "] but got " + input.shape());
+        }
+        Tensor x = input;
+        for (Layer l : layers) {
+            x = l.forward(k, x, mode);
+        }
+        return x;
+    }
+
+    /** Backward on this model's own backend; the input gradient is not computed. */
+    public void backward(Tensor gradOutput) {
+        backward(kernels, gradOutput, false);
+    }
+
+    @Override
+    public Tensor backward(Kernels k, Tensor gradOutput, boolean needInputGradient) {
+        Tensor g = gradOutput;
+        for (int i = layers.size() - 1; i >= 0; i--) {
+            g = layers.get(i).backward(k, g, i > 0 || needInputGradient);
+        }
+        return g;
+    }
+
+    /**
+     * Inference on a batch {@code [rows, inputFeatures]}: returns a new tensor of raw outputs
+     * (logits for a classifier).
+     *
+     * @throws IllegalArgumentException if the width is wrong or an input is NaN or infinite
+     */
+    public Tensor predict(Tensor input) {
+        int bad = input.firstNonFinite();
+        if (bad >= 0) {
+            throw new IllegalArgumentException("input row " + bad / Math.max(1, input.cols()) + ", column "
+                    + bad % Math.max(1, input.cols()) + " is " + input.getFlat(bad) + "; inputs must be finite");
+        }
+        return forward(kernels, input, Mode.INFERENCE).copy();
+    }
+
+    /** Inference on one sample of {@code inputFeatures} values: the raw outputs. */
+    public float[] predict(float[] sample) {
+        if (sample.length != inputFeatures) {
+            throw new IllegalArgumentException("model expects " + inputFeatures + " input features but the sample has "
+                    + sample.length);
+        }
+        return predict(Tensor.of(sample.clone(), 1, inputFeatures)).toArray();
+    }
+
+    @Override
+    public List<Parameter> parameters() {
+        List<Parameter> all = new ArrayList<>();
+        for (Layer l : layers) {
+            all.addAll(l.parameters());
+        }
+        return Collections.unmodifiableList(all);
+    }
+
+    /**
+     * Parameters by the names PyTorch's {@code state_dict} would give an equivalent
+     * {@code nn.Sequential}: {@code "0.weight"}, {@code "0.bias"}, {@code "1.weight"}, …
+     */
+    public Map<String, Parameter> namedParameters() {
+        Map<String, Parameter> named = new LinkedHashMap<>();
+        for (int i = 0; i < layers.size(); i++) {
+            for (Parameter p : layers.get(i).parameters()) {
+                named.put(i + "." + p.name(), p);
+            }
+        }
+        return Collections.unmodifiableMap(named);
+    }
+
+    /** Total number of learnable scalars. */
+    public long parameterCount() {
+        long n = 0;
+        for (Parameter p : parameters()) {
+            n += p.size();
+        }
+        return n;
+    }
+
+    @Override
+    public int outputFeatures(int in) {
+        int width = in;
+        for (Layer l : layers) {
+            width = l.outputFeatures(width);
+        }
+        return width;
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder("Sequential(input " + inputFeatures);
+        for (int i = 0; i < layers.size(); i++) {
+            sb.append(", ").append(i).append(": ").append(layers.get(i));
+        }
+        return sb.append(")").toString();
+    }
+}

@@ -1,0 +1,247 @@
+package dev.simdnn.train;
+
+import dev.simdnn.data.Dataset;
+import dev.simdnn.kernel.Kernels;
+import dev.simdnn.layer.Mode;
+import dev.simdnn.loss.Loss;
+import dev.simdnn.nn.Sequential;
+import dev.simdnn.optim.Optimizer;
+import dev.simdnn.tensor.Tensor;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.SplittableRandom;
+
+/**
+ * Trains a {@link Sequential} model by mini-batch gradient descent:
+ * for each epoch, shuffle (seeded), then for each batch {@code zeroGrad → forward → loss →
+ * backward → step}.
+ *
+ * <p>Batch size {@code n} (the whole set) is batch gradient descent, 1 is stochastic, anything in
+ * between mini-batch. Batches are zero-copy row views of a private working copy of the training
+ * set, which is shuffled in place each epoch, so the caller's data is never reordered. The whole
+ * step runs on the model's {@link Kernels}, the optimizer included. Same model seed, same data,
+ * same trainer seed and same backend give bit-identical weights.
+ */
+public final class Trainer {
+    private final Sequential model;
+    private final Loss loss;
+    private final Optimizer optimizer;
+    private final int epochs;
+    private final int batchSize;
+    private final long seed;
+    private final boolean shuffle;
+    private final List<TrainingListener> listeners;
+
+    private Trainer(Builder b) {
+        this.model = b.model;
+        this.loss = b.loss;
+        this.optimizer = b.optimizer;
+        this.epochs = b.epochs;
+        this.batchSize = b.batchSize;
+        this.seed = b.seed;
+        this.shuffle = b.shuffle;
+        this.listeners = List.copyOf(b.listeners);
+    }
+
+    public static Builder builder(Sequential model, Loss loss, Optimizer optimizer) {
+        return new Builder(model, loss, optimizer);
+    }
+
+    /** Trains on {@code train} without validation. */
+    public List<EpochStats> fit(Dataset train) {
+        return fit(train, null);
+    }
+
+    /**
+     * Trains for the configured epochs; evaluates on {@code validation} (may be {@code null}) after
+     * each epoch. Returns one {@link EpochStats} per epoch.
+     *
+     * @throws IllegalArgumentException if the data does not fit the model or the loss (widths named)
+     */
+    public List<EpochStats> fit(Dataset train, Dataset validation) {
+        checkFits(train, "training");
+        if (validation != null) {
+            checkFits(validation, "validation");
+        }
+        Kernels k = model.kernels();
+        optimizer.on(k);
+        Tensor x = train.features().copy();
+        Tensor y = train.targets().copy();
+        int n = x.rows();
+        int bs = Math.min(batchSize, n);
+        int batches = (n + bs - 1) / bs;
+        SplittableRandom rng = new SplittableRandom(seed);
+        float[] rowX = new float[x.cols()];
+        float[] rowY = new float[y.cols()];
+        boolean classification = loss.isClassification();
+
+        List<EpochStats> history = new ArrayList<>(epochs);
+        for (int epoch = 1; epoch <= epochs; epoch++) {
+            long start = System.nanoTime();
+            if (shuffle) {
+                shuffleRows(x, y, rng, rowX, rowY);
+            }
+            double lossSum = 0;
+            long correct = 0;
+            for (int bi = 0; bi < batches; bi++) {
+                int from = bi * bs;
+                int to = Math.min(n, from + bs);
+                Tensor bx = x.rows(from, to);
+                Tensor by = y.rows(from, to);
+                optimizer.zeroGrad();
+                Tensor out = model.forward(k, bx, Mode.TRAINING);
+                float batchLoss = loss.forward(k, out, by);
+                if (classification) {
+                    correct += loss.countCorrect(k, out, by);
+                }
+                model.backward(k, loss.backward(), false);
+                optimizer.step();
+                lossSum += (double) batchLoss * (to - from);
+                for (TrainingListener l : listeners) {
+                    l.onBatchEnd(epoch, bi + 1, batches, batchLoss);
+                }
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            float valLoss = Float.NaN;
+            float valAcc = Float.NaN;
+            if (validation != null) {
+                Evaluation e = evaluate(validation);
+                valLoss = e.loss();
+                valAcc = e.accuracy();
+            }
+            EpochStats stats = new EpochStats(epoch, (float) (lossSum / n),
+                    classification ? (float) correct / n : Float.NaN, valLoss, valAcc,
+                    seconds, n / Math.max(seconds, 1e-9), optimizer.learningRate());
+            history.add(stats);
+            for (TrainingListener l : listeners) {
+                l.onEpochEnd(stats);
+            }
+        }
+        return history;
+    }
+
+    /** Mean loss and accuracy of the model on {@code data}, in inference mode. */
+    public Evaluation evaluate(Dataset data) {
+        checkFits(data, "evaluation");
+        Kernels k = model.kernels();
+        Tensor x = data.features();
+        Tensor y = data.targets();
+        int n = x.rows();
+        int chunk = Math.max(batchSize, 256);
+        double lossSum = 0;
+        long correct = 0;
+        boolean classification = loss.isClassification();
+        for (int from = 0; from < n; from += chunk) {
+            int to = Math.min(n, from + chunk);
+            Tensor out = model.forward(k, x.rows(from, to), Mode.INFERENCE);
+            Tensor by = y.rows(from, to);
+            lossSum += (double) loss.evaluate(k, out, by) * (to - from);
+            if (classification) {
+                correct += loss.countCorrect(k, out, by);
+            }
+        }
+        return new Evaluation((float) (lossSum / n), classification ? (float) correct / n : Float.NaN, n);
+    }
+
+    public Sequential model() {
+        return model;
+    }
+
+    private void checkFits(Dataset d, String what) {
+        Objects.requireNonNull(d, what + " data");
+        if (d.featureCount() != model.inputFeatures()) {
+            throw new IllegalArgumentException(what + " data has " + d.featureCount()
+                    + " features but the model expects " + model.inputFeatures());
+        }
+        int expectTargets = loss.targetFeatures(model.outputFeatures());
+        if (d.targets().cols() != expectTargets) {
+            throw new IllegalArgumentException(what + " data has " + d.targets().cols() + " target columns but "
+                    + loss + " on " + model.outputFeatures() + " outputs expects " + expectTargets);
+        }
+        if (d.isClassification() && expectTargets == 1 && model.outputFeatures() > 1
+                && d.numClasses() > model.outputFeatures()) {
+            throw new IllegalArgumentException(what + " data has " + d.numClasses()
+                    + " classes but the model has only " + model.outputFeatures() + " outputs");
+        }
+    }
+
+    /** Fisher–Yates on rows, in place, features and targets together. */
+    private static void shuffleRows(Tensor x, Tensor y, SplittableRandom rng, float[] rowX, float[] rowY) {
+        for (int i = x.rows() - 1; i > 0; i--) {
+            int j = rng.nextInt(i + 1);
+            if (i != j) {
+                swapRows(x, i, j, rowX);
+                swapRows(y, i, j, rowY);
+            }
+        }
+    }
+
+    private static void swapRows(Tensor t, int i, int j, float[] tmp) {
+        int c = tmp.length;
+        float[] d = t.data();
+        int oi = t.offset() + i * c;
+        int oj = t.offset() + j * c;
+        System.arraycopy(d, oi, tmp, 0, c);
+        System.arraycopy(d, oj, d, oi, c);
+        System.arraycopy(tmp, 0, d, oj, c);
+    }
+
+    /** Options of a {@link Trainer}; every one validated when set. */
+    public static final class Builder {
+        private final Sequential model;
+        private final Loss loss;
+        private final Optimizer optimizer;
+        private int epochs = 10;
+        private int batchSize = 32;
+        private long seed = 0;
+        private boolean shuffle = true;
+        private final List<TrainingListener> listeners = new ArrayList<>();
+
+        private Builder(Sequential model, Loss loss, Optimizer optimizer) {
+            this.model = Objects.requireNonNull(model, "model");
+            this.loss = Objects.requireNonNull(loss, "loss");
+            this.optimizer = Objects.requireNonNull(optimizer, "optimizer");
+        }
+
+        /** Passes over the training set (default 10). */
+        public Builder epochs(int epochs) {
+            if (epochs < 1) {
+                throw new IllegalArgumentException("epochs must be >= 1, got " + epochs);
+            }
+            this.epochs = epochs;
+            return this;
+        }
+
+        /** Examples per step (default 32); larger than the data set means full-batch. */
+        public Builder batchSize(int batchSize) {
+            if (batchSize < 1) {
+                throw new IllegalArgumentException("batch size must be >= 1, got " + batchSize);
+            }
+            this.batchSize = batchSize;
+            return this;
+        }
+
+        /** Seed of the per-epoch shuffling (default 0). */
+        public Builder seed(long seed) {
+            this.seed = seed;
+            return this;
+        }
+
+        /** Whether to reshuffle every epoch (default true). */
+        public Builder shuffle(boolean shuffle) {
+            this.shuffle = shuffle;
+            return this;
+        }
+
+        public Builder listener(TrainingListener listener) {
+            listeners.add(Objects.requireNonNull(listener, "listener"));
+            return this;
+        }
+
+        public Trainer build() {
+            return new Trainer(this);
+        }
+    }
+}
