@@ -1,0 +1,536 @@
+package dev.simdnn.kernel;
+
+import org.ejml.data.FMatrixRMaj;
+import org.ejml.dense.row.CommonOps_FDRM;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * The conformance suite every {@link Kernels} backend passes: each operation against an
+ * independent double-precision reference written here (and GEMM also against EJML), with
+ * tolerances derived from the operation, plus hand-computed known answers (the reference could be
+ * wrong too). Backends subclass it and name themselves in {@link #kernels()}.
+ */
+public abstract class KernelsContractTest {
+    /** Unit roundoff of float32. */
+    protected static final double U = Math.ulp(1.0f) / 2;
+
+    protected abstract Kernels kernels();
+
+    /** Sizes that hit every edge of a blocked or vectorised loop; subclasses may add their block sizes. */
+    protected List<Integer> edgeSizes() {
+        return List.of(1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 31, 32, 33, 47, 61);
+    }
+
+    /** Relative accuracy of the backend's elementwise transcendental functions (exp, tanh…). */
+    protected double activationRelativeTolerance() {
+        return 4 * U;
+    }
+
+    // ================================================================== GEMM
+
+    @Test
+    void gemmKnownAnswer() {
+        // [1 2; 3 4]·[5 6; 7 8] = [19 22; 43 50], worked by hand.
+        float[] a = {1, 2, 3, 4};
+        float[] b = {5, 6, 7, 8};
+        float[] c = {Float.NaN, Float.NaN, Float.NaN, Float.NaN};
+        kernels().gemm(false, false, 2, 2, 2, 1f, a, 0, 2, b, 0, 2, 0f, c, 0, 2);
+        assertArrayEquals(new float[] {19, 22, 43, 50}, c, "beta == 0 overwrites even NaN");
+        // Aᵀ·B = [1 3; 2 4]·[5 6; 7 8] = [26 30; 38 44]; times -0.5, plus 1·C.
+        float[] c2 = {1, 1, 1, 1};
+        kernels().gemm(true, false, 2, 2, 2, -0.5f, a, 0, 2, b, 0, 2, 1f, c2, 0, 2);
+        assertArrayEquals(new float[] {-12, -14, -18, -21}, c2);
+        // A·Bᵀ = [1 2; 3 4]·[5 7; 6 8] = [17 23; 39 53]
+        float[] c3 = new float[4];
+        kernels().gemm(false, true, 2, 2, 2, 1f, a, 0, 2, b, 0, 2, 0f, c3, 0, 2);
+        assertArrayEquals(new float[] {17, 23, 39, 53}, c3);
+    }
+
+    @Test
+    void gemmKZeroScalesC() {
+        float[] c = {2, Float.NaN};
+        kernels().gemm(false, false, 1, 2, 0, 1f, new float[0], 0, 1, new float[0], 0, 2, 0f, c, 0, 2);
+        assertArrayEquals(new float[] {0, 0}, c);
+        float[] c2 = {2, 4};
+        kernels().gemm(false, false, 1, 2, 0, 1f, new float[0], 0, 1, new float[0], 0, 2, 0.5f, c2, 0, 2);
+        assertArrayEquals(new float[] {1, 2}, c2);
+    }
+
+    @Test
+    void gemmMatchesReferenceAndEjmlOnEdgeSizes() {
+        SplittableRandom rng = new SplittableRandom(20261123);
+        List<Integer> sizes = edgeSizes();
+        int cases = 0;
+        for (int m : sizes) {
+            for (int n : sizes) {
+                // k walks the sizes too, offset so every (m, n) sees several k
+                int k = sizes.get((cases * 7 + m + n) % sizes.size());
+                checkGemm(rng, m, n, k, cases);
+                cases++;
+            }
+        }
+        assertTrue(cases > 100);
+    }
+
+    @Test
+    void gemmMatchesReferenceOnPrimesAndSkinnyShapes() {
+        SplittableRandom rng = new SplittableRandom(7);
+        int[][] shapes = {{1, 1021, 13}, {1021, 1, 13}, {13, 17, 1021}, {127, 10, 128}, {128, 128, 10},
+                {32, 256, 784}, {1, 256, 784}, {101, 103, 107}, {256, 10, 128}};
+        int i = 0;
+        for (int[] s : shapes) {
+            checkGemm(rng, s[0], s[1], s[2], i++);
+        }
+    }
+
+    /** Every transpose case, alpha ∈ {1, -0.5}, beta ∈ {0 (C pre-filled with NaN), 1, 0.3}, offsets and padded strides. */
+    protected void checkGemm(SplittableRandom rng, int m, int n, int k, int caseNo) {
+        boolean[] tf = {false, true};
+        float[] alphas = {1f, -0.5f};
+        float[] betas = {0f, 1f, 0.3f};
+        for (boolean ta : tf) {
+            for (boolean tb : tf) {
+                float alpha = alphas[(caseNo + (ta ? 1 : 0)) % 2];
+                float beta = betas[(caseNo + (tb ? 1 : 0) + (ta ? 2 : 0)) % 3];
+                checkGemmOnce(rng, ta, tb, m, n, k, alpha, beta);
+            }
+        }
+    }
+
+    protected void checkGemmOnce(SplittableRandom rng, boolean ta, boolean tb, int m, int n, int k,
+                                 float alpha, float beta) {
+        int aRows = ta ? k : m;
+        int aCols = ta ? m : k;
+        int bRows = tb ? n : k;
+        int bCols = tb ? k : n;
+        int lda = aCols + rng.nextInt(3);
+        int ldb = bCols + rng.nextInt(3);
+        int ldc = n + rng.nextInt(3);
+        int aOff = rng.nextInt(5);
+        int bOff = rng.nextInt(5);
+        int cOff = rng.nextInt(5);
+        float[] a = randomPadded(rng, aOff, aRows, aCols, lda);
+        float[] b = randomPadded(rng, bOff, bRows, bCols, ldb);
+        float[] c = randomPadded(rng, cOff, m, n, ldc);
+        if (beta == 0f) {
+            for (int i = 0; i < m; i++) {
+                for (int j = 0; j < n; j++) {
+                    c[cOff + i * ldc + j] = Float.NaN;
+                }
+            }
+        }
+        float[] c0 = c.clone();
+        kernels().gemm(ta, tb, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+
+        // EJML on compact copies of op(A), op(B), computing alpha·op(A)·op(B); beta·C added after.
+        FMatrixRMaj ea = compact(a, aOff, aRows, aCols, lda);
+        FMatrixRMaj eb = compact(b, bOff, bRows, bCols, ldb);
+        FMatrixRMaj ec = new FMatrixRMaj(m, n);
+        if (!ta && !tb) {
+            CommonOps_FDRM.mult(alpha, ea, eb, ec);
+        } else if (ta && !tb) {
+            CommonOps_FDRM.multTransA(alpha, ea, eb, ec);
+        } else if (!ta) {
+            CommonOps_FDRM.multTransB(alpha, ea, eb, ec);
+        } else {
+            CommonOps_FDRM.multTransAB(alpha, ea, eb, ec);
+        }
+
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                double exact = 0;
+                double mag = 0;
+                for (int p = 0; p < k; p++) {
+                    double av = ta ? a[aOff + p * lda + i] : a[aOff + i * lda + p];
+                    double bv = tb ? b[bOff + j * ldb + p] : b[bOff + p * ldb + j];
+                    exact += av * bv;
+                    mag += Math.abs(av * bv);
+                }
+                double cPrior = beta == 0f ? 0 : c0[cOff + i * ldc + j];
+                exact = alpha * exact + beta * cPrior;
+                mag = Math.abs(alpha) * mag + Math.abs(beta * cPrior);
+                // A float dot product of k terms errs by at most about k·u·Σ|a||b|; +4 covers alpha and beta.
+                double tol = (k + 4) * U * mag + Float.MIN_NORMAL;
+                float got = c[cOff + i * ldc + j];
+                float ejml = (float) (ec.get(i, j) + beta * cPrior);
+                if (!(Math.abs(got - exact) <= tol) || !(Math.abs(got - ejml) <= 2 * tol)) {
+                    fail(String.format("%s gemm(transA=%b, transB=%b, m=%d, n=%d, k=%d, alpha=%s, beta=%s) C[%d,%d]"
+                                    + " = %s, exact %s, EJML %s, tolerance %s",
+                            kernels().name(), ta, tb, m, n, k, alpha, beta, i, j, got, exact, ejml, tol));
+                }
+            }
+            // Padding between rows of C is never written.
+            for (int j = n; j < ldc && i < m - 1; j++) {
+                int idx = cOff + i * ldc + j;
+                assertEquals(Float.floatToIntBits(c0[idx]), Float.floatToIntBits(c[idx]), "padding of C written");
+            }
+        }
+        for (int i = 0; i < cOff; i++) {
+            assertEquals(Float.floatToIntBits(c0[i]), Float.floatToIntBits(c[i]), "C written before its offset");
+        }
+    }
+
+    protected static float[] randomPadded(SplittableRandom rng, int off, int rows, int cols, int ld) {
+        float[] x = new float[off + Math.max(0, rows - 1) * ld + cols + rng.nextInt(3)];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) rng.nextDouble(-1, 1);
+        }
+        return x;
+    }
+
+    private static FMatrixRMaj compact(float[] x, int off, int rows, int cols, int ld) {
+        FMatrixRMaj mtx = new FMatrixRMaj(rows, cols);
+        for (int i = 0; i < rows; i++) {
+            for (int j = 0; j < cols; j++) {
+                mtx.set(i, j, x[off + i * ld + j]);
+            }
+        }
+        return mtx;
+    }
+
+    // ================================================================== dense and activations
+
+    static List<Activation> allActivations() {
+        return List.of(Activation.IDENTITY, Activation.STEP, Activation.SIGMOID, Activation.TANH, Activation.RELU,
+                Activation.leakyRelu(0.01f), Activation.elu(1f), Activation.SELU, Activation.GELU,
+                Activation.SWISH, Activation.SOFTPLUS);
+    }
+
+    @Test
+    void denseForwardIsGemmPlusBiasThenActivation() {
+        SplittableRandom rng = new SplittableRandom(3);
+        for (Activation act : allActivations()) {
+            for (int[] s : new int[][] {{1, 1, 1}, {5, 7, 3}, {17, 33, 10}, {32, 64, 31}}) {
+                int rows = s[0], in = s[1], out = s[2];
+                float[] x = random(rng, rows * in, 2);
+                float[] w = random(rng, out * in, 1);
+                float[] bias = random(rng, out, 1);
+                float[] z = new float[rows * out];
+                float[] y = new float[rows * out];
+                kernels().denseForward(rows, in, out, x, 0, w, 0, bias, 0, act, z, 0, y, 0);
+                float[] yNoZ = new float[rows * out];
+                kernels().denseForward(rows, in, out, x, 0, w, 0, bias, 0, act, null, 0, yNoZ, 0);
+                for (int r = 0; r < rows; r++) {
+                    for (int j = 0; j < out; j++) {
+                        double exact = bias[j];
+                        double mag = Math.abs(bias[j]);
+                        for (int p = 0; p < in; p++) {
+                            exact += (double) x[r * in + p] * w[j * in + p];
+                            mag += Math.abs((double) x[r * in + p] * w[j * in + p]);
+                        }
+                        double tolZ = (in + 2) * U * mag;
+                        assertEquals(exact, z[r * out + j], tolZ, act + " z");
+                        // y = f(z): error of z propagated through f, plus f's own rounding
+                        double yExact = act.apply(exact);
+                        double slope = Math.abs(act.derivative(exact)) + 1e-3;
+                        double tolY = slope * tolZ * 2 + activationRelativeTolerance() * Math.abs(yExact) + 1e-6;
+                        if (act.kind() == Activation.Kind.STEP && Math.abs(exact) <= tolZ) {
+                            continue; // the threshold itself is within rounding
+                        }
+                        assertEquals(yExact, y[r * out + j], tolY, act + " y at " + exact);
+                        assertEquals(y[r * out + j], yNoZ[r * out + j], tolY, act + " y without z");
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void activationForwardAndBackwardMatchTheScalarDefinitions() {
+        SplittableRandom rng = new SplittableRandom(11);
+        for (Activation act : allActivations()) {
+            for (int n : edgeSizes()) {
+                int rows = 1 + n % 3;
+                int cols = n;
+                float[] z = random(rng, rows * cols, 6);
+                z[0] = 30f; // saturated ends
+                if (z.length > 1) {
+                    z[1] = -30f;
+                }
+                float[] y = new float[z.length];
+                kernels().activationForward(act, z.length, z, 0, y, 0);
+                float[] dy = random(rng, z.length, 1);
+                float[] dz = new float[z.length];
+                float[] dbias = random(rng, cols, 1);
+                float[] dbias0 = dbias.clone();
+                kernels().activationBackward(act, rows, cols, z, 0, y, 0, dy, 0, dz, 0, dbias, 0);
+                double tol = activationRelativeTolerance();
+                for (int i = 0; i < z.length; i++) {
+                    double fy = act.apply((double) z[i]);
+                    assertEquals(fy, y[i], tol * Math.abs(fy) + 1e-37, act + "(" + z[i] + ")");
+                    double g = dy[i] * act.derivative((double) z[i]);
+                    assertEquals(g, dz[i], tol * 4 * Math.abs(g) + 1e-37, act + "'(" + z[i] + ")");
+                }
+                for (int j = 0; j < cols; j++) {
+                    double s = dbias0[j];
+                    double mag = Math.abs(dbias0[j]);
+                    for (int r = 0; r < rows; r++) {
+                        s += dz[r * cols + j];
+                        mag += Math.abs(dz[r * cols + j]);
+                    }
+                    assertEquals(s, dbias[j], (rows + 2) * U * mag + 1e-37, act + " dbias accumulates");
+                }
+            }
+        }
+    }
+
+    @Test
+    void activationBackwardMayRunInPlace() {
+        float[] z = {-1, 0.5f, 2, -3};
+        float[] g = {1, 1, 1, 1};
+        kernels().activationBackward(Activation.RELU, 2, 2, z, 0, null, 0, g, 0, g, 0, null, 0);
+        assertArrayEquals(new float[] {0, 1, 1, 0}, g);
+    }
+
+    // ================================================================== losses
+
+    @Test
+    void softmaxCrossEntropyKnownAnswer() {
+        // logits [0, ln 3] → softmax [1/4, 3/4]; label 1 → loss -ln(3/4); grad [1/4, -1/4]
+        float[] logits = {0f, (float) Math.log(3)};
+        float[] grad = new float[2];
+        float loss = kernels().softmaxCrossEntropy(1, 2, logits, 0, new float[] {1}, 0, grad, 0);
+        assertEquals(-Math.log(0.75), loss, 1e-6);
+        assertEquals(0.25, grad[0], 1e-6);
+        assertEquals(-0.25, grad[1], 1e-6);
+    }
+
+    @Test
+    void softmaxCrossEntropyMatchesReferenceAndIsStable() {
+        SplittableRandom rng = new SplittableRandom(5);
+        for (int rows : new int[] {1, 3, 17}) {
+            for (int cols : new int[] {2, 3, 10, 17, 33}) {
+                for (double scale : new double[] {1, 30, 1e4}) {
+                    float[] logits = random(rng, rows * cols, scale);
+                    float[] labels = new float[rows];
+                    for (int r = 0; r < rows; r++) {
+                        labels[r] = rng.nextInt(cols);
+                    }
+                    float[] grad = new float[rows * cols];
+                    float loss = kernels().softmaxCrossEntropy(rows, cols, logits, 0, labels, 0, grad, 0);
+                    double expectLoss = 0;
+                    for (int r = 0; r < rows; r++) {
+                        double max = Double.NEGATIVE_INFINITY;
+                        for (int j = 0; j < cols; j++) {
+                            max = Math.max(max, logits[r * cols + j]);
+                        }
+                        double se = 0;
+                        for (int j = 0; j < cols; j++) {
+                            se += Math.exp(logits[r * cols + j] - max);
+                        }
+                        double lse = max + Math.log(se);
+                        expectLoss += lse - logits[r * cols + (int) labels[r]];
+                        for (int j = 0; j < cols; j++) {
+                            double p = Math.exp(logits[r * cols + j] - lse);
+                            double g = (p - (j == labels[r] ? 1 : 0)) / rows;
+                            assertTrue(Float.isFinite(grad[r * cols + j]));
+                            assertEquals(g, grad[r * cols + j], 1e-6 / rows + 1e-37, "grad");
+                        }
+                    }
+                    expectLoss /= rows;
+                    assertTrue(Float.isFinite(loss), "finite loss for logits of scale " + scale);
+                    // The loss is a difference of values of size `scale`: cancellation costs scale·u.
+                    assertEquals(expectLoss, loss, 1e-5 * Math.max(1, expectLoss) + 4 * scale * U);
+                    float lossOnly = kernels().softmaxCrossEntropy(rows, cols, logits, 0, labels, 0, null, 0);
+                    assertEquals(loss, lossOnly, 1e-6 * Math.max(1, Math.abs(loss)));
+                }
+            }
+        }
+    }
+
+    @Test
+    void softmaxRowsSumToOne() {
+        SplittableRandom rng = new SplittableRandom(9);
+        for (int cols : new int[] {1, 2, 10, 17, 33}) {
+            float[] x = random(rng, 3 * cols, 50);
+            float[] y = new float[x.length];
+            kernels().softmax(3, cols, x, 0, y, 0);
+            for (int r = 0; r < 3; r++) {
+                double s = 0;
+                for (int j = 0; j < cols; j++) {
+                    assertTrue(y[r * cols + j] >= 0);
+                    s += y[r * cols + j];
+                }
+                assertEquals(1.0, s, 1e-5);
+            }
+        }
+    }
+
+    @Test
+    void meanSquaredErrorAndBinaryCrossEntropyMatchReference() {
+        SplittableRandom rng = new SplittableRandom(13);
+        for (int n : edgeSizes()) {
+            float[] p = random(rng, n, 3);
+            float[] t = random(rng, n, 3);
+            float[] g = new float[n];
+            float mse = kernels().meanSquaredError(n, p, 0, t, 0, g, 0);
+            double e = 0;
+            for (int i = 0; i < n; i++) {
+                double d = (double) p[i] - t[i];
+                e += d * d;
+                assertEquals(2 * d / n, g[i], 4 * U * Math.abs(2 * d / n) + 1e-37);
+            }
+            assertEquals(e / n, mse, (n + 2) * U * e / n + 1e-30);
+
+            float[] z = random(rng, n, 40);
+            float[] y = new float[n];
+            for (int i = 0; i < n; i++) {
+                y[i] = rng.nextInt(2);
+            }
+            float bce = kernels().binaryCrossEntropyWithLogits(n, z, 0, y, 0, g, 0);
+            double eb = 0;
+            for (int i = 0; i < n; i++) {
+                double zi = z[i];
+                eb += Math.max(zi, 0) - zi * y[i] + Math.log1p(Math.exp(-Math.abs(zi)));
+                double gi = (Activation.sigmoid(zi) - y[i]) / n;
+                assertEquals(gi, g[i], 1e-6 * Math.abs(gi) + 1e-9);
+            }
+            assertEquals(eb / n, bce, 1e-5 * eb / n + 1e-6);
+        }
+        // Known answer: z = 0, t = 1 gives ln 2 and gradient -1/2.
+        float[] g1 = new float[1];
+        assertEquals(Math.log(2), kernels().binaryCrossEntropyWithLogits(1, new float[] {0}, 0, new float[] {1}, 0, g1, 0),
+                1e-7);
+        assertEquals(-0.5f, g1[0], 1e-7);
+    }
+
+    // ================================================================== optimizer updates
+
+    @Test
+    void optimizerUpdatesMatchTheirRules() {
+        SplittableRandom rng = new SplittableRandom(17);
+        for (int n : edgeSizes()) {
+            float[] w = random(rng, n, 1);
+            float[] g = random(rng, n, 1);
+            float[] v = random(rng, n, 0.5);
+            float[] m = random(rng, n, 0.5);
+            float[] sq = new float[n];
+            for (int i = 0; i < n; i++) {
+                sq[i] = (float) rng.nextDouble(0, 0.5);
+            }
+            float lr = 0.05f, wd = 0.01f, mu = 0.9f, b1 = 0.9f, b2 = 0.999f, eps = 1e-8f;
+            int t = 3;
+
+            float[] w1 = w.clone();
+            kernels().sgdUpdate(n, lr, wd, w1, 0, g, 0);
+            for (boolean nesterov : new boolean[] {false, true}) {
+                float[] w2 = w.clone();
+                float[] v2 = v.clone();
+                kernels().momentumUpdate(n, lr, mu, nesterov, wd, w2, 0, g, 0, v2, 0);
+                for (int i = 0; i < n; i++) {
+                    double gi = g[i] + (double) wd * w[i];
+                    double vi = mu * (double) v[i] + gi;
+                    assertEquals(vi, v2[i], 1e-6);
+                    assertEquals(w[i] - lr * (nesterov ? gi + mu * vi : vi), w2[i], 1e-6);
+                }
+            }
+            for (boolean decoupled : new boolean[] {false, true}) {
+                float[] w3 = w.clone();
+                float[] m3 = m.clone();
+                float[] v3 = sq.clone();
+                kernels().adamUpdate(n, lr, b1, b2, eps, wd, decoupled, t, w3, 0, g, 0, m3, 0, v3, 0);
+                for (int i = 0; i < n; i++) {
+                    double wi = w[i];
+                    double gi = g[i];
+                    if (decoupled) {
+                        wi -= lr * wd * wi;
+                    } else {
+                        gi += wd * wi;
+                    }
+                    double mi = b1 * (double) m[i] + (1 - b1) * gi;
+                    double vi = b2 * (double) sq[i] + (1 - b2) * gi * gi;
+                    double upd = lr * (mi / (1 - Math.pow(b1, t))) / (Math.sqrt(vi / (1 - Math.pow(b2, t))) + eps);
+                    assertEquals(mi, m3[i], 1e-6);
+                    assertEquals(vi, v3[i], 1e-6);
+                    assertEquals(wi - upd, w3[i], 1e-6, "adam decoupled=" + decoupled);
+                }
+            }
+            for (int i = 0; i < n; i++) {
+                assertEquals(w[i] - lr * (g[i] + (double) wd * w[i]), w1[i], 1e-6);
+            }
+        }
+    }
+
+    // ================================================================== elementwise and reductions
+
+    @Test
+    void elementwiseAndReductionsMatchReference() {
+        SplittableRandom rng = new SplittableRandom(19);
+        List<Integer> sizes = new ArrayList<>(edgeSizes());
+        sizes.add(1021);
+        for (int n : sizes) {
+            float[] a = random(rng, n, 2);
+            float[] b = random(rng, n, 2);
+            float[] out = new float[n];
+            kernels().add(n, a, 0, b, 0, out, 0);
+            for (int i = 0; i < n; i++) {
+                assertEquals(a[i] + b[i], out[i], 0f);
+            }
+            kernels().multiply(n, a, 0, b, 0, out, 0);
+            for (int i = 0; i < n; i++) {
+                assertEquals(a[i] * b[i], out[i], 0f);
+            }
+            float[] acc = b.clone();
+            kernels().multiplyAccumulate(n, a, 0, a, 0, acc, 0);
+            float[] y = b.clone();
+            kernels().axpy(n, -0.25f, a, 0, y, 0);
+            float[] s = a.clone();
+            kernels().scale(n, 3f, s, 0);
+            double sum = 0, dot = 0, sq = 0, abs = 0, mag = 0, dmag = 0;
+            for (int i = 0; i < n; i++) {
+                assertEquals(b[i] + (double) a[i] * a[i], acc[i], 2 * U * (Math.abs(b[i]) + a[i] * a[i]) + 1e-37);
+                assertEquals(b[i] - 0.25 * a[i], y[i], 2 * U * (Math.abs(b[i]) + Math.abs(a[i])) + 1e-37);
+                assertEquals((float) (3.0 * a[i]), s[i], 0f, "one rounding of 3·a");
+                sum += a[i];
+                mag += Math.abs(a[i]);
+                dot += (double) a[i] * b[i];
+                dmag += Math.abs((double) a[i] * b[i]);
+                sq += (double) a[i] * a[i];
+                abs += Math.abs(a[i]);
+            }
+            assertEquals(sum, kernels().sum(n, a, 0), (n + 1) * U * mag);
+            assertEquals(dot, kernels().dot(n, a, 0, b, 0), (n + 1) * U * dmag);
+            assertEquals(sq, kernels().sumOfSquares(n, a, 0), (n + 1) * U * sq);
+            assertEquals(abs, kernels().sumOfAbs(n, a, 0), (n + 1) * U * abs);
+        }
+        // known answers
+        assertEquals(10f, kernels().sum(4, new float[] {1, 2, 3, 4}, 0));
+        assertEquals(25f, kernels().sumOfSquares(2, new float[] {3, 4}, 0));
+    }
+
+    @Test
+    void argmaxTakesTheFirstOnTies() {
+        float[] x = {1, 3, 3, 0, -1, -2, -1, -5, 7};
+        int[] out = new int[3];
+        kernels().argmaxRows(3, 3, x, 0, out, 0);
+        assertArrayEquals(new int[] {1, 0, 2}, out);
+        SplittableRandom rng = new SplittableRandom(23);
+        for (int cols : edgeSizes()) {
+            float[] r = random(rng, 5 * cols, 1);
+            int[] o = new int[5];
+            kernels().argmaxRows(5, cols, r, 0, o, 0);
+            for (int i = 0; i < 5; i++) {
+                for (int j = 0; j < cols; j++) {
+                    assertTrue(r[i * cols + j] <= r[i * cols + o[i]]);
+                }
+            }
+        }
+    }
+
+    protected static float[] random(SplittableRandom rng, int n, double scale) {
+        float[] x = new float[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = (float) rng.nextDouble(-scale, scale);
+        }
+        return x;
+    }
+}
