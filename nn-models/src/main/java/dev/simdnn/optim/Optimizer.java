@@ -51,7 +51,7 @@ public abstract class Optimizer {
     }
 
     /** Sets the learning rate (schedules call this between steps). */
-    public void setLearningRate(float lr) {
+    public final void setLearningRate(float lr) {
         if (!(lr > 0) || !Float.isFinite(lr)) {
             throw new IllegalArgumentException("learning rate must be > 0, got " + lr);
         }
