@@ -118,7 +118,8 @@ final class TrainCommand {
                 dataName, train.size(), test.size(), all.featureCount(), all.numClasses());
         out.printf(Locale.ROOT, "model: %s (%d parameters), loss %s, optimizer %s%n",
                 model, model.parameterCount(), loss, opt);
-        out.printf(Locale.ROOT, "backend: %s (%s)%n", kernels.name(), KernelsProvider.bestReason());
+        out.printf(Locale.ROOT, "backend: %s%n", backend == null ? KernelsProvider.bestReason()
+                : kernels.name() + " (chosen with --backend)");
 
         Trainer trainer = Trainer.builder(model, loss, opt).epochs(epochs).batchSize(batch).seed(seed)
                 .listener(new TrainingListener() {

@@ -145,6 +145,34 @@ public final class Trainer {
         return new Evaluation((float) (lossSum / n), classification ? (float) correct / n : Float.NaN, n);
     }
 
+    /** Raw outputs (logits for a classifier) for a batch {@code [rows, features]}, in inference mode. */
+    public Tensor predict(Tensor features) {
+        return model.predict(features);
+    }
+
+    /** Raw outputs for one sample. */
+    public float[] predict(float[] sample) {
+        return model.predict(sample);
+    }
+
+    /**
+     * The predicted class of one sample: the largest logit, or for a single-output binary model
+     * 1 when the logit is positive.
+     */
+    public int predictClass(float[] sample) {
+        float[] out = model.predict(sample);
+        if (out.length == 1) {
+            return out[0] > 0 ? 1 : 0;
+        }
+        int best = 0;
+        for (int j = 1; j < out.length; j++) {
+            if (out[j] > out[best]) {
+                best = j;
+            }
+        }
+        return best;
+    }
+
     public Sequential model() {
         return model;
     }

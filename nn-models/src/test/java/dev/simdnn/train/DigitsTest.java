@@ -52,6 +52,13 @@ class DigitsTest {
         Trainer eval = Trainer.builder(net, new SoftmaxCrossEntropy(), new Adam(net.parameters(), 1e-3f)).build();
         Evaluation test = eval.evaluate(split.test());
         assertTrue(test.accuracy() >= 0.96f, "digits test accuracy " + test.accuracy());
+        // predict, one sample at a time, agrees with the batch evaluation
+        int correct = 0;
+        for (int r = 0; r < split.test().size(); r++) {
+            correct += eval.predictClass(split.test().features().row(r)) == split.test().label(r) ? 1 : 0;
+        }
+        assertEquals(test.accuracy(), (float) correct / split.test().size(), 1e-6f);
+        assertEquals(split.test().size(), eval.predict(split.test().features()).rows());
         assertEquals(30, history.size());
         assertTrue(history.get(29).loss() < history.get(0).loss() / 5, "loss falls: " + history);
     }
