@@ -151,7 +151,8 @@ public final class Activation {
             case LEAKY_RELU -> z > 0 ? z : alpha * z;
             case ELU -> z > 0 ? z : alpha * Math.expm1(z);
             case SELU -> SELU_LAMBDA * (z > 0 ? z : SELU_ALPHA * Math.expm1(z));
-            case GELU -> 0.5 * z * (1.0 + Math.tanh(GELU_C * (z + GELU_A * z * z * z)));
+            // 0.5·z·(1 + tanh u) = z·σ(2u): no cancellation where tanh u ≈ -1
+            case GELU -> z * sigmoid(2 * geluU(z));
             case SWISH -> z * sigmoid(z);
             case SOFTPLUS -> Math.max(z, 0.0) + Math.log1p(Math.exp(-Math.abs(z)));
         };
@@ -162,34 +163,22 @@ public final class Activation {
         return switch (kind) {
             case IDENTITY -> 1.0;
             case STEP -> 0.0;
-            case SIGMOID -> {
-                double s = sigmoid(z);
-                yield s * (1.0 - s);
-            }
+            case SIGMOID -> sigmoidSlope(z);
             case TANH -> {
-                double t = Math.tanh(z);
-                yield 1.0 - t * t;
+                // 1 - tanh²z = 4e/(1+e)², e = e^(-2|z|): 1 - tanh² would cancel to 0 for |z| > 19
+                double e = Math.exp(-2 * Math.abs(z));
+                yield 4 * e / ((1 + e) * (1 + e));
             }
             case RELU -> z > 0 ? 1.0 : 0.0;
             case LEAKY_RELU -> z > 0 ? 1.0 : alpha;
             case ELU -> z > 0 ? 1.0 : alpha * Math.exp(z);
             case SELU -> SELU_LAMBDA * (z > 0 ? 1.0 : SELU_ALPHA * Math.exp(z));
             case GELU -> {
-                // Large |z|: tanh saturates and the cubic would overflow; the limits are exact there.
-                if (z > 10) {
-                    yield 1.0;
-                }
-                if (z < -10) {
-                    yield 0.0;
-                }
-                double u = GELU_C * (z + GELU_A * z * z * z);
-                double t = Math.tanh(u);
-                yield 0.5 * (1.0 + t) + 0.5 * z * (1.0 - t * t) * GELU_C * (1.0 + 3.0 * GELU_A * z * z);
+                // d/dz z·σ(2u) = σ(2u) + z·σ'(2u)·2u', u' = √(2/π)(1 + 3·0.044715 z²)
+                double twoU = 2 * geluU(z);
+                yield sigmoid(twoU) + z * sigmoidSlope(twoU) * 2 * GELU_C * (1 + 3 * GELU_A * z * z);
             }
-            case SWISH -> {
-                double s = sigmoid(z);
-                yield s + z * s * (1.0 - s);
-            }
+            case SWISH -> sigmoid(z) + z * sigmoidSlope(z);
             case SOFTPLUS -> sigmoid(z);
         };
     }
@@ -202,6 +191,19 @@ public final class Activation {
     /** {@code f'(z)} rounded to float. */
     public float derivative(float z) {
         return (float) derivative((double) z);
+    }
+
+    private static double geluU(double z) {
+        return GELU_C * (z + GELU_A * z * z * z);
+    }
+
+    /**
+     * σ'(z) = σ(z)(1 - σ(z)) computed as e/(1+e)² with e = e^(-|z|): never forms 1 - σ, which
+     * cancels (even in double, 1 - σ(30) keeps only 3 digits).
+     */
+    public static double sigmoidSlope(double z) {
+        double e = Math.exp(-Math.abs(z));
+        return e / ((1 + e) * (1 + e));
     }
 
     /** The logistic function, evaluated so that {@code e^x} never overflows. */

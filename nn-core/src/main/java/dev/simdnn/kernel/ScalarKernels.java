@@ -205,7 +205,8 @@ public final class ScalarKernels implements Kernels {
             // log(1 + e^z) - z·t, rewritten so e^x is only taken of x <= 0.
             total += Math.max(z, 0) - z * t + Math.log1p(Math.exp(-Math.abs(z)));
             if (grad != null) {
-                grad[gradOffset + i] = (float) ((Activation.sigmoid(z) - t) / n);
+                // σ(z) - t = (1-t)·σ(z) - t·σ(-z): no cancellation when σ(z) ≈ t ∈ {0, 1}
+                grad[gradOffset + i] = (float) (((1 - t) * Activation.sigmoid(z) - t * Activation.sigmoid(-z)) / n);
             }
         }
         return (float) (total / n);

@@ -1,0 +1,87 @@
+package dev.simdnn.simd;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The SIMD backend's settings, decided once per JVM from the hardware and system properties:
+ *
+ * <ul>
+ *   <li>{@code -Dsimdnn.simd.bits=128|256|512}: force the float vector width (default: the
+ *       preferred width, 512 on AVX-512). Tests force every width on any machine that supports
+ *       the largest; a width wider than the hardware's is refused.</li>
+ *   <li>{@code -Dsimdnn.threads=N}: GEMM threads (default: available processors).</li>
+ * </ul>
+ *
+ * The species is a {@code static final} constant so that C2 compiles every vector operation to
+ * single instructions; that is why it is fixed per JVM rather than per kernel instance.
+ */
+public final class SimdConfig {
+    /** System property that forces the vector width in bits. */
+    public static final String BITS_PROPERTY = "simdnn.simd.bits";
+    /** System property with the number of GEMM threads. */
+    public static final String THREADS_PROPERTY = "simdnn.threads";
+
+    /** The float species every kernel uses. */
+    public static final VectorSpecies<Float> SPECIES = chooseSpecies();
+    /** Floats per vector. */
+    public static final int LANES = SPECIES.length();
+    /** Threads GEMM may use, the caller included. */
+    public static final int THREADS = chooseThreads();
+
+    private SimdConfig() {
+    }
+
+    private static VectorSpecies<Float> chooseSpecies() {
+        VectorSpecies<Float> preferred = FloatVector.SPECIES_PREFERRED;
+        String forced = System.getProperty(BITS_PROPERTY);
+        if (forced == null || forced.isBlank()) {
+            return preferred;
+        }
+        int bits;
+        try {
+            bits = Integer.parseInt(forced.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("-D" + BITS_PROPERTY + " must be 128, 256 or 512, got '" + forced + "'");
+        }
+        if (bits > preferred.vectorBitSize()) {
+            throw new IllegalArgumentException("-D" + BITS_PROPERTY + "=" + bits + " is wider than this CPU's "
+                    + preferred.vectorBitSize() + "-bit vectors");
+        }
+        return switch (bits) {
+            case 128 -> FloatVector.SPECIES_128;
+            case 256 -> FloatVector.SPECIES_256;
+            case 512 -> FloatVector.SPECIES_512;
+            default -> throw new IllegalArgumentException("-D" + BITS_PROPERTY + " must be 128, 256 or 512, got " + bits);
+        };
+    }
+
+    private static int chooseThreads() {
+        String v = System.getProperty(THREADS_PROPERTY);
+        int cpus = Runtime.getRuntime().availableProcessors();
+        if (v == null || v.isBlank()) {
+            return cpus;
+        }
+        try {
+            int n = Integer.parseInt(v.trim());
+            if (n < 1) {
+                throw new NumberFormatException();
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("-D" + THREADS_PROPERTY + " must be a whole number >= 1, got '" + v + "'");
+        }
+    }
+
+    /** Bits of the preferred vector shape of this CPU, whatever was forced. */
+    public static int preferredBits() {
+        return VectorShape.preferredShape().vectorBitSize();
+    }
+
+    /** Like {@code 512-bit vectors (16 floats), FMA, 2 threads}. */
+    public static String describe() {
+        return SPECIES.vectorBitSize() + "-bit vectors (" + LANES + " floats), "
+                + (Hotspot.fma() ? "FMA" : "no FMA") + ", " + THREADS + " thread" + (THREADS == 1 ? "" : "s");
+    }
+}

@@ -1,0 +1,409 @@
+package dev.simdnn.simd;
+
+import dev.simdnn.kernel.Activation;
+import dev.simdnn.kernel.Kernels;
+import dev.simdnn.simd.fused.VectorActivations;
+import dev.simdnn.simd.fused.VectorMath;
+import dev.simdnn.simd.gemm.Gemm;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The Vector API backend. GEMM is {@link Gemm} (packed, blocked, multi-threaded); the dense
+ * layer's bias and activation run in the GEMM epilogue; everything else is one vectorised pass.
+ *
+ * <p>Loops have one shape: a vector body over {@code LANES}-wide chunks, then a masked tail (no
+ * scalar remainder loop). Reductions keep four independent accumulators, then one
+ * {@code reduceLanes}. Stateless apart from GEMM's per-thread buffers; thread-safe.
+ */
+public final class SimdKernels implements Kernels {
+    /** The one instance. */
+    public static final SimdKernels INSTANCE = new SimdKernels();
+
+    private static final VectorSpecies<Float> S = SimdConfig.SPECIES;
+    private static final int L = S.length();
+
+    private SimdKernels() {
+    }
+
+    @Override
+    public String name() {
+        return "simd";
+    }
+
+    // ------------------------------------------------------------------ GEMM
+
+    @Override
+    public void gemm(boolean transA, boolean transB, int m, int n, int k,
+                     float alpha, float[] a, int aOffset, int lda,
+                     float[] b, int bOffset, int ldb,
+                     float beta, float[] c, int cOffset, int ldc) {
+        Gemm.gemm(transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc,
+                null, 0, null, null, 0);
+    }
+
+    @Override
+    public void denseForward(int rows, int in, int out,
+                             float[] x, int xOffset, float[] w, int wOffset, float[] bias, int biasOffset,
+                             Activation act, float[] z, int zOffset, float[] y, int yOffset) {
+        boolean identity = act.kind() == Activation.Kind.IDENTITY;
+        if (z != null && !identity) {
+            // C is z (pre-activation); the epilogue also writes y = act(z).
+            Gemm.gemm(false, true, rows, out, in, 1f, x, xOffset, in, w, wOffset, in, 0f, z, zOffset, out,
+                    bias, biasOffset, act, y, yOffset);
+        } else {
+            Gemm.gemm(false, true, rows, out, in, 1f, x, xOffset, in, w, wOffset, in, 0f, y, yOffset, out,
+                    bias, biasOffset, identity ? null : act, null, 0);
+            if (z != null) {
+                System.arraycopy(y, yOffset, z, zOffset, rows * out);
+            }
+        }
+    }
+
+    @Override
+    public void activationForward(Activation act, int n, float[] x, int xOffset, float[] y, int yOffset) {
+        Activation.Kind kind = act.kind();
+        float alpha = act.alpha();
+        int i = 0;
+        for (; i <= n - L; i += L) {
+            VectorActivations.apply(kind, alpha, FloatVector.fromArray(S, x, xOffset + i)).intoArray(y, yOffset + i);
+        }
+        if (i < n) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            VectorActivations.apply(kind, alpha, FloatVector.fromArray(S, x, xOffset + i, m))
+                    .intoArray(y, yOffset + i, m);
+        }
+    }
+
+    @Override
+    public void activationBackward(Activation act, int rows, int cols,
+                                   float[] z, int zOffset, float[] y, int yOffset,
+                                   float[] dy, int dyOffset, float[] dz, int dzOffset,
+                                   float[] dbias, int dbiasOffset) {
+        Activation.Kind kind = act.kind();
+        float alpha = act.alpha();
+        boolean identity = kind == Activation.Kind.IDENTITY;
+        for (int r = 0; r < rows; r++) {
+            int row = r * cols;
+            int j = 0;
+            for (; j <= cols - L; j += L) {
+                FloatVector g = FloatVector.fromArray(S, dy, dyOffset + row + j);
+                if (!identity) {
+                    g = g.mul(VectorActivations.derivative(kind, alpha, FloatVector.fromArray(S, z, zOffset + row + j)));
+                }
+                g.intoArray(dz, dzOffset + row + j);
+                if (dbias != null) {
+                    // fused column sum: the gradient row is still in registers
+                    FloatVector.fromArray(S, dbias, dbiasOffset + j).add(g).intoArray(dbias, dbiasOffset + j);
+                }
+            }
+            if (j < cols) {
+                VectorMask<Float> m = S.indexInRange(j, cols);
+                FloatVector g = FloatVector.fromArray(S, dy, dyOffset + row + j, m);
+                if (!identity) {
+                    g = g.mul(VectorActivations.derivative(kind, alpha,
+                            FloatVector.fromArray(S, z, zOffset + row + j, m)));
+                }
+                g.intoArray(dz, dzOffset + row + j, m);
+                if (dbias != null) {
+                    FloatVector.fromArray(S, dbias, dbiasOffset + j, m).add(g).intoArray(dbias, dbiasOffset + j, m);
+                }
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ losses
+
+    @Override
+    public float softmaxCrossEntropy(int rows, int cols, float[] logits, int logitsOffset,
+                                     float[] labels, int labelsOffset, float[] grad, int gradOffset) {
+        double total = 0;
+        float invRows = 1f / rows;
+        for (int r = 0; r < rows; r++) {
+            int lr = logitsOffset + r * cols;
+            int label = (int) labels[labelsOffset + r];
+            // Subtract the row max before exp: no overflow for logits of any magnitude.
+            float max = max(cols, logits, lr);
+            float labelLogit = logits[lr + label];
+            float sumExp = sumExpShifted(cols, logits, lr, max);
+            total += Math.log(sumExp) - (labelLogit - max);
+            if (grad != null) {
+                // p_j = exp(z_j - max) / Σ; grad = (p - onehot) / rows. Dividing by Σ (rather than
+                // subtracting log Σ inside exp) keeps the exponent's rounding error at |z_j - max|·u.
+                float scale = invRows / sumExp;
+                int gr = gradOffset + r * cols;
+                int j = 0;
+                for (; j <= cols - L; j += L) {
+                    VectorMath.exp(FloatVector.fromArray(S, logits, lr + j).sub(max)).mul(scale)
+                            .intoArray(grad, gr + j);
+                }
+                if (j < cols) {
+                    VectorMask<Float> m = S.indexInRange(j, cols);
+                    VectorMath.exp(FloatVector.fromArray(S, logits, lr + j, m).sub(max)).mul(scale)
+                            .intoArray(grad, gr + j, m);
+                }
+                grad[gr + label] -= invRows;
+            }
+        }
+        return (float) (total / rows);
+    }
+
+    private static float max(int n, float[] x, int off) {
+        FloatVector acc = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+        int j = 0;
+        for (; j <= n - L; j += L) {
+            acc = acc.max(FloatVector.fromArray(S, x, off + j));
+        }
+        float m = acc.reduceLanes(VectorOperators.MAX);
+        for (; j < n; j++) {
+            m = Math.max(m, x[off + j]);
+        }
+        return m;
+    }
+
+    private static float sumExpShifted(int n, float[] x, int off, float shift) {
+        FloatVector acc = FloatVector.zero(S);
+        int j = 0;
+        for (; j <= n - L; j += L) {
+            acc = acc.add(VectorMath.exp(FloatVector.fromArray(S, x, off + j).sub(shift)));
+        }
+        if (j < n) {
+            VectorMask<Float> m = S.indexInRange(j, n);
+            // masked-off lanes would be exp(0 - shift): blend them to zero
+            acc = acc.add(VectorMath.exp(FloatVector.fromArray(S, x, off + j, m).sub(shift))
+                    .blend(0f, m.not()));
+        }
+        return acc.reduceLanes(VectorOperators.ADD);
+    }
+
+    @Override
+    public void softmax(int rows, int cols, float[] x, int xOffset, float[] y, int yOffset) {
+        for (int r = 0; r < rows; r++) {
+            int xr = xOffset + r * cols;
+            int yr = yOffset + r * cols;
+            float max = max(cols, x, xr);
+            float inv = 1f / sumExpShifted(cols, x, xr, max);
+            int j = 0;
+            for (; j <= cols - L; j += L) {
+                VectorMath.exp(FloatVector.fromArray(S, x, xr + j).sub(max)).mul(inv).intoArray(y, yr + j);
+            }
+            if (j < cols) {
+                VectorMask<Float> m = S.indexInRange(j, cols);
+                VectorMath.exp(FloatVector.fromArray(S, x, xr + j, m).sub(max)).mul(inv)
+                        .intoArray(y, yr + j, m);
+            }
+        }
+    }
+
+    @Override
+    public float meanSquaredError(int n, float[] pred, int predOffset, float[] target, int targetOffset,
+                                  float[] grad, int gradOffset) {
+        float scale = 2f / n;
+        FloatVector acc = FloatVector.zero(S);
+        int i = 0;
+        for (; i <= n - L; i += L) {
+            FloatVector d = FloatVector.fromArray(S, pred, predOffset + i).sub(FloatVector.fromArray(S, target, targetOffset + i));
+            acc = d.fma(d, acc);
+            if (grad != null) {
+                d.mul(scale).intoArray(grad, gradOffset + i);
+            }
+        }
+        if (i < n) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            FloatVector d = FloatVector.fromArray(S, pred, predOffset + i, m)
+                    .sub(FloatVector.fromArray(S, target, targetOffset + i, m));
+            acc = d.fma(d, acc);
+            if (grad != null) {
+                d.mul(scale).intoArray(grad, gradOffset + i, m);
+            }
+        }
+        return acc.reduceLanes(VectorOperators.ADD) / n;
+    }
+
+    @Override
+    public float binaryCrossEntropyWithLogits(int n, float[] logits, int logitsOffset,
+                                              float[] target, int targetOffset, float[] grad, int gradOffset) {
+        float inv = 1f / n;
+        FloatVector acc = FloatVector.zero(S);
+        int i = 0;
+        for (; i < n; i += L) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            FloatVector z = FloatVector.fromArray(S, logits, logitsOffset + i, m);
+            FloatVector t = FloatVector.fromArray(S, target, targetOffset + i, m);
+            // max(z,0) - z·t + log1p(e^-|z|); masked-off lanes are z = t = 0, contributing log 2: blend out
+            FloatVector e = VectorMath.exp(z.abs().neg());
+            FloatVector l = z.max(0f).sub(z.mul(t)).add(VectorMath.log1p(e));
+            acc = acc.add(l.blend(0f, m.not()));
+            if (grad != null) {
+                // σ(z) - t = (1-t)·σ(z) - t·σ(-z), with σ(±z) from e = e^-|z|: no cancellation near t
+                VectorMask<Float> neg = z.compare(VectorOperators.LT, 0f);
+                FloatVector one = z.broadcast(1f);
+                FloatVector inv1e = one.div(e.add(1f));
+                FloatVector sPos = one.blend(e, neg).mul(inv1e);
+                FloatVector sNeg = e.blend(one, neg).mul(inv1e);
+                one.sub(t).mul(sPos).sub(t.mul(sNeg)).mul(inv).intoArray(grad, gradOffset + i, m);
+            }
+        }
+        return acc.reduceLanes(VectorOperators.ADD) * inv;
+    }
+
+    // ------------------------------------------------------------------ optimizer updates
+
+    @Override
+    public void sgdUpdate(int n, float lr, float weightDecay, float[] w, int wOffset, float[] g, int gOffset) {
+        for (int i = 0; i < n; i += L) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            FloatVector wv = FloatVector.fromArray(S, w, wOffset + i, m);
+            FloatVector gv = FloatVector.fromArray(S, g, gOffset + i, m);
+            wv.sub(wv.mul(weightDecay).add(gv).mul(lr)).intoArray(w, wOffset + i, m);
+        }
+    }
+
+    @Override
+    public void momentumUpdate(int n, float lr, float momentum, boolean nesterov, float weightDecay,
+                               float[] w, int wOffset, float[] g, int gOffset, float[] v, int vOffset) {
+        for (int i = 0; i < n; i += L) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            FloatVector wv = FloatVector.fromArray(S, w, wOffset + i, m);
+            FloatVector gv = wv.mul(weightDecay).add(FloatVector.fromArray(S, g, gOffset + i, m));
+            FloatVector vv = FloatVector.fromArray(S, v, vOffset + i, m).mul(momentum).add(gv);
+            vv.intoArray(v, vOffset + i, m);
+            FloatVector step = nesterov ? vv.mul(momentum).add(gv) : vv;
+            wv.sub(step.mul(lr)).intoArray(w, wOffset + i, m);
+        }
+    }
+
+    @Override
+    public void adamUpdate(int n, float lr, float beta1, float beta2, float epsilon, float weightDecay,
+                           boolean decoupled, int t,
+                           float[] w, int wOffset, float[] g, int gOffset,
+                           float[] m, int mOffset, float[] v, int vOffset) {
+        float bias1 = (float) (1.0 - Math.pow(beta1, t));
+        float bias2 = (float) (1.0 - Math.pow(beta2, t));
+        float coupled = decoupled ? 0f : weightDecay;
+        for (int i = 0; i < n; i += L) {
+            VectorMask<Float> k = S.indexInRange(i, n);
+            FloatVector wv = FloatVector.fromArray(S, w, wOffset + i, k);
+            FloatVector gv = wv.mul(coupled).add(FloatVector.fromArray(S, g, gOffset + i, k));
+            if (decoupled) {
+                wv = wv.sub(wv.mul(lr * weightDecay));
+            }
+            FloatVector mv = FloatVector.fromArray(S, m, mOffset + i, k).mul(beta1).add(gv.mul(1f - beta1));
+            FloatVector vv = FloatVector.fromArray(S, v, vOffset + i, k).mul(beta2).add(gv.mul(gv).mul(1f - beta2));
+            mv.intoArray(m, mOffset + i, k);
+            vv.intoArray(v, vOffset + i, k);
+            FloatVector denom = vv.div(bias2).lanewise(VectorOperators.SQRT).add(epsilon);
+            wv.sub(mv.div(bias1).mul(lr).div(denom)).intoArray(w, wOffset + i, k);
+        }
+    }
+
+    // ------------------------------------------------------------------ elementwise and reductions
+
+    @Override
+    public void add(int n, float[] a, int aOffset, float[] b, int bOffset, float[] out, int outOffset) {
+        for (int i = 0; i < n; i += L) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            FloatVector.fromArray(S, a, aOffset + i, m).add(FloatVector.fromArray(S, b, bOffset + i, m))
+                    .intoArray(out, outOffset + i, m);
+        }
+    }
+
+    @Override
+    public void multiply(int n, float[] a, int aOffset, float[] b, int bOffset, float[] out, int outOffset) {
+        for (int i = 0; i < n; i += L) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            FloatVector.fromArray(S, a, aOffset + i, m).mul(FloatVector.fromArray(S, b, bOffset + i, m))
+                    .intoArray(out, outOffset + i, m);
+        }
+    }
+
+    @Override
+    public void multiplyAccumulate(int n, float[] a, int aOffset, float[] b, int bOffset, float[] out, int outOffset) {
+        for (int i = 0; i < n; i += L) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            FloatVector.fromArray(S, a, aOffset + i, m).fma(FloatVector.fromArray(S, b, bOffset + i, m),
+                    FloatVector.fromArray(S, out, outOffset + i, m)).intoArray(out, outOffset + i, m);
+        }
+    }
+
+    @Override
+    public void axpy(int n, float alpha, float[] x, int xOffset, float[] y, int yOffset) {
+        for (int i = 0; i < n; i += L) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            FloatVector.fromArray(S, x, xOffset + i, m).mul(alpha).add(FloatVector.fromArray(S, y, yOffset + i, m))
+                    .intoArray(y, yOffset + i, m);
+        }
+    }
+
+    @Override
+    public void scale(int n, float alpha, float[] x, int xOffset) {
+        for (int i = 0; i < n; i += L) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            FloatVector.fromArray(S, x, xOffset + i, m).mul(alpha).intoArray(x, xOffset + i, m);
+        }
+    }
+
+    @Override
+    public float sum(int n, float[] x, int xOffset) {
+        return reduce(n, x, xOffset, null, 0, 0);
+    }
+
+    @Override
+    public float dot(int n, float[] a, int aOffset, float[] b, int bOffset) {
+        return reduce(n, a, aOffset, b, bOffset, 1);
+    }
+
+    @Override
+    public float sumOfSquares(int n, float[] x, int xOffset) {
+        return reduce(n, x, xOffset, x, xOffset, 1);
+    }
+
+    @Override
+    public float sumOfAbs(int n, float[] x, int xOffset) {
+        return reduce(n, x, xOffset, null, 0, 2);
+    }
+
+    /** mode 0: Σx, 1: Σx·y, 2: Σ|x|. Four independent accumulators hide the add latency. */
+    private static float reduce(int n, float[] x, int xo, float[] y, int yo, int mode) {
+        FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
+        int i = 0;
+        for (; i <= n - 4 * L; i += 4 * L) {
+            a0 = term(mode, x, xo + i, y, yo + i, a0);
+            a1 = term(mode, x, xo + i + L, y, yo + i + L, a1);
+            a2 = term(mode, x, xo + i + 2 * L, y, yo + i + 2 * L, a2);
+            a3 = term(mode, x, xo + i + 3 * L, y, yo + i + 3 * L, a3);
+        }
+        for (; i <= n - L; i += L) {
+            a0 = term(mode, x, xo + i, y, yo + i, a0);
+        }
+        float s = a0.add(a1).add(a2.add(a3)).reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) {
+            s += mode == 0 ? x[xo + i] : mode == 1 ? x[xo + i] * y[yo + i] : Math.abs(x[xo + i]);
+        }
+        return s;
+    }
+
+    private static FloatVector term(int mode, float[] x, int xi, float[] y, int yi, FloatVector acc) {
+        FloatVector v = FloatVector.fromArray(S, x, xi);
+        return switch (mode) {
+            case 0 -> acc.add(v);
+            case 1 -> v.fma(FloatVector.fromArray(S, y, yi), acc);
+            default -> acc.add(v.abs());
+        };
+    }
+
+    @Override
+    public void argmaxRows(int rows, int cols, float[] x, int xOffset, int[] out, int outOffset) {
+        for (int r = 0; r < rows; r++) {
+            int xr = xOffset + r * cols;
+            float max = max(cols, x, xr);
+            int best = 0;
+            while (x[xr + best] != max) { // first column holding the max
+                best++;
+            }
+            out[outOffset + r] = best;
+        }
+    }
+}

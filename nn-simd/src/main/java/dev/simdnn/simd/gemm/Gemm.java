@@ -1,0 +1,213 @@
+package dev.simdnn.simd.gemm;
+
+import dev.simdnn.kernel.Activation;
+import dev.simdnn.simd.SimdConfig;
+
+/**
+ * SGEMM in the Goto/BLIS structure, row-major, {@code C = alpha·op(A)·op(B) + beta·C}, with an
+ * optional fused epilogue (bias, activation, pre-activation kept) for the dense layer.
+ *
+ * <p>Five loops around {@link MicroKernel8xTwoVectors}:
+ * <pre>
+ * jc: NC-wide column panels of C and B
+ *  pc: KC-deep slices of k; pack B[pc.., jc..] (KC × NC), which then stays in L3
+ *   ic: MC-tall row blocks of C and A; pack A[ic.., pc..] (MC × KC), which then stays in L2
+ *    jr: NR-wide slivers of the B panel; one sliver (KC × NR) stays in L1 across the ir loop
+ *     ir: MR-tall slivers of the A block; micro-kernel, then the epilogue writes the tile
+ * </pre>
+ * Threads split C into independent column ranges (or row ranges when C is tall and narrow), each
+ * running all five loops with its own packing buffers. Every element of C is still computed by one
+ * thread, with the same k-slices in the same order, so the result does not depend on the thread
+ * count.
+ */
+public final class Gemm {
+    /** The block sizes in force. */
+    public static final Blocking BLOCKING = Blocking.forSpecies(SimdConfig.SPECIES);
+    private static final int MR = BLOCKING.mr();
+    private static final int NR = BLOCKING.nr();
+    private static final int KC = BLOCKING.kc();
+    private static final int MC = BLOCKING.mc();
+    private static final int NC = BLOCKING.nc();
+    private static final GemmPool POOL = new GemmPool(SimdConfig.THREADS);
+
+    private Gemm() {
+    }
+
+    /**
+     * The full operation. With {@code bias == null && act == null} it is plain GEMM. Otherwise,
+     * after the last k-slice: {@code v = alpha·op(A)·op(B) + beta·C + bias[j]}; if {@code y} is null,
+     * {@code C = act(v)}; else {@code C = v} and {@code y = act(v)} (same row stride as C).
+     * Arguments are trusted (validated by the caller).
+     */
+    public static void gemm(boolean transA, boolean transB, int m, int n, int k,
+                            float alpha, float[] a, int aOff, int lda,
+                            float[] b, int bOff, int ldb,
+                            float beta, float[] c, int cOff, int ldc,
+                            float[] bias, int biasOff, Activation act, float[] y, int yOff) {
+        if (m == 0 || n == 0) {
+            return;
+        }
+        long work = (long) m * n * k;
+        int threads = POOL.threads();
+        if (work < BLOCKING.parallelMinFlops() || threads == 1) {
+            range(transA, transB, 0, m, 0, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc,
+                    bias, biasOff, act, y, yOff);
+            return;
+        }
+        // Split the longer side of C into `threads` ranges aligned to the register tile.
+        boolean byColumns = n >= m || m < MR * threads;
+        int unit = byColumns ? NR : MR;
+        int extent = byColumns ? n : m;
+        int units = (extent + unit - 1) / unit;
+        int parts = Math.min(threads, units);
+        if (parts <= 1) {
+            range(transA, transB, 0, m, 0, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc,
+                    bias, biasOff, act, y, yOff);
+            return;
+        }
+        ParallelCall call = ParallelCall.get();
+        call.set(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc,
+                bias, biasOff, act, y, yOff, byColumns, unit, units, parts);
+        try {
+            POOL.invoke(call, parts);
+        } finally {
+            call.clear();
+        }
+    }
+
+    /** The five loops over rows {@code [m0, m1)} and columns {@code [n0, n1)} of C, on this thread. */
+    static void range(boolean transA, boolean transB, int m0, int m1, int n0, int n1, int k,
+                      float alpha, float[] a, int aOff, int lda,
+                      float[] b, int bOff, int ldb,
+                      float beta, float[] c, int cOff, int ldc,
+                      float[] bias, int biasOff, Activation act, float[] y, int yOff) {
+        Workspace ws = Workspace.current();
+        float[] tile = ws.tile;
+        boolean fused = bias != null || act != null;
+        if (k == 0 || alpha == 0f) {
+            scaleOnly(m0, m1, n0, n1, beta, c, cOff, ldc, bias, biasOff, act, y, yOff, tile);
+            return;
+        }
+        for (int jc = n0; jc < n1; jc += NC) {                        // jc: column panels
+            int nc = Math.min(NC, n1 - jc);
+            int ncPadded = Blocking.roundUp(nc, NR);
+            for (int pc = 0; pc < k; pc += KC) {                      // pc: k-slices
+                int kc = Math.min(KC, k - pc);
+                boolean last = pc + kc == k;
+                float sliceBeta = pc == 0 ? beta : 1f;
+                float[] pb = ws.packedB(ncPadded * kc);
+                Packing.packB(pb, transB, b, bOff, ldb, pc, kc, jc, nc);
+                for (int ic = m0; ic < m1; ic += MC) {                // ic: row blocks
+                    int mc = Math.min(MC, m1 - ic);
+                    float[] pa = ws.packedA(Blocking.roundUp(mc, MR) * kc);
+                    Packing.packA(pa, transA, a, aOff, lda, ic, mc, pc, kc);
+                    for (int jr = 0; jr < nc; jr += NR) {             // jr: B slivers (L1)
+                        int nr = Math.min(NR, nc - jr);
+                        int bi = jr * kc;
+                        for (int ir = 0; ir < mc; ir += MR) {         // ir: A slivers
+                            int mr = Math.min(MR, mc - ir);
+                            MicroKernel8xTwoVectors.compute(kc, pa, ir * kc, pb, bi, tile);
+                            int row = ic + ir;
+                            int col = jc + jr;
+                            int ci = cOff + row * ldc + col;
+                            if (last && fused) {
+                                Epilogue.store(tile, mr, nr, alpha, sliceBeta, c, ci, ldc,
+                                        bias, biasOff + col, act, y, y == null ? 0 : yOff + row * ldc + col);
+                            } else {
+                                Epilogue.store(tile, mr, nr, alpha, sliceBeta, c, ci, ldc, null, 0, null, null, 0);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** k == 0 or alpha == 0: C = beta·C, then the epilogue; runs through the same store path. */
+    private static void scaleOnly(int m0, int m1, int n0, int n1, float beta, float[] c, int cOff, int ldc,
+                                  float[] bias, int biasOff, Activation act, float[] y, int yOff, float[] tile) {
+        java.util.Arrays.fill(tile, 0f);
+        for (int i = m0; i < m1; i += MR) {
+            for (int j = n0; j < n1; j += NR) {
+                int mr = Math.min(MR, m1 - i);
+                int nr = Math.min(NR, n1 - j);
+                Epilogue.store(tile, mr, nr, 1f, beta, c, cOff + i * ldc + j, ldc,
+                        bias, biasOff + j, act, y, y == null ? 0 : yOff + i * ldc + j);
+            }
+        }
+    }
+
+    /**
+     * The arguments of one parallel GEMM, reused per calling thread so that a parallel call
+     * allocates nothing.
+     */
+    private static final class ParallelCall implements GemmPool.Job {
+        private static final ThreadLocal<ParallelCall> PER_THREAD = ThreadLocal.withInitial(ParallelCall::new);
+
+        boolean transA, transB, byColumns;
+        int m, n, k, aOff, lda, bOff, ldb, cOff, ldc, biasOff, yOff, unit, units, parts;
+        float alpha, beta;
+        float[] a, b, c, bias, y;
+        Activation act;
+
+        static ParallelCall get() {
+            return PER_THREAD.get();
+        }
+
+        void set(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a, int aOff, int lda,
+                 float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc,
+                 float[] bias, int biasOff, Activation act, float[] y, int yOff,
+                 boolean byColumns, int unit, int units, int parts) {
+            this.transA = transA;
+            this.transB = transB;
+            this.m = m;
+            this.n = n;
+            this.k = k;
+            this.alpha = alpha;
+            this.a = a;
+            this.aOff = aOff;
+            this.lda = lda;
+            this.b = b;
+            this.bOff = bOff;
+            this.ldb = ldb;
+            this.beta = beta;
+            this.c = c;
+            this.cOff = cOff;
+            this.ldc = ldc;
+            this.bias = bias;
+            this.biasOff = biasOff;
+            this.act = act;
+            this.y = y;
+            this.yOff = yOff;
+            this.byColumns = byColumns;
+            this.unit = unit;
+            this.units = units;
+            this.parts = parts;
+        }
+
+        void clear() {
+            a = b = c = bias = y = null;
+            act = null;
+        }
+
+        @Override
+        public void run(int part) {
+            // Part p gets units [p·units/parts, (p+1)·units/parts): balanced, tile-aligned.
+            int u0 = (int) ((long) part * units / parts);
+            int u1 = (int) ((long) (part + 1) * units / parts);
+            int extent = byColumns ? n : m;
+            int from = u0 * unit;
+            int to = Math.min(extent, u1 * unit);
+            if (from >= to) {
+                return;
+            }
+            if (byColumns) {
+                range(transA, transB, 0, m, from, to, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc,
+                        bias, biasOff, act, y, yOff);
+            } else {
+                range(transA, transB, from, to, 0, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc,
+                        bias, biasOff, act, y, yOff);
+            }
+        }
+    }
+}

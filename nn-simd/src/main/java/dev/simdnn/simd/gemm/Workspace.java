@@ -1,0 +1,31 @@
+package dev.simdnn.simd.gemm;
+
+/**
+ * One thread's packing buffers and tile. They grow to the largest block seen and are then reused,
+ * so steady-state GEMM calls allocate nothing.
+ */
+final class Workspace {
+    private static final ThreadLocal<Workspace> PER_THREAD = ThreadLocal.withInitial(Workspace::new);
+
+    float[] packedA = new float[0];
+    float[] packedB = new float[0];
+    final float[] tile = new float[MicroKernel8xTwoVectors.MR * MicroKernel8xTwoVectors.NR];
+
+    static Workspace current() {
+        return PER_THREAD.get();
+    }
+
+    float[] packedA(int floats) {
+        if (packedA.length < floats) {
+            packedA = new float[floats];
+        }
+        return packedA;
+    }
+
+    float[] packedB(int floats) {
+        if (packedB.length < floats) {
+            packedB = new float[floats];
+        }
+        return packedB;
+    }
+}

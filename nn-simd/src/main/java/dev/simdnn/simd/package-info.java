@@ -1,4 +1,0 @@
-/**
- * The Vector API ({@code jdk.incubator.vector}) backend of simdnn.
- */
-package dev.simdnn.simd;
