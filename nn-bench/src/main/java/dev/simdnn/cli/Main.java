@@ -12,11 +12,23 @@ public final class Main {
 
             Commands:
               train     train an MLP on a data set and report its test accuracy
+              bench     run JMH benchmarks: simdnn bench [JMH options] [GemmBench|ActivationBench …]
+                        (e.g. simdnn bench GemmBench -p backend=simd -p threads=1 -p shape=512x512x512:NN)
 
             Run 'simdnn COMMAND --help' for a command's options. Add --debug for stack traces.
             """;
 
     private Main() {
+    }
+
+    /** Hands the arguments to JMH's own command line (benchmarks fork JVMs with the incubator module). */
+    private static int bench(String[] jmhArgs) {
+        try {
+            org.openjdk.jmh.Main.main(jmhArgs);
+            return 0;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     public static void main(String[] args) {
@@ -37,6 +49,7 @@ public final class Main {
             }
             return switch (rest[0]) {
                 case "train" -> TrainCommand.run(rest, out, err);
+                case "bench" -> bench(java.util.Arrays.copyOfRange(rest, 1, rest.length));
                 default -> throw new UsageException("unknown command '" + rest[0] + "' (see simdnn --help)");
             };
         } catch (UsageException e) {

@@ -17,13 +17,13 @@ import jdk.incubator.vector.VectorSpecies;
 final class Epilogue {
     private static final VectorSpecies<Float> S = SimdConfig.SPECIES;
     private static final int L = S.length();
-    private static final int NR = MicroKernel8xTwoVectors.NR;
+    private static final int NR = MicroKernel12xTwoVectors.NR;
 
     private Epilogue() {
     }
 
     /**
-     * @param tile   not modified: 8 × NR sums
+     * @param tile   not modified: MR × NR sums
      * @param c      modified: the tile's corner at {@code ci}, row stride {@code ldc}
      * @param bias   not modified: per-column bias indexed by the global column {@code col}, or null
      * @param act    activation to apply, or null for none (plain GEMM or a not-last k-slice)

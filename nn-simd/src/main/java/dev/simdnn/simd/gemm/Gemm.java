@@ -7,7 +7,7 @@ import dev.simdnn.simd.SimdConfig;
  * SGEMM in the Goto/BLIS structure, row-major, {@code C = alpha·op(A)·op(B) + beta·C}, with an
  * optional fused epilogue (bias, activation, pre-activation kept) for the dense layer.
  *
- * <p>Five loops around {@link MicroKernel8xTwoVectors}:
+ * <p>Five loops around {@link MicroKernel12xTwoVectors}:
  * <pre>
  * jc: NC-wide column panels of C and B
  *  pc: KC-deep slices of k; pack B[pc.., jc..] (KC × NC), which then stays in L3
@@ -106,7 +106,7 @@ public final class Gemm {
                         int bi = jr * kc;
                         for (int ir = 0; ir < mc; ir += MR) {         // ir: A slivers
                             int mr = Math.min(MR, mc - ir);
-                            MicroKernel8xTwoVectors.compute(kc, pa, ir * kc, pb, bi, tile);
+                            MicroKernel12xTwoVectors.compute(kc, pa, ir * kc, pb, bi, tile);
                             int row = ic + ir;
                             int col = jc + jr;
                             int ci = cOff + row * ldc + col;

@@ -7,28 +7,28 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Copies blocks of op(A) and op(B) into the contiguous sliver layouts the micro-kernel streams
- * (drawn in {@link MicroKernel8xTwoVectors}). Packing absorbs the transposition: the kernel never
+ * (drawn in {@link MicroKernel12xTwoVectors}). Packing absorbs the transposition: the kernel never
  * knows whether A or B was transposed. Partial slivers are padded with zeros.
  */
 final class Packing {
     private static final VectorSpecies<Float> S = SimdConfig.SPECIES;
     private static final int L = S.length();
-    private static final int MR = MicroKernel8xTwoVectors.MR;
-    private static final int NR = MicroKernel8xTwoVectors.NR;
+    private static final int MR = MicroKernel12xTwoVectors.MR;
+    private static final int NR = MicroKernel12xTwoVectors.NR;
 
     private Packing() {
     }
 
     /**
      * Rows {@code [ic, ic+mc)} × columns {@code [pc, pc+kc)} of op(A) into {@code dst} (modified):
-     * sliver t holds rows {@code ic+8t …}, at {@code dst[t·8·kc + p·8 + i]}.
+     * sliver t holds rows {@code ic+12t …}, at {@code dst[t·12·kc + p·12 + i]}.
      */
     static void packA(float[] dst, boolean transA, float[] a, int aOff, int lda, int ic, int mc, int pc, int kc) {
         for (int t = 0; t < mc; t += MR) {
             int rows = Math.min(MR, mc - t);
             int base = t * kc; // (t / MR) · MR · kc
             if (!transA) {
-                // op(A)[i][p] = A[i][p]: read each row forward, write with stride 8.
+                // op(A)[i][p] = A[i][p]: read each row forward, write with stride MR.
                 for (int i = 0; i < rows; i++) {
                     int src = aOff + (ic + t + i) * lda + pc;
                     for (int p = 0; p < kc; p++) {
@@ -36,7 +36,7 @@ final class Packing {
                     }
                 }
             } else {
-                // op(A)[i][p] = A[p][i]: the 8 values of one p are adjacent in A.
+                // op(A)[i][p] = A[p][i]: the MR values of one p are adjacent in A.
                 for (int p = 0; p < kc; p++) {
                     int src = aOff + (pc + p) * lda + ic + t;
                     int d = base + p * MR;

@@ -9,7 +9,7 @@ final class Workspace {
 
     float[] packedA = new float[0];
     float[] packedB = new float[0];
-    final float[] tile = new float[MicroKernel8xTwoVectors.MR * MicroKernel8xTwoVectors.NR];
+    final float[] tile = new float[MicroKernel12xTwoVectors.MR * MicroKernel12xTwoVectors.NR];
 
     static Workspace current() {
         return PER_THREAD.get();
