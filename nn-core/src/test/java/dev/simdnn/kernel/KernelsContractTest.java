@@ -254,7 +254,7 @@ public abstract class KernelsContractTest {
     void denseForwardIsGemmPlusBiasThenActivation() {
         SplittableRandom rng = new SplittableRandom(3);
         for (Activation act : allActivations()) {
-            for (int[] s : new int[][] {{1, 1, 1}, {5, 7, 3}, {17, 33, 10}, {32, 64, 31}}) {
+            for (int[] s : new int[][] {{1, 1, 1}, {5, 7, 3}, {17, 33, 10}, {32, 64, 31}, {130, 33, 10}, {3, 40, 17}}) {
                 int rows = s[0], in = s[1], out = s[2];
                 float[] x = random(rng, rows * in, 2);
                 float[] w = random(rng, out * in, 1);

@@ -66,11 +66,9 @@ public final class SimdKernels implements Kernels {
     public void activationForward(Activation act, int n, float[] x, int xOffset, float[] y, int yOffset) {
         Activation.Kind kind = act.kind();
         float alpha = act.alpha();
-        int i = 0;
-        for (; i <= n - L; i += L) {
-            VectorActivations.apply(kind, alpha, FloatVector.fromArray(S, x, xOffset + i)).intoArray(y, yOffset + i);
-        }
-        if (i < n) {
+        // One masked loop, one call site: the activation is inlined once, which keeps the compiled
+        // loop under C2's node limits (two copies of GELU's exp were enough to box vectors).
+        for (int i = 0; i < n; i += L) {
             VectorMask<Float> m = S.indexInRange(i, n);
             VectorActivations.apply(kind, alpha, FloatVector.fromArray(S, x, xOffset + i, m))
                     .intoArray(y, yOffset + i, m);
@@ -87,27 +85,15 @@ public final class SimdKernels implements Kernels {
         boolean identity = kind == Activation.Kind.IDENTITY;
         for (int r = 0; r < rows; r++) {
             int row = r * cols;
-            int j = 0;
-            for (; j <= cols - L; j += L) {
-                FloatVector g = FloatVector.fromArray(S, dy, dyOffset + row + j);
-                if (!identity) {
-                    g = g.mul(VectorActivations.derivative(kind, alpha, FloatVector.fromArray(S, z, zOffset + row + j)));
-                }
-                g.intoArray(dz, dzOffset + row + j);
-                if (dbias != null) {
-                    // fused column sum: the gradient row is still in registers
-                    FloatVector.fromArray(S, dbias, dbiasOffset + j).add(g).intoArray(dbias, dbiasOffset + j);
-                }
-            }
-            if (j < cols) {
+            for (int j = 0; j < cols; j += L) {
                 VectorMask<Float> m = S.indexInRange(j, cols);
                 FloatVector g = FloatVector.fromArray(S, dy, dyOffset + row + j, m);
                 if (!identity) {
-                    g = g.mul(VectorActivations.derivative(kind, alpha,
-                            FloatVector.fromArray(S, z, zOffset + row + j, m)));
+                    g = g.mul(VectorActivations.derivative(kind, alpha, FloatVector.fromArray(S, z, zOffset + row + j, m)));
                 }
                 g.intoArray(dz, dzOffset + row + j, m);
                 if (dbias != null) {
+                    // fused column sum: the gradient row is still in registers
                     FloatVector.fromArray(S, dbias, dbiasOffset + j, m).add(g).intoArray(dbias, dbiasOffset + j, m);
                 }
             }

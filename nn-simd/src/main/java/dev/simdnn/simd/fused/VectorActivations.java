@@ -39,17 +39,28 @@ public final class VectorActivations {
             case TANH -> VectorMath.tanh(z);
             case RELU -> z.max(0f);
             case LEAKY_RELU -> z.mul(alpha).blend(z, z.compare(VectorOperators.GT, 0f));
-            case ELU -> VectorMath.expm1(z.min(0f)).mul(alpha).blend(z, z.compare(VectorOperators.GT, 0f));
-            case SELU -> VectorMath.expm1(z.min(0f)).mul(SELU_A).blend(z, z.compare(VectorOperators.GT, 0f))
-                    .mul(SELU_L);
+            case ELU -> elu(z, alpha, 1f);
+            case SELU -> elu(z, SELU_A, SELU_L);
             case GELU -> z.mul(sigmoid(geluU(z).mul(2f)));
             case SWISH -> z.mul(sigmoid(z));
-            case SOFTPLUS -> z.max(0f).add(VectorMath.log1p(VectorMath.exp(z.abs().neg())));
+            case SOFTPLUS -> softplus(z);
         };
+    }
+
+    /** scale·(z > 0 ? z : alpha·(e^z - 1)). */
+    private static FloatVector elu(FloatVector z, float alpha, float scale) {
+        return VectorMath.expm1(z.min(0f)).mul(alpha).blend(z, z.compare(VectorOperators.GT, 0f)).mul(scale);
+    }
+
+    /** max(z, 0) + log1p(e^-|z|). */
+    private static FloatVector softplus(FloatVector z) {
+        return z.max(0f).add(VectorMath.log1p(VectorMath.exp(z.abs().neg())));
     }
 
     /** {@code f'(z)} lane by lane. */
     public static FloatVector derivative(Activation.Kind kind, float alpha, FloatVector z) {
+        // Each case is its own small method: the whole stays within C2's inlining budget, so no
+        // vector is ever boxed across a call.
         return switch (kind) {
             case IDENTITY -> z.broadcast(1f);
             case STEP -> z.broadcast(0f);
@@ -58,17 +69,36 @@ public final class VectorActivations {
             case TANH -> tanhSlope(z);
             case RELU -> z.broadcast(0f).blend(1f, z.compare(VectorOperators.GT, 0f));
             case LEAKY_RELU -> z.broadcast(alpha).blend(1f, z.compare(VectorOperators.GT, 0f));
-            case ELU -> VectorMath.exp(z).mul(alpha).blend(1f, z.compare(VectorOperators.GT, 0f));
-            case SELU -> VectorMath.exp(z).mul(SELU_A).blend(1f, z.compare(VectorOperators.GT, 0f))
-                    .mul(SELU_L);
-            case GELU -> {
-                // d/dz [z·σ(2u)] = σ(2u) + z·σ(2u)(1-σ(2u))·2u', u' = c(1 + 3a z²)
-                FloatVector twoU = geluU(z).mul(2f);
-                FloatVector du = z.mul(z).mul(3f * GELU_A).add(1f).mul(2f * GELU_C);
-                yield sigmoid(twoU).add(z.mul(du).mul(sigmoidSlope(twoU, 1f)));
-            }
-            case SWISH -> sigmoid(z).add(z.mul(sigmoidSlope(z, 1f)));
+            case ELU -> eluSlope(z, alpha, 1f);
+            case SELU -> eluSlope(z, SELU_A, SELU_L);
+            case GELU -> geluSlope(z);
+            case SWISH -> swishSlope(z);
         };
+    }
+
+    /** scale·(z > 0 ? 1 : alpha·e^z). */
+    private static FloatVector eluSlope(FloatVector z, float alpha, float scale) {
+        return VectorMath.exp(z.min(0f)).mul(alpha).blend(1f, z.compare(VectorOperators.GT, 0f)).mul(scale);
+    }
+
+    /** d/dz [z·σ(2u)] = σ(2u) + z·σ'(2u)·2u', u' = c(1 + 3a z²); one exp for both σ and σ'. */
+    private static FloatVector geluSlope(FloatVector z) {
+        FloatVector twoU = geluU(z).mul(2f);
+        FloatVector du = z.mul(z).mul(3f * GELU_A).add(1f).mul(2f * GELU_C);
+        return sigmoidPlusSlope(twoU, z.mul(du));
+    }
+
+    /** σ(z) + z·σ'(z). */
+    private static FloatVector swishSlope(FloatVector z) {
+        return sigmoidPlusSlope(z, z);
+    }
+
+    /** σ(x) + w·σ'(x) from a single e = exp(-|x|): (x ≥ 0 ? 1 : e)/(1+e) + w·e/(1+e)². */
+    private static FloatVector sigmoidPlusSlope(FloatVector x, FloatVector w) {
+        FloatVector e = VectorMath.exp(x.abs().neg());
+        FloatVector d = e.add(1f);
+        FloatVector sig = x.broadcast(1f).blend(e, x.compare(VectorOperators.LT, 0f)).div(d);
+        return sig.add(w.mul(e).div(d.mul(d)));
     }
 
     private static FloatVector geluU(FloatVector z) {

@@ -58,17 +58,18 @@ final class Epilogue {
                     if (bv != null) {
                         v = v.add(bv);
                     }
+                    // one call site for the activation (see SimdKernels.activationForward)
+                    FloatVector a = VectorActivations.apply(kind, actAlpha, v);
                     if (y != null) {
                         // keep z in C, write act(z) to Y
                         int yIdx = yi + i * ldc + j;
-                        FloatVector a = VectorActivations.apply(kind, actAlpha, v);
                         if (full) {
                             a.intoArray(y, yIdx);
                         } else {
                             a.intoArray(y, yIdx, m);
                         }
                     } else {
-                        v = VectorActivations.apply(kind, actAlpha, v);
+                        v = a;
                     }
                 }
                 if (full) {
@@ -76,6 +77,21 @@ final class Epilogue {
                 } else {
                     v.intoArray(c, idx, m);
                 }
+            }
+        }
+    }
+
+    /**
+     * Writes the tile transposed: tile element (r, q) goes to {@code c[ci + q·ldc + r]}, as
+     * {@code alpha·tile + beta·C} (C not read when beta == 0). Scalar: used only when C has few
+     * columns, where each tile row is one column of C.
+     */
+    static void storeTransposed(float[] tile, int mr, int nr, float alpha, float beta, float[] c, int ci, int ldc) {
+        for (int q = 0; q < nr; q++) {
+            int row = ci + q * ldc;
+            for (int r = 0; r < mr; r++) {
+                float v = alpha * tile[r * NR + q];
+                c[row + r] = beta == 0f ? v : beta == 1f ? v + c[row + r] : Math.fma(beta, c[row + r], v);
             }
         }
     }

@@ -29,6 +29,10 @@ public final class Gemm {
     private static final int MC = BLOCKING.mc();
     private static final int NC = BLOCKING.nc();
     private static final GemmPool POOL = new GemmPool(SimdConfig.THREADS);
+    /** At most this many rows of C: the direct (unpacked) paths. */
+    static final int SMALL_M = 4;
+    /** At most this many columns of C (and at least 2·NR rows): the transposed packed path. */
+    static final int NARROW_N = SimdConfig.LANES;
 
     private Gemm() {
     }
@@ -47,11 +51,44 @@ public final class Gemm {
         if (m == 0 || n == 0) {
             return;
         }
+        if (k > 0 && alpha != 0f) {
+            // Direct paths for shapes packing does not repay; chosen by shape only.
+            if (transB && m <= SMALL_M) {
+                SmallGemm.dotRows(transA, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc,
+                        bias, biasOff, act, y, yOff, transA ? Workspace.current().row(k) : null);
+                return;
+            }
+            if (!transB && m <= SMALL_M) {
+                SmallGemm.broadcastRows(transA, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc,
+                        bias, biasOff, act, y, yOff);
+                return;
+            }
+            if (n <= NARROW_N && m >= 2 * NR) {
+                // C is tall and narrow (the 10-wide output layer): compute Cᵀ = op(B)ᵀ·op(A)ᵀ, whose rows
+                // are the few columns of C, so the register tile is mostly full; stored transposed. Packing
+                // absorbs the swap: op(B)ᵀ is B read with the opposite transposition, likewise A.
+                dispatch(!transB, !transA, n, m, k, alpha, b, bOff, ldb, a, aOff, lda, beta, c, cOff, ldc,
+                        null, 0, null, null, 0, true);
+                for (int i = 0; i < m; i++) {
+                    SmallGemm.epilogueRow(n, c, cOff + i * ldc, bias, biasOff, act, y, y == null ? 0 : yOff + i * ldc);
+                }
+                return;
+            }
+        }
+        dispatch(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc,
+                bias, biasOff, act, y, yOff, false);
+    }
+
+    /** The packed path, split over threads when the product is large enough. */
+    private static void dispatch(boolean transA, boolean transB, int m, int n, int k,
+                                 float alpha, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                                 float beta, float[] c, int cOff, int ldc,
+                                 float[] bias, int biasOff, Activation act, float[] y, int yOff, boolean transposedC) {
         long work = (long) m * n * k;
         int threads = POOL.threads();
         if (work < BLOCKING.parallelMinFlops() || threads == 1) {
             range(transA, transB, 0, m, 0, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc,
-                    bias, biasOff, act, y, yOff);
+                    bias, biasOff, act, y, yOff, transposedC);
             return;
         }
         // Split the longer side of C into `threads` ranges aligned to the register tile.
@@ -62,12 +99,12 @@ public final class Gemm {
         int parts = Math.min(threads, units);
         if (parts <= 1) {
             range(transA, transB, 0, m, 0, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc,
-                    bias, biasOff, act, y, yOff);
+                    bias, biasOff, act, y, yOff, transposedC);
             return;
         }
         ParallelCall call = ParallelCall.get();
         call.set(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc,
-                bias, biasOff, act, y, yOff, byColumns, unit, units, parts);
+                bias, biasOff, act, y, yOff, byColumns, unit, units, parts, transposedC);
         try {
             POOL.invoke(call, parts);
         } finally {
@@ -75,16 +112,21 @@ public final class Gemm {
         }
     }
 
-    /** The five loops over rows {@code [m0, m1)} and columns {@code [n0, n1)} of C, on this thread. */
+    /**
+     * The five loops over rows {@code [m0, m1)} and columns {@code [n0, n1)} of C, on this thread.
+     * With {@code transposedC} the computed matrix is stored transposed: element (i, j) goes to
+     * {@code c[cOff + j·ldc + i]} (no fused epilogue then).
+     */
     static void range(boolean transA, boolean transB, int m0, int m1, int n0, int n1, int k,
                       float alpha, float[] a, int aOff, int lda,
                       float[] b, int bOff, int ldb,
                       float beta, float[] c, int cOff, int ldc,
-                      float[] bias, int biasOff, Activation act, float[] y, int yOff) {
+                      float[] bias, int biasOff, Activation act, float[] y, int yOff, boolean transposedC) {
         Workspace ws = Workspace.current();
         float[] tile = ws.tile;
         boolean fused = bias != null || act != null;
         if (k == 0 || alpha == 0f) {
+            assert !transposedC;
             scaleOnly(m0, m1, n0, n1, beta, c, cOff, ldc, bias, biasOff, act, y, yOff, tile);
             return;
         }
@@ -109,6 +151,10 @@ public final class Gemm {
                             MicroKernel12xTwoVectors.compute(kc, pa, ir * kc, pb, bi, tile);
                             int row = ic + ir;
                             int col = jc + jr;
+                            if (transposedC) {
+                                Epilogue.storeTransposed(tile, mr, nr, alpha, sliceBeta, c, cOff + col * ldc + row, ldc);
+                                continue;
+                            }
                             int ci = cOff + row * ldc + col;
                             if (last && fused) {
                                 Epilogue.store(tile, mr, nr, alpha, sliceBeta, c, ci, ldc,
@@ -144,7 +190,7 @@ public final class Gemm {
     private static final class ParallelCall implements GemmPool.Job {
         private static final ThreadLocal<ParallelCall> PER_THREAD = ThreadLocal.withInitial(ParallelCall::new);
 
-        boolean transA, transB, byColumns;
+        boolean transA, transB, byColumns, transposedC;
         int m, n, k, aOff, lda, bOff, ldb, cOff, ldc, biasOff, yOff, unit, units, parts;
         float alpha, beta;
         float[] a, b, c, bias, y;
@@ -157,7 +203,8 @@ public final class Gemm {
         void set(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a, int aOff, int lda,
                  float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc,
                  float[] bias, int biasOff, Activation act, float[] y, int yOff,
-                 boolean byColumns, int unit, int units, int parts) {
+                 boolean byColumns, int unit, int units, int parts, boolean transposedC) {
+            this.transposedC = transposedC;
             this.transA = transA;
             this.transB = transB;
             this.m = m;
@@ -203,10 +250,10 @@ public final class Gemm {
             }
             if (byColumns) {
                 range(transA, transB, 0, m, from, to, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc,
-                        bias, biasOff, act, y, yOff);
+                        bias, biasOff, act, y, yOff, transposedC);
             } else {
                 range(transA, transB, from, to, 0, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc,
-                        bias, biasOff, act, y, yOff);
+                        bias, biasOff, act, y, yOff, transposedC);
             }
         }
     }

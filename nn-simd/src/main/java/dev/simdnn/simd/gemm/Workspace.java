@@ -11,6 +11,8 @@ final class Workspace {
     float[] packedB = new float[0];
     final float[] tile = new float[MicroKernel12xTwoVectors.MR * MicroKernel12xTwoVectors.NR];
 
+    float[] row = new float[0];
+
     static Workspace current() {
         return PER_THREAD.get();
     }
@@ -20,6 +22,14 @@ final class Workspace {
             packedA = new float[floats];
         }
         return packedA;
+    }
+
+    /** A scratch row of at least {@code floats} (one gathered column of a transposed A). */
+    float[] row(int floats) {
+        if (row.length < floats) {
+            row = new float[floats];
+        }
+        return row;
     }
 
     float[] packedB(int floats) {

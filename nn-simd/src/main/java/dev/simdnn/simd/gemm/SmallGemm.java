@@ -1,0 +1,173 @@
+package dev.simdnn.simd.gemm;
+
+import dev.simdnn.kernel.Activation;
+import dev.simdnn.simd.SimdConfig;
+import dev.simdnn.simd.fused.VectorActivations;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Direct paths for products too small or too skinny to repay packing, chosen by shape alone (never
+ * by thread count, so results stay independent of it):
+ *
+ * <ul>
+ *   <li>{@link #dotRows}: {@code op(A)·Bᵀ} with few rows, e.g. batch-1 inference {@code x·Wᵀ}
+ *       (GEMV): every C element is a dot product of two contiguous rows, vectorised along k, four
+ *       columns at a time.</li>
+ *   <li>{@link #broadcastRows}: {@code op(A)·B} with B not transposed and few rows of C (batch-1
+ *       backward): each row of C is built in vector registers from broadcasts of A times rows of B.
+ *       (Tried for a short k too, the output layer's input gradient with k = 10: packing was faster,
+ *       67 vs 55 GFLOP/s.)</li>
+ * </ul>
+ * Both run the fused epilogue (bias, activation, kept pre-activation) as a vector pass over each
+ * finished row while it is in L1.
+ */
+final class SmallGemm {
+    private static final VectorSpecies<Float> S = SimdConfig.SPECIES;
+    private static final int L = S.length();
+    /** Columns of C a broadcast pass keeps in registers: four vectors. */
+    private static final int BLOCK = 4 * L;
+
+    private SmallGemm() {
+    }
+
+    /** {@code C = alpha·op(A)·Bᵀ + beta·C} (B given n×k, row-major), then the epilogue; rows of C one by one. */
+    static void dotRows(boolean transA, int m, int n, int k, float alpha, float[] a, int aOff, int lda,
+                        float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc,
+                        float[] bias, int biasOff, Activation act, float[] y, int yOff, float[] rowBuf) {
+        for (int i = 0; i < m; i++) {
+            float[] ar;
+            int ai;
+            if (!transA) {
+                ar = a;
+                ai = aOff + i * lda;
+            } else {
+                // column i of A, gathered once into a contiguous buffer
+                for (int p = 0; p < k; p++) {
+                    rowBuf[p] = a[aOff + p * lda + i];
+                }
+                ar = rowBuf;
+                ai = 0;
+            }
+            int ci = cOff + i * ldc;
+            int j = 0;
+            for (; j <= n - 4; j += 4) {
+                int b0 = bOff + j * ldb;
+                FloatVector s0 = FloatVector.zero(S), s1 = s0, s2 = s0, s3 = s0;
+                int p = 0;
+                for (; p <= k - L; p += L) {
+                    FloatVector x = FloatVector.fromArray(S, ar, ai + p);
+                    s0 = x.fma(FloatVector.fromArray(S, b, b0 + p), s0);
+                    s1 = x.fma(FloatVector.fromArray(S, b, b0 + ldb + p), s1);
+                    s2 = x.fma(FloatVector.fromArray(S, b, b0 + 2 * ldb + p), s2);
+                    s3 = x.fma(FloatVector.fromArray(S, b, b0 + 3 * ldb + p), s3);
+                }
+                if (p < k) {
+                    VectorMask<Float> mk = S.indexInRange(p, k);
+                    FloatVector x = FloatVector.fromArray(S, ar, ai + p, mk);
+                    s0 = x.fma(FloatVector.fromArray(S, b, b0 + p, mk), s0);
+                    s1 = x.fma(FloatVector.fromArray(S, b, b0 + ldb + p, mk), s1);
+                    s2 = x.fma(FloatVector.fromArray(S, b, b0 + 2 * ldb + p, mk), s2);
+                    s3 = x.fma(FloatVector.fromArray(S, b, b0 + 3 * ldb + p, mk), s3);
+                }
+                c[ci + j] = combine(alpha, s0.reduceLanes(VectorOperators.ADD), beta, c[ci + j]);
+                c[ci + j + 1] = combine(alpha, s1.reduceLanes(VectorOperators.ADD), beta, c[ci + j + 1]);
+                c[ci + j + 2] = combine(alpha, s2.reduceLanes(VectorOperators.ADD), beta, c[ci + j + 2]);
+                c[ci + j + 3] = combine(alpha, s3.reduceLanes(VectorOperators.ADD), beta, c[ci + j + 3]);
+            }
+            for (; j < n; j++) {
+                int bj = bOff + j * ldb;
+                FloatVector s = FloatVector.zero(S);
+                for (int p = 0; p < k; p += L) {
+                    VectorMask<Float> mk = S.indexInRange(p, k);
+                    s = FloatVector.fromArray(S, ar, ai + p, mk).fma(FloatVector.fromArray(S, b, bj + p, mk), s);
+                }
+                c[ci + j] = combine(alpha, s.reduceLanes(VectorOperators.ADD), beta, c[ci + j]);
+            }
+            epilogueRow(n, c, ci, bias, biasOff, act, y, y == null ? 0 : yOff + i * ldc);
+        }
+    }
+
+    /** {@code C = alpha·op(A)·B + beta·C} (B k×n, row-major), then the epilogue; one row of C at a time. */
+    static void broadcastRows(boolean transA, int m, int n, int k, float alpha, float[] a, int aOff, int lda,
+                              float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc,
+                              float[] bias, int biasOff, Activation act, float[] y, int yOff) {
+        for (int i = 0; i < m; i++) {
+            int ci = cOff + i * ldc;
+            for (int j = 0; j < n; j += BLOCK) {
+                int w = Math.min(BLOCK, n - j);
+                VectorMask<Float> m0 = S.indexInRange(0, w);
+                VectorMask<Float> m1 = S.indexInRange(L, w);
+                VectorMask<Float> m2 = S.indexInRange(2 * L, w);
+                VectorMask<Float> m3 = S.indexInRange(3 * L, w);
+                FloatVector s0 = FloatVector.zero(S), s1 = s0, s2 = s0, s3 = s0;
+                for (int p = 0; p < k; p++) {
+                    float aip = transA ? a[aOff + p * lda + i] : a[aOff + i * lda + p];
+                    FloatVector x = FloatVector.broadcast(S, aip);
+                    int bp = bOff + p * ldb + j;
+                    if (w == BLOCK) {
+                        s0 = x.fma(FloatVector.fromArray(S, b, bp), s0);
+                        s1 = x.fma(FloatVector.fromArray(S, b, bp + L), s1);
+                        s2 = x.fma(FloatVector.fromArray(S, b, bp + 2 * L), s2);
+                        s3 = x.fma(FloatVector.fromArray(S, b, bp + 3 * L), s3);
+                    } else {
+                        s0 = x.fma(FloatVector.fromArray(S, b, bp, m0), s0);
+                        s1 = x.fma(FloatVector.fromArray(S, b, bp + L, m1), s1);
+                        s2 = x.fma(FloatVector.fromArray(S, b, bp + 2 * L, m2), s2);
+                        s3 = x.fma(FloatVector.fromArray(S, b, bp + 3 * L, m3), s3);
+                    }
+                }
+                storeRow(s0, alpha, beta, c, ci + j, m0);
+                storeRow(s1, alpha, beta, c, ci + j + L, m1);
+                storeRow(s2, alpha, beta, c, ci + j + 2 * L, m2);
+                storeRow(s3, alpha, beta, c, ci + j + 3 * L, m3);
+            }
+            epilogueRow(n, c, ci, bias, biasOff, act, y, y == null ? 0 : yOff + i * ldc);
+        }
+    }
+
+    private static void storeRow(FloatVector s, float alpha, float beta, float[] c, int idx, VectorMask<Float> m) {
+        if (!m.anyTrue()) {
+            return;
+        }
+        FloatVector v = alpha == 1f ? s : s.mul(alpha);
+        if (beta != 0f) {
+            FloatVector old = FloatVector.fromArray(S, c, idx, m);
+            v = beta == 1f ? v.add(old) : old.fma(FloatVector.broadcast(S, beta), v);
+        }
+        v.intoArray(c, idx, m);
+    }
+
+    /** alpha·s + beta·c, with beta == 0 ignoring c (which may be NaN). */
+    private static float combine(float alpha, float s, float beta, float c) {
+        float v = alpha * s;
+        return beta == 0f ? v : beta == 1f ? v + c : Math.fma(beta, c, v);
+    }
+
+    /**
+     * The fused epilogue over one finished row of C: {@code v = c + bias}; then {@code c = act(v)},
+     * or {@code c = v, y = act(v)} when the pre-activation is kept.
+     */
+    static void epilogueRow(int n, float[] c, int ci, float[] bias, int biasOff, Activation act, float[] y, int yi) {
+        if (bias == null && act == null) {
+            return;
+        }
+        Activation.Kind kind = act == null ? Activation.Kind.IDENTITY : act.kind();
+        float alpha = act == null ? 0f : act.alpha();
+        for (int j = 0; j < n; j += L) {
+            VectorMask<Float> m = S.indexInRange(j, n);
+            FloatVector v = FloatVector.fromArray(S, c, ci + j, m);
+            if (bias != null) {
+                v = v.add(FloatVector.fromArray(S, bias, biasOff + j, m));
+            }
+            if (y != null) {
+                v.intoArray(c, ci + j, m);
+                VectorActivations.apply(kind, alpha, v).intoArray(y, yi + j, m);
+            } else {
+                VectorActivations.apply(kind, alpha, v).intoArray(c, ci + j, m);
+            }
+        }
+    }
+}
