@@ -78,8 +78,8 @@ public final class Sequential implements Layer {
             throw new IllegalArgumentException("model expects input [batch, " + inputFeatures + "] but got " + input.shape());
         }
         Tensor x = input;
-        for (Layer l : layers) {
-            x = l.forward(k, x, mode);
+        for (int i = 0; i < layers.size(); i++) { // indexed: no iterator on the hot path
+            x = layers.get(i).forward(k, x, mode);
         }
         return x;
     }

@@ -16,7 +16,8 @@ public final class Sgd extends Optimizer {
 
     @Override
     public void step() {
-        for (Parameter p : parameters) {
+        for (int i = 0; i < parameters.size(); i++) {
+            Parameter p = parameters.get(i);
             kernels.sgdUpdate(p.size(), learningRate, weightDecay,
                     p.value().data(), p.value().offset(), p.grad().data(), p.grad().offset());
         }

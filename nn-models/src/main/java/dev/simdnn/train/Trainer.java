@@ -99,8 +99,8 @@ public final class Trainer {
                 model.backward(k, loss.backward(), false);
                 optimizer.step();
                 lossSum += (double) batchLoss * (to - from);
-                for (TrainingListener l : listeners) {
-                    l.onBatchEnd(epoch, bi + 1, batches, batchLoss);
+                for (int li = 0; li < listeners.size(); li++) { // indexed: no iterator per batch
+                    listeners.get(li).onBatchEnd(epoch, bi + 1, batches, batchLoss);
                 }
             }
             double seconds = (System.nanoTime() - start) / 1e9;

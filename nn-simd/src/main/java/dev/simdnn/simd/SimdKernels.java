@@ -64,15 +64,7 @@ public final class SimdKernels implements Kernels {
 
     @Override
     public void activationForward(Activation act, int n, float[] x, int xOffset, float[] y, int yOffset) {
-        Activation.Kind kind = act.kind();
-        float alpha = act.alpha();
-        // One masked loop, one call site: the activation is inlined once, which keeps the compiled
-        // loop under C2's node limits (two copies of GELU's exp were enough to box vectors).
-        for (int i = 0; i < n; i += L) {
-            VectorMask<Float> m = S.indexInRange(i, n);
-            VectorActivations.apply(kind, alpha, FloatVector.fromArray(S, x, xOffset + i, m))
-                    .intoArray(y, yOffset + i, m);
-        }
+        VectorActivations.forward(act.kind(), act.alpha(), n, x, xOffset, y, yOffset);
     }
 
     @Override
@@ -80,24 +72,8 @@ public final class SimdKernels implements Kernels {
                                    float[] z, int zOffset, float[] y, int yOffset,
                                    float[] dy, int dyOffset, float[] dz, int dzOffset,
                                    float[] dbias, int dbiasOffset) {
-        Activation.Kind kind = act.kind();
-        float alpha = act.alpha();
-        boolean identity = kind == Activation.Kind.IDENTITY;
-        for (int r = 0; r < rows; r++) {
-            int row = r * cols;
-            for (int j = 0; j < cols; j += L) {
-                VectorMask<Float> m = S.indexInRange(j, cols);
-                FloatVector g = FloatVector.fromArray(S, dy, dyOffset + row + j, m);
-                if (!identity) {
-                    g = g.mul(VectorActivations.derivative(kind, alpha, FloatVector.fromArray(S, z, zOffset + row + j, m)));
-                }
-                g.intoArray(dz, dzOffset + row + j, m);
-                if (dbias != null) {
-                    // fused column sum: the gradient row is still in registers
-                    FloatVector.fromArray(S, dbias, dbiasOffset + j, m).add(g).intoArray(dbias, dbiasOffset + j, m);
-                }
-            }
-        }
+        VectorActivations.backward(act.kind(), act.alpha(), rows, cols, z, zOffset, dy, dyOffset, dz, dzOffset,
+                dbias, dbiasOffset);
     }
 
     // ------------------------------------------------------------------ losses
@@ -120,12 +96,7 @@ public final class SimdKernels implements Kernels {
                 // subtracting log Σ inside exp) keeps the exponent's rounding error at |z_j - max|·u.
                 float scale = invRows / sumExp;
                 int gr = gradOffset + r * cols;
-                int j = 0;
-                for (; j <= cols - L; j += L) {
-                    VectorMath.exp(FloatVector.fromArray(S, logits, lr + j).sub(max)).mul(scale)
-                            .intoArray(grad, gr + j);
-                }
-                if (j < cols) {
+                for (int j = 0; j < cols; j += L) {
                     VectorMask<Float> m = S.indexInRange(j, cols);
                     VectorMath.exp(FloatVector.fromArray(S, logits, lr + j, m).sub(max)).mul(scale)
                             .intoArray(grad, gr + j, m);
@@ -151,15 +122,10 @@ public final class SimdKernels implements Kernels {
 
     private static float sumExpShifted(int n, float[] x, int off, float shift) {
         FloatVector acc = FloatVector.zero(S);
-        int j = 0;
-        for (; j <= n - L; j += L) {
-            acc = acc.add(VectorMath.exp(FloatVector.fromArray(S, x, off + j).sub(shift)));
-        }
-        if (j < n) {
+        for (int j = 0; j < n; j += L) {
             VectorMask<Float> m = S.indexInRange(j, n);
             // masked-off lanes would be exp(0 - shift): blend them to zero
-            acc = acc.add(VectorMath.exp(FloatVector.fromArray(S, x, off + j, m).sub(shift))
-                    .blend(0f, m.not()));
+            acc = acc.add(VectorMath.exp(FloatVector.fromArray(S, x, off + j, m).sub(shift)).blend(0f, m.not()));
         }
         return acc.reduceLanes(VectorOperators.ADD);
     }
@@ -171,14 +137,9 @@ public final class SimdKernels implements Kernels {
             int yr = yOffset + r * cols;
             float max = max(cols, x, xr);
             float inv = 1f / sumExpShifted(cols, x, xr, max);
-            int j = 0;
-            for (; j <= cols - L; j += L) {
-                VectorMath.exp(FloatVector.fromArray(S, x, xr + j).sub(max)).mul(inv).intoArray(y, yr + j);
-            }
-            if (j < cols) {
+            for (int j = 0; j < cols; j += L) {
                 VectorMask<Float> m = S.indexInRange(j, cols);
-                VectorMath.exp(FloatVector.fromArray(S, x, xr + j, m).sub(max)).mul(inv)
-                        .intoArray(y, yr + j, m);
+                VectorMath.exp(FloatVector.fromArray(S, x, xr + j, m).sub(max)).mul(inv).intoArray(y, yr + j, m);
             }
         }
     }

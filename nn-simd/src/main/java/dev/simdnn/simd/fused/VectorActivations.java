@@ -1,9 +1,12 @@
 package dev.simdnn.simd.fused;
 
 import dev.simdnn.kernel.Activation;
+import dev.simdnn.simd.SimdConfig;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Every {@link Activation} and its derivative on a whole vector, in float.
@@ -22,6 +25,8 @@ import jdk.incubator.vector.VectorOperators;
  * {@code SimdActivationAccuracyTest}).
  */
 public final class VectorActivations {
+    private static final VectorSpecies<Float> S = SimdConfig.SPECIES;
+    private static final int LANES = S.length();
     private static final float GELU_C = (float) Math.sqrt(2.0 / Math.PI);
     private static final float GELU_A = 0.044715f;
     private static final float SELU_L = (float) Activation.SELU_LAMBDA;
@@ -30,21 +35,324 @@ public final class VectorActivations {
     private VectorActivations() {
     }
 
-    /** {@code f(z)} lane by lane. */
-    public static FloatVector apply(Activation.Kind kind, float alpha, FloatVector z) {
-        return switch (kind) {
-            case IDENTITY -> z;
-            case STEP -> z.broadcast(0f).blend(1f, z.compare(VectorOperators.GE, 0f));
-            case SIGMOID -> sigmoid(z);
-            case TANH -> VectorMath.tanh(z);
-            case RELU -> z.max(0f);
-            case LEAKY_RELU -> z.mul(alpha).blend(z, z.compare(VectorOperators.GT, 0f));
-            case ELU -> elu(z, alpha, 1f);
-            case SELU -> elu(z, SELU_A, SELU_L);
-            case GELU -> z.mul(sigmoid(geluU(z).mul(2f)));
-            case SWISH -> z.mul(sigmoid(z));
-            case SOFTPLUS -> softplus(z);
-        };
+    /**
+     * {@code y[i] = f(x[i])} for {@code n} elements; {@code y} (modified) may alias {@code x}.
+     *
+     * <p>Dispatches once per call to a loop of its own for each kind. One loop holding every kind's
+     * code (a switch inside the loop) exceeds C2's inlining budget as soon as the JIT has seen two
+     * kinds, as in any real network, and then boxes a vector per element: measured 12 bytes per
+     * element and a 10× slowdown. Each loop below compiles separately and allocates nothing.
+     */
+    public static void forward(Activation.Kind kind, float alpha, int n, float[] x, int xo, float[] y, int yo) {
+        switch (kind) {
+            case IDENTITY -> forwardIdentity(alpha, n, x, xo, y, yo);
+            case STEP -> forwardStep(alpha, n, x, xo, y, yo);
+            case SIGMOID -> forwardSigmoid(alpha, n, x, xo, y, yo);
+            case TANH -> forwardTanh(alpha, n, x, xo, y, yo);
+            case RELU -> forwardRelu(alpha, n, x, xo, y, yo);
+            case LEAKY_RELU -> forwardLeakyRelu(alpha, n, x, xo, y, yo);
+            case ELU -> forwardElu(alpha, n, x, xo, y, yo);
+            case SELU -> forwardSelu(alpha, n, x, xo, y, yo);
+            case GELU -> forwardGelu(alpha, n, x, xo, y, yo);
+            case SWISH -> forwardSwish(alpha, n, x, xo, y, yo);
+            case SOFTPLUS -> forwardSoftplus(alpha, n, x, xo, y, yo);
+        }
+    }
+
+    /**
+     * {@code dz = dy ⊙ f'(z)} over {@code rows × cols}, and {@code dbias[j] += Σ_r dz[r, j]} when
+     * {@code dbias != null} (fused: the gradient is still in registers). {@code z} is not read for
+     * identity; {@code dz} may alias {@code dy}. Same one-loop-per-kind structure as {@link #forward}.
+     */
+    public static void backward(Activation.Kind kind, float alpha, int rows, int cols, float[] z, int zo,
+                                float[] dy, int dyo, float[] dz, int dzo, float[] dbias, int bo) {
+        switch (kind) {
+            case IDENTITY -> backwardIdentity(alpha, rows, cols, z, zo, dy, dyo, dz, dzo, dbias, bo);
+            case STEP -> backwardStep(alpha, rows, cols, z, zo, dy, dyo, dz, dzo, dbias, bo);
+            case SIGMOID -> backwardSigmoid(alpha, rows, cols, z, zo, dy, dyo, dz, dzo, dbias, bo);
+            case TANH -> backwardTanh(alpha, rows, cols, z, zo, dy, dyo, dz, dzo, dbias, bo);
+            case RELU -> backwardRelu(alpha, rows, cols, z, zo, dy, dyo, dz, dzo, dbias, bo);
+            case LEAKY_RELU -> backwardLeakyRelu(alpha, rows, cols, z, zo, dy, dyo, dz, dzo, dbias, bo);
+            case ELU -> backwardElu(alpha, rows, cols, z, zo, dy, dyo, dz, dzo, dbias, bo);
+            case SELU -> backwardSelu(alpha, rows, cols, z, zo, dy, dyo, dz, dzo, dbias, bo);
+            case GELU -> backwardGelu(alpha, rows, cols, z, zo, dy, dyo, dz, dzo, dbias, bo);
+            case SWISH -> backwardSwish(alpha, rows, cols, z, zo, dy, dyo, dz, dzo, dbias, bo);
+            case SOFTPLUS -> backwardSoftplus(alpha, rows, cols, z, zo, dy, dyo, dz, dzo, dbias, bo);
+        }
+    }
+
+    private static void forwardIdentity(float alpha, int n, float[] x, int xo, float[] y, int yo) {
+        for (int i = 0; i < n; i += LANES) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            FloatVector z = FloatVector.fromArray(S, x, xo + i, m);
+            z.intoArray(y, yo + i, m);
+        }
+    }
+
+    private static void forwardStep(float alpha, int n, float[] x, int xo, float[] y, int yo) {
+        for (int i = 0; i < n; i += LANES) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            FloatVector z = FloatVector.fromArray(S, x, xo + i, m);
+            z.broadcast(0f).blend(1f, z.compare(VectorOperators.GE, 0f)).intoArray(y, yo + i, m);
+        }
+    }
+
+    private static void forwardSigmoid(float alpha, int n, float[] x, int xo, float[] y, int yo) {
+        for (int i = 0; i < n; i += LANES) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            FloatVector z = FloatVector.fromArray(S, x, xo + i, m);
+            sigmoid(z).intoArray(y, yo + i, m);
+        }
+    }
+
+    private static void forwardTanh(float alpha, int n, float[] x, int xo, float[] y, int yo) {
+        for (int i = 0; i < n; i += LANES) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            FloatVector z = FloatVector.fromArray(S, x, xo + i, m);
+            VectorMath.tanh(z).intoArray(y, yo + i, m);
+        }
+    }
+
+    private static void forwardRelu(float alpha, int n, float[] x, int xo, float[] y, int yo) {
+        for (int i = 0; i < n; i += LANES) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            FloatVector z = FloatVector.fromArray(S, x, xo + i, m);
+            z.max(0f).intoArray(y, yo + i, m);
+        }
+    }
+
+    private static void forwardLeakyRelu(float alpha, int n, float[] x, int xo, float[] y, int yo) {
+        for (int i = 0; i < n; i += LANES) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            FloatVector z = FloatVector.fromArray(S, x, xo + i, m);
+            z.mul(alpha).blend(z, z.compare(VectorOperators.GT, 0f)).intoArray(y, yo + i, m);
+        }
+    }
+
+    private static void forwardElu(float alpha, int n, float[] x, int xo, float[] y, int yo) {
+        for (int i = 0; i < n; i += LANES) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            FloatVector z = FloatVector.fromArray(S, x, xo + i, m);
+            elu(z, alpha, 1f).intoArray(y, yo + i, m);
+        }
+    }
+
+    private static void forwardSelu(float alpha, int n, float[] x, int xo, float[] y, int yo) {
+        for (int i = 0; i < n; i += LANES) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            FloatVector z = FloatVector.fromArray(S, x, xo + i, m);
+            elu(z, SELU_A, SELU_L).intoArray(y, yo + i, m);
+        }
+    }
+
+    private static void forwardGelu(float alpha, int n, float[] x, int xo, float[] y, int yo) {
+        for (int i = 0; i < n; i += LANES) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            FloatVector z = FloatVector.fromArray(S, x, xo + i, m);
+            z.mul(sigmoid(geluU(z).mul(2f))).intoArray(y, yo + i, m);
+        }
+    }
+
+    private static void forwardSwish(float alpha, int n, float[] x, int xo, float[] y, int yo) {
+        for (int i = 0; i < n; i += LANES) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            FloatVector z = FloatVector.fromArray(S, x, xo + i, m);
+            z.mul(sigmoid(z)).intoArray(y, yo + i, m);
+        }
+    }
+
+    private static void forwardSoftplus(float alpha, int n, float[] x, int xo, float[] y, int yo) {
+        for (int i = 0; i < n; i += LANES) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            FloatVector z = FloatVector.fromArray(S, x, xo + i, m);
+            softplus(z).intoArray(y, yo + i, m);
+        }
+    }
+
+    private static void backwardIdentity(float alpha, int rows, int cols, float[] z0, int zo,
+                                         float[] dy, int dyo, float[] dz, int dzo, float[] dbias, int bo) {
+        for (int r = 0; r < rows; r++) {
+            for (int j = 0; j < cols; j += LANES) {
+                int e = r * cols + j;
+                VectorMask<Float> m = S.indexInRange(j, cols);
+                FloatVector g = FloatVector.fromArray(S, dy, dyo + e, m);
+                g = g;
+                g.intoArray(dz, dzo + e, m);
+                if (dbias != null) {
+                    FloatVector.fromArray(S, dbias, bo + j, m).add(g).intoArray(dbias, bo + j, m);
+                }
+            }
+        }
+    }
+
+    private static void backwardStep(float alpha, int rows, int cols, float[] z0, int zo,
+                                         float[] dy, int dyo, float[] dz, int dzo, float[] dbias, int bo) {
+        for (int r = 0; r < rows; r++) {
+            for (int j = 0; j < cols; j += LANES) {
+                int e = r * cols + j;
+                VectorMask<Float> m = S.indexInRange(j, cols);
+                FloatVector z = FloatVector.fromArray(S, z0, zo + e, m);
+                FloatVector g = FloatVector.fromArray(S, dy, dyo + e, m);
+                g = g.mul(0f);
+                g.intoArray(dz, dzo + e, m);
+                if (dbias != null) {
+                    FloatVector.fromArray(S, dbias, bo + j, m).add(g).intoArray(dbias, bo + j, m);
+                }
+            }
+        }
+    }
+
+    private static void backwardSigmoid(float alpha, int rows, int cols, float[] z0, int zo,
+                                         float[] dy, int dyo, float[] dz, int dzo, float[] dbias, int bo) {
+        for (int r = 0; r < rows; r++) {
+            for (int j = 0; j < cols; j += LANES) {
+                int e = r * cols + j;
+                VectorMask<Float> m = S.indexInRange(j, cols);
+                FloatVector z = FloatVector.fromArray(S, z0, zo + e, m);
+                FloatVector g = FloatVector.fromArray(S, dy, dyo + e, m);
+                g = g.mul(sigmoidSlope(z, 1f));
+                g.intoArray(dz, dzo + e, m);
+                if (dbias != null) {
+                    FloatVector.fromArray(S, dbias, bo + j, m).add(g).intoArray(dbias, bo + j, m);
+                }
+            }
+        }
+    }
+
+    private static void backwardTanh(float alpha, int rows, int cols, float[] z0, int zo,
+                                         float[] dy, int dyo, float[] dz, int dzo, float[] dbias, int bo) {
+        for (int r = 0; r < rows; r++) {
+            for (int j = 0; j < cols; j += LANES) {
+                int e = r * cols + j;
+                VectorMask<Float> m = S.indexInRange(j, cols);
+                FloatVector z = FloatVector.fromArray(S, z0, zo + e, m);
+                FloatVector g = FloatVector.fromArray(S, dy, dyo + e, m);
+                g = g.mul(tanhSlope(z));
+                g.intoArray(dz, dzo + e, m);
+                if (dbias != null) {
+                    FloatVector.fromArray(S, dbias, bo + j, m).add(g).intoArray(dbias, bo + j, m);
+                }
+            }
+        }
+    }
+
+    private static void backwardRelu(float alpha, int rows, int cols, float[] z0, int zo,
+                                         float[] dy, int dyo, float[] dz, int dzo, float[] dbias, int bo) {
+        for (int r = 0; r < rows; r++) {
+            for (int j = 0; j < cols; j += LANES) {
+                int e = r * cols + j;
+                VectorMask<Float> m = S.indexInRange(j, cols);
+                FloatVector z = FloatVector.fromArray(S, z0, zo + e, m);
+                FloatVector g = FloatVector.fromArray(S, dy, dyo + e, m);
+                g = g.mul(z.broadcast(0f).blend(1f, z.compare(VectorOperators.GT, 0f)));
+                g.intoArray(dz, dzo + e, m);
+                if (dbias != null) {
+                    FloatVector.fromArray(S, dbias, bo + j, m).add(g).intoArray(dbias, bo + j, m);
+                }
+            }
+        }
+    }
+
+    private static void backwardLeakyRelu(float alpha, int rows, int cols, float[] z0, int zo,
+                                         float[] dy, int dyo, float[] dz, int dzo, float[] dbias, int bo) {
+        for (int r = 0; r < rows; r++) {
+            for (int j = 0; j < cols; j += LANES) {
+                int e = r * cols + j;
+                VectorMask<Float> m = S.indexInRange(j, cols);
+                FloatVector z = FloatVector.fromArray(S, z0, zo + e, m);
+                FloatVector g = FloatVector.fromArray(S, dy, dyo + e, m);
+                g = g.mul(z.broadcast(alpha).blend(1f, z.compare(VectorOperators.GT, 0f)));
+                g.intoArray(dz, dzo + e, m);
+                if (dbias != null) {
+                    FloatVector.fromArray(S, dbias, bo + j, m).add(g).intoArray(dbias, bo + j, m);
+                }
+            }
+        }
+    }
+
+    private static void backwardElu(float alpha, int rows, int cols, float[] z0, int zo,
+                                         float[] dy, int dyo, float[] dz, int dzo, float[] dbias, int bo) {
+        for (int r = 0; r < rows; r++) {
+            for (int j = 0; j < cols; j += LANES) {
+                int e = r * cols + j;
+                VectorMask<Float> m = S.indexInRange(j, cols);
+                FloatVector z = FloatVector.fromArray(S, z0, zo + e, m);
+                FloatVector g = FloatVector.fromArray(S, dy, dyo + e, m);
+                g = g.mul(eluSlope(z, alpha, 1f));
+                g.intoArray(dz, dzo + e, m);
+                if (dbias != null) {
+                    FloatVector.fromArray(S, dbias, bo + j, m).add(g).intoArray(dbias, bo + j, m);
+                }
+            }
+        }
+    }
+
+    private static void backwardSelu(float alpha, int rows, int cols, float[] z0, int zo,
+                                         float[] dy, int dyo, float[] dz, int dzo, float[] dbias, int bo) {
+        for (int r = 0; r < rows; r++) {
+            for (int j = 0; j < cols; j += LANES) {
+                int e = r * cols + j;
+                VectorMask<Float> m = S.indexInRange(j, cols);
+                FloatVector z = FloatVector.fromArray(S, z0, zo + e, m);
+                FloatVector g = FloatVector.fromArray(S, dy, dyo + e, m);
+                g = g.mul(eluSlope(z, SELU_A, SELU_L));
+                g.intoArray(dz, dzo + e, m);
+                if (dbias != null) {
+                    FloatVector.fromArray(S, dbias, bo + j, m).add(g).intoArray(dbias, bo + j, m);
+                }
+            }
+        }
+    }
+
+    private static void backwardGelu(float alpha, int rows, int cols, float[] z0, int zo,
+                                         float[] dy, int dyo, float[] dz, int dzo, float[] dbias, int bo) {
+        for (int r = 0; r < rows; r++) {
+            for (int j = 0; j < cols; j += LANES) {
+                int e = r * cols + j;
+                VectorMask<Float> m = S.indexInRange(j, cols);
+                FloatVector z = FloatVector.fromArray(S, z0, zo + e, m);
+                FloatVector g = FloatVector.fromArray(S, dy, dyo + e, m);
+                g = g.mul(geluSlope(z));
+                g.intoArray(dz, dzo + e, m);
+                if (dbias != null) {
+                    FloatVector.fromArray(S, dbias, bo + j, m).add(g).intoArray(dbias, bo + j, m);
+                }
+            }
+        }
+    }
+
+    private static void backwardSwish(float alpha, int rows, int cols, float[] z0, int zo,
+                                         float[] dy, int dyo, float[] dz, int dzo, float[] dbias, int bo) {
+        for (int r = 0; r < rows; r++) {
+            for (int j = 0; j < cols; j += LANES) {
+                int e = r * cols + j;
+                VectorMask<Float> m = S.indexInRange(j, cols);
+                FloatVector z = FloatVector.fromArray(S, z0, zo + e, m);
+                FloatVector g = FloatVector.fromArray(S, dy, dyo + e, m);
+                g = g.mul(swishSlope(z));
+                g.intoArray(dz, dzo + e, m);
+                if (dbias != null) {
+                    FloatVector.fromArray(S, dbias, bo + j, m).add(g).intoArray(dbias, bo + j, m);
+                }
+            }
+        }
+    }
+
+    private static void backwardSoftplus(float alpha, int rows, int cols, float[] z0, int zo,
+                                         float[] dy, int dyo, float[] dz, int dzo, float[] dbias, int bo) {
+        for (int r = 0; r < rows; r++) {
+            for (int j = 0; j < cols; j += LANES) {
+                int e = r * cols + j;
+                VectorMask<Float> m = S.indexInRange(j, cols);
+                FloatVector z = FloatVector.fromArray(S, z0, zo + e, m);
+                FloatVector g = FloatVector.fromArray(S, dy, dyo + e, m);
+                g = g.mul(sigmoid(z));
+                g.intoArray(dz, dzo + e, m);
+                if (dbias != null) {
+                    FloatVector.fromArray(S, dbias, bo + j, m).add(g).intoArray(dbias, bo + j, m);
+                }
+            }
+        }
     }
 
     /** scale·(z > 0 ? z : alpha·(e^z - 1)). */
@@ -55,25 +363,6 @@ public final class VectorActivations {
     /** max(z, 0) + log1p(e^-|z|). */
     private static FloatVector softplus(FloatVector z) {
         return z.max(0f).add(VectorMath.log1p(VectorMath.exp(z.abs().neg())));
-    }
-
-    /** {@code f'(z)} lane by lane. */
-    public static FloatVector derivative(Activation.Kind kind, float alpha, FloatVector z) {
-        // Each case is its own small method: the whole stays within C2's inlining budget, so no
-        // vector is ever boxed across a call.
-        return switch (kind) {
-            case IDENTITY -> z.broadcast(1f);
-            case STEP -> z.broadcast(0f);
-            case SIGMOID -> sigmoidSlope(z, 1f);
-            case SOFTPLUS -> sigmoid(z);
-            case TANH -> tanhSlope(z);
-            case RELU -> z.broadcast(0f).blend(1f, z.compare(VectorOperators.GT, 0f));
-            case LEAKY_RELU -> z.broadcast(alpha).blend(1f, z.compare(VectorOperators.GT, 0f));
-            case ELU -> eluSlope(z, alpha, 1f);
-            case SELU -> eluSlope(z, SELU_A, SELU_L);
-            case GELU -> geluSlope(z);
-            case SWISH -> swishSlope(z);
-        };
     }
 
     /** scale·(z > 0 ? 1 : alpha·e^z). */

@@ -32,51 +32,40 @@ final class Epilogue {
     static void store(float[] tile, int mr, int nr, float alpha, float beta,
                       float[] c, int ci, int ldc,
                       float[] bias, int biasIdx, Activation act, float[] y, int yi) {
-        boolean fused = bias != null || act != null;
-        Activation.Kind kind = act == null ? Activation.Kind.IDENTITY : act.kind();
-        float actAlpha = act == null ? 0f : act.alpha();
+        // No vector or array reference here may be null: C2 boxes (and has been seen to
+        // miscompile) vectors merged with null. Booleans select the work; unused arrays are C.
+        boolean hasBias = bias != null;
+        boolean hasAct = act != null;
+        boolean keepZ = y != null;
+        float[] biasArr = hasBias ? bias : c;
+        float[] yArr = keepZ ? y : c;
+        Activation.Kind kind = hasAct ? act.kind() : Activation.Kind.IDENTITY;
+        float actAlpha = hasAct ? act.alpha() : 0f;
+        FloatVector vBeta = FloatVector.broadcast(S, beta);
         for (int half = 0; half < 2; half++) {
             int j = half * L;
             if (j >= nr) {
                 break;
             }
-            boolean full = j + L <= nr;
-            VectorMask<Float> m = full ? S.maskAll(true) : S.indexInRange(j, nr);
-            FloatVector bv = bias == null ? null
-                    : full ? FloatVector.fromArray(S, bias, biasIdx + j) : FloatVector.fromArray(S, bias, biasIdx + j, m);
+            VectorMask<Float> m = S.indexInRange(j, nr);
+            FloatVector bv = hasBias ? FloatVector.fromArray(S, biasArr, biasIdx + j, m) : FloatVector.zero(S);
             for (int i = 0; i < mr; i++) {
                 int idx = ci + i * ldc + j;
-                FloatVector v = FloatVector.fromArray(S, tile, i * NR + j);
-                if (alpha != 1f) {
-                    v = v.mul(alpha);
-                }
+                FloatVector v = FloatVector.fromArray(S, tile, i * NR + j).mul(alpha); // times 1 is exact
                 if (beta != 0f) {
-                    FloatVector old = full ? FloatVector.fromArray(S, c, idx) : FloatVector.fromArray(S, c, idx, m);
-                    v = beta == 1f ? v.add(old) : old.fma(FloatVector.broadcast(S, beta), v);
+                    v = FloatVector.fromArray(S, c, idx, m).fma(vBeta, v);
                 }
-                if (fused) {
-                    if (bv != null) {
-                        v = v.add(bv);
-                    }
-                    // one call site for the activation (see SimdKernels.activationForward)
-                    FloatVector a = VectorActivations.apply(kind, actAlpha, v);
-                    if (y != null) {
-                        // keep z in C, write act(z) to Y
-                        int yIdx = yi + i * ldc + j;
-                        if (full) {
-                            a.intoArray(y, yIdx);
-                        } else {
-                            a.intoArray(y, yIdx, m);
-                        }
-                    } else {
-                        v = a;
-                    }
+                if (hasBias) {
+                    v = v.add(bv);
                 }
-                if (full) {
-                    v.intoArray(c, idx);
-                } else {
-                    v.intoArray(c, idx, m);
-                }
+                v.intoArray(c, idx, m);
+            }
+        }
+        if (hasAct && (keepZ || kind != Activation.Kind.IDENTITY)) {
+            // The activation runs on the tile's rows while they are hot in L1, one per-kind loop per
+            // row (see VectorActivations.forward for why it is not applied inside this loop).
+            for (int i = 0; i < mr; i++) {
+                VectorActivations.forward(kind, actAlpha, nr, c, ci + i * ldc, yArr, keepZ ? yi + i * ldc : ci + i * ldc);
             }
         }
     }

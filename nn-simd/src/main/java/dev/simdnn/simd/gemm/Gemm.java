@@ -69,9 +69,7 @@ public final class Gemm {
                 // absorbs the swap: op(B)ᵀ is B read with the opposite transposition, likewise A.
                 dispatch(!transB, !transA, n, m, k, alpha, b, bOff, ldb, a, aOff, lda, beta, c, cOff, ldc,
                         null, 0, null, null, 0, true);
-                for (int i = 0; i < m; i++) {
-                    SmallGemm.epilogueRow(n, c, cOff + i * ldc, bias, biasOff, act, y, y == null ? 0 : yOff + i * ldc);
-                }
+                SmallGemm.epilogueRows(m, n, c, cOff, ldc, bias, biasOff, act, y, yOff);
                 return;
             }
         }

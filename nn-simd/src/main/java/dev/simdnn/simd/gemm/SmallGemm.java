@@ -150,24 +150,40 @@ final class SmallGemm {
      * The fused epilogue over one finished row of C: {@code v = c + bias}; then {@code c = act(v)},
      * or {@code c = v, y = act(v)} when the pre-activation is kept.
      */
+    /** {@link #epilogueRow} for each of {@code m} rows (row stride {@code ldc} in C and Y). */
+    static void epilogueRows(int m, int n, float[] c, int cOff, int ldc, float[] bias, int biasOff, Activation act,
+                             float[] y, int yOff) {
+        if (bias == null && act == null) {
+            return;
+        }
+        for (int i = 0; i < m; i++) {
+            epilogueRow(n, c, cOff + i * ldc, bias, biasOff, act, y, y == null ? 0 : yOff + i * ldc);
+        }
+    }
+
     static void epilogueRow(int n, float[] c, int ci, float[] bias, int biasOff, Activation act, float[] y, int yi) {
         if (bias == null && act == null) {
             return;
         }
+        // Booleans, never null arrays or vectors, and one activation call site (see Epilogue.store).
+        boolean hasBias = bias != null;
+        boolean keepZ = y != null;
+        float[] biasArr = hasBias ? bias : c;
+        float[] yArr = keepZ ? y : c;
         Activation.Kind kind = act == null ? Activation.Kind.IDENTITY : act.kind();
         float alpha = act == null ? 0f : act.alpha();
         for (int j = 0; j < n; j += L) {
-            VectorMask<Float> m = S.indexInRange(j, n);
+            // fromLong, not indexInRange: here C2 failed to intrinsify the latter and boxed vectors
+            int w = Math.min(L, n - j);
+            VectorMask<Float> m = VectorMask.fromLong(S, w == 64 ? -1L : (1L << w) - 1);
             FloatVector v = FloatVector.fromArray(S, c, ci + j, m);
-            if (bias != null) {
-                v = v.add(FloatVector.fromArray(S, bias, biasOff + j, m));
+            if (hasBias) {
+                v = v.add(FloatVector.fromArray(S, biasArr, biasOff + j, m));
             }
-            if (y != null) {
-                v.intoArray(c, ci + j, m);
-                VectorActivations.apply(kind, alpha, v).intoArray(y, yi + j, m);
-            } else {
-                VectorActivations.apply(kind, alpha, v).intoArray(c, ci + j, m);
-            }
+            v.intoArray(c, ci + j, m);
+        }
+        if (act != null || keepZ) {
+            VectorActivations.forward(kind, alpha, n, c, ci, yArr, keepZ ? yi : ci);
         }
     }
 }
