@@ -521,6 +521,29 @@ public abstract class KernelsContractTest {
         }
     }
 
+    @Test
+    @Covers({"momentumUpdate", "adamUpdate", "softmaxCrossEntropy"})
+    void stateAndGradientsBelowMinNormalAreFlushedToZero() {
+        // velocity 1e-39 (subnormal) with zero gradient would decay to 9e-40; it must become 0
+        float[] w = {1f, 2f};
+        float[] g = {0f, 0.5f};
+        float[] v = {1e-39f, 1e-39f};
+        kernels().momentumUpdate(2, 0.1f, 0.9f, false, 0f, w, 0, g, 0, v, 0);
+        assertEquals(0f, v[0], 0f, "subnormal velocity flushed");
+        assertEquals(0.5f, v[1], 1e-7f, "normal velocity kept");
+        float[] m = {1e-39f, 0.1f};
+        float[] s2 = {1e-39f, 0.1f};
+        kernels().adamUpdate(2, 0.1f, 0.9f, 0.999f, 1e-8f, 0f, false, 2, w, 0, g, 0, m, 0, s2, 0);
+        assertEquals(0f, m[0], 0f, "subnormal first moment flushed");
+        assertEquals(0f, s2[0], 0f, "subnormal second moment flushed");
+        assertTrue(m[1] > 0 && s2[1] > 0);
+        // p(class 1) = e^-100 / (1 + e^-100) ≈ 3.7e-44: its gradient is flushed to 0, not subnormal
+        float[] grad = new float[2];
+        kernels().softmaxCrossEntropy(1, 2, new float[] {0f, -100f}, 0, new float[] {0}, 0, grad, 0);
+        assertEquals(0f, grad[1], 0f);
+        assertEquals(0f, grad[0], 0f, "p - 1 ≈ -3.7e-44 is flushed too");
+    }
+
     // ================================================================== elementwise and reductions
 
     @Test

@@ -98,8 +98,10 @@ public final class SimdKernels implements Kernels {
                 int gr = gradOffset + r * cols;
                 for (int j = 0; j < cols; j += L) {
                     VectorMask<Float> m = S.indexInRange(j, cols);
-                    VectorMath.exp(FloatVector.fromArray(S, logits, lr + j, m).sub(max)).mul(scale)
-                            .intoArray(grad, gr + j, m);
+                    FloatVector p = VectorMath.exp(FloatVector.fromArray(S, logits, lr + j, m).sub(max)).mul(scale);
+                    // flushed to zero below 2^-126, written out here: a helper taking the vector
+                    // was not inlined in this loop and boxed it
+                    p.blend(0f, p.abs().compare(VectorOperators.LT, Float.MIN_NORMAL)).intoArray(grad, gr + j, m);
                 }
                 grad[gr + label] -= invRows;
             }
@@ -215,7 +217,7 @@ public final class SimdKernels implements Kernels {
             VectorMask<Float> m = S.indexInRange(i, n);
             FloatVector wv = FloatVector.fromArray(S, w, wOffset + i, m);
             FloatVector gv = wv.mul(weightDecay).add(FloatVector.fromArray(S, g, gOffset + i, m));
-            FloatVector vv = FloatVector.fromArray(S, v, vOffset + i, m).mul(momentum).add(gv);
+            FloatVector vv = flush(FloatVector.fromArray(S, v, vOffset + i, m).mul(momentum).add(gv));
             vv.intoArray(v, vOffset + i, m);
             FloatVector step = nesterov ? vv.mul(momentum).add(gv) : vv;
             wv.sub(step.mul(lr)).intoArray(w, wOffset + i, m);
@@ -237,13 +239,18 @@ public final class SimdKernels implements Kernels {
             if (decoupled) {
                 wv = wv.sub(wv.mul(lr * weightDecay));
             }
-            FloatVector mv = FloatVector.fromArray(S, m, mOffset + i, k).mul(beta1).add(gv.mul(1f - beta1));
-            FloatVector vv = FloatVector.fromArray(S, v, vOffset + i, k).mul(beta2).add(gv.mul(gv).mul(1f - beta2));
+            FloatVector mv = flush(FloatVector.fromArray(S, m, mOffset + i, k).mul(beta1).add(gv.mul(1f - beta1)));
+            FloatVector vv = flush(FloatVector.fromArray(S, v, vOffset + i, k).mul(beta2).add(gv.mul(gv).mul(1f - beta2)));
             mv.intoArray(m, mOffset + i, k);
             vv.intoArray(v, vOffset + i, k);
             FloatVector denom = vv.div(bias2).lanewise(VectorOperators.SQRT).add(epsilon);
             wv.sub(mv.div(bias1).mul(lr).div(denom)).intoArray(w, wOffset + i, k);
         }
+    }
+
+    /** |x| < 2^-126 → 0: keeps state out of the subnormal range (see {@link Kernels}). */
+    private static FloatVector flush(FloatVector x) {
+        return x.blend(0f, x.abs().compare(VectorOperators.LT, Float.MIN_NORMAL));
     }
 
     // ------------------------------------------------------------------ elementwise and reductions

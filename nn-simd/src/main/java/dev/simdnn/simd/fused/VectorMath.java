@@ -12,7 +12,9 @@ import jdk.incubator.vector.VectorOperators;
  * stubs once C2 compiles the caller but lane by lane with {@code Math} before that, and the two
  * can differ in the last bit. A training run would then depend on JIT timing. These functions give
  * the same bits in the interpreter, C1 and C2, so same seed ⇒ same weights holds for the SIMD
- * backend too. Accuracy (asserted in {@code SimdActivationAccuracyTest}): exp ≤ 2 ulp.
+ * backend too. Accuracy is asserted in {@code SimdActivationAccuracyTest}. Measured throughput
+ * (VectorMathBench): exp 1.6 G/s against 3.8 G/s for {@code VectorOperators.EXP}, tanh 1.0 against
+ * 2.1: the price of reproducibility, small beside the GEMMs of a training step.
  */
 public final class VectorMath {
     private static final float LOG2E = 1.44269504088896341f;
@@ -39,7 +41,9 @@ public final class VectorMath {
 
     /**
      * e^x: {@code x = n·ln2 + r}, {@code e^x = 2^n · p(r)}; 2^n applied as two factors so that
-     * results below 2^-126 underflow gradually and above 2^128 become infinity. NaN stays NaN.
+     * results below 2^-126 underflow gradually (GELU multiplies such a value by |z| > 1 back into
+     * the normal range) and above 2^128 become infinity. NaN stays NaN. Subnormal arithmetic is
+     * slow on x86, so the kernels flush persistent state instead (see {@code Kernels}).
      */
     public static FloatVector exp(FloatVector x) {
         FloatVector xc = x.max(-104f).min(89f);
