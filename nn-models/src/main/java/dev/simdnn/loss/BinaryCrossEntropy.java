@@ -1,7 +1,6 @@
 package dev.simdnn.loss;
 
 import dev.simdnn.kernel.Kernels;
-import dev.simdnn.layer.RowBuffer;
 import dev.simdnn.tensor.Tensor;
 
 /**
@@ -12,27 +11,14 @@ import dev.simdnn.tensor.Tensor;
  * element. The target has the output's shape; a prediction counts as correct when
  * {@code (z > 0) == (t >= 0.5)}.
  */
-public final class BinaryCrossEntropy implements Loss {
-    private RowBuffer gradBuf;
-    private Tensor grad;
+public final class BinaryCrossEntropy extends BufferedLoss {
 
     @Override
     public float forward(Kernels kernels, Tensor output, Tensor target) {
         check(output, target);
-        if (gradBuf == null || grad == null || grad.cols() != output.cols()) {
-            gradBuf = new RowBuffer(output.cols());
-        }
-        grad = gradBuf.rows(output.rows());
+        Tensor grad = gradientFor(output);
         return kernels.binaryCrossEntropyWithLogits(output.size(), output.data(), output.offset(),
                 target.data(), target.offset(), grad.data(), grad.offset());
-    }
-
-    @Override
-    public Tensor backward() {
-        if (grad == null) {
-            throw new IllegalStateException("backward needs a forward first");
-        }
-        return grad;
     }
 
     @Override

@@ -1,7 +1,6 @@
 package dev.simdnn.loss;
 
 import dev.simdnn.kernel.Kernels;
-import dev.simdnn.layer.RowBuffer;
 import dev.simdnn.tensor.Tensor;
 
 /**
@@ -9,27 +8,14 @@ import dev.simdnn.tensor.Tensor;
  * where N is the number of elements (rows × outputs), as PyTorch's {@code MSELoss(reduction='mean')}.
  * The target has the output's shape.
  */
-public final class MeanSquaredError implements Loss {
-    private RowBuffer gradBuf;
-    private Tensor grad;
+public final class MeanSquaredError extends BufferedLoss {
 
     @Override
     public float forward(Kernels kernels, Tensor output, Tensor target) {
         check(output, target);
-        if (gradBuf == null || grad == null || grad.cols() != output.cols()) {
-            gradBuf = new RowBuffer(output.cols());
-        }
-        grad = gradBuf.rows(output.rows());
+        Tensor grad = gradientFor(output);
         return kernels.meanSquaredError(output.size(), output.data(), output.offset(),
                 target.data(), target.offset(), grad.data(), grad.offset());
-    }
-
-    @Override
-    public Tensor backward() {
-        if (grad == null) {
-            throw new IllegalStateException("backward needs a forward first");
-        }
-        return grad;
     }
 
     @Override

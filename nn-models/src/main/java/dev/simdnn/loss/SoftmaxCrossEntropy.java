@@ -1,7 +1,6 @@
 package dev.simdnn.loss;
 
 import dev.simdnn.kernel.Kernels;
-import dev.simdnn.layer.RowBuffer;
 import dev.simdnn.tensor.Tensor;
 
 /**
@@ -13,28 +12,15 @@ import dev.simdnn.tensor.Tensor;
  * <p>The target is a column of class indices, {@code [batch, 1]} (or {@code [batch]}), stored as
  * floats; each must be an integer in {@code [0, C)}, checked on every call.
  */
-public final class SoftmaxCrossEntropy implements Loss {
-    private RowBuffer gradBuf;
-    private Tensor grad;
+public final class SoftmaxCrossEntropy extends BufferedLoss {
     private int[] predicted = new int[0];
 
     @Override
     public float forward(Kernels kernels, Tensor output, Tensor target) {
         check(output, target);
-        if (gradBuf == null || grad == null || grad.cols() != output.cols()) {
-            gradBuf = new RowBuffer(output.cols());
-        }
-        grad = gradBuf.rows(output.rows());
+        Tensor grad = gradientFor(output);
         return kernels.softmaxCrossEntropy(output.rows(), output.cols(), output.data(), output.offset(),
                 target.data(), target.offset(), grad.data(), grad.offset());
-    }
-
-    @Override
-    public Tensor backward() {
-        if (grad == null) {
-            throw new IllegalStateException("backward needs a forward first");
-        }
-        return grad;
     }
 
     @Override

@@ -171,31 +171,59 @@ public final class SimdKernels implements Kernels {
         return acc.reduceLanes(VectorOperators.ADD) / n;
     }
 
+    /** Elements per pass of the chunked kernels (per-thread scratch of this size). */
+    private static final int CHUNK = 1024;
+    private static final ThreadLocal<float[]> SCRATCH = ThreadLocal.withInitial(() -> new float[CHUNK]);
+
     @Override
     public float binaryCrossEntropyWithLogits(int n, float[] logits, int logitsOffset,
                                               float[] target, int targetOffset, float[] grad, int gradOffset) {
+        // Two passes per chunk, e = e^-|z| first, each in its own method: exp, log1p and the
+        // divisions in one loop exceeded C2's inlining budget and boxed vectors.
+        float[] e = SCRATCH.get();
         float inv = 1f / n;
+        double total = 0;
+        for (int c = 0; c < n; c += CHUNK) {
+            int len = Math.min(CHUNK, n - c);
+            expOfMinusAbs(len, logits, logitsOffset + c, e);
+            total += bceChunk(len, logits, logitsOffset + c, target, targetOffset + c, e, grad,
+                    grad == null ? 0 : gradOffset + c, inv);
+        }
+        return (float) (total * inv);
+    }
+
+    /** e[i] = exp(-|z[i]|) for {@code len} elements. */
+    private static void expOfMinusAbs(int len, float[] z, int zo, float[] e) {
+        for (int i = 0; i < len; i += L) {
+            VectorMask<Float> m = S.indexInRange(i, len);
+            VectorMath.exp(FloatVector.fromArray(S, z, zo + i, m).abs().neg()).intoArray(e, i, m);
+        }
+    }
+
+    /**
+     * Σ max(z,0) - z·t + log1p(e) over the chunk; grad = ((1-t)·σ(z) - t·σ(-z))/n, with σ(±z) from
+     * e so that σ(z) - t never cancels.
+     */
+    private static float bceChunk(int len, float[] logits, int lo, float[] target, int to, float[] e,
+                                  float[] grad, int go, float inv) {
         FloatVector acc = FloatVector.zero(S);
-        int i = 0;
-        for (; i < n; i += L) {
-            VectorMask<Float> m = S.indexInRange(i, n);
-            FloatVector z = FloatVector.fromArray(S, logits, logitsOffset + i, m);
-            FloatVector t = FloatVector.fromArray(S, target, targetOffset + i, m);
-            // max(z,0) - z·t + log1p(e^-|z|); masked-off lanes are z = t = 0, contributing log 2: blend out
-            FloatVector e = VectorMath.exp(z.abs().neg());
-            FloatVector l = z.max(0f).sub(z.mul(t)).add(VectorMath.log1p(e));
-            acc = acc.add(l.blend(0f, m.not()));
+        for (int i = 0; i < len; i += L) {
+            VectorMask<Float> m = S.indexInRange(i, len);
+            FloatVector z = FloatVector.fromArray(S, logits, lo + i, m);
+            FloatVector t = FloatVector.fromArray(S, target, to + i, m);
+            FloatVector ev = FloatVector.fromArray(S, e, i, m);
+            // masked-off lanes are z = t = e = 0, contributing log1p(0) = 0
+            acc = acc.add(z.max(0f).sub(z.mul(t)).add(VectorMath.log1p(ev)));
             if (grad != null) {
-                // σ(z) - t = (1-t)·σ(z) - t·σ(-z), with σ(±z) from e = e^-|z|: no cancellation near t
                 VectorMask<Float> neg = z.compare(VectorOperators.LT, 0f);
                 FloatVector one = z.broadcast(1f);
-                FloatVector inv1e = one.div(e.add(1f));
-                FloatVector sPos = one.blend(e, neg).mul(inv1e);
-                FloatVector sNeg = e.blend(one, neg).mul(inv1e);
-                one.sub(t).mul(sPos).sub(t.mul(sNeg)).mul(inv).intoArray(grad, gradOffset + i, m);
+                FloatVector inv1e = one.div(ev.add(1f));
+                FloatVector sPos = one.blend(ev, neg).mul(inv1e);
+                FloatVector sNeg = ev.blend(one, neg).mul(inv1e);
+                one.sub(t).mul(sPos).sub(t.mul(sNeg)).mul(inv).intoArray(grad, go + i, m);
             }
         }
-        return acc.reduceLanes(VectorOperators.ADD) * inv;
+        return acc.reduceLanes(VectorOperators.ADD);
     }
 
     // ------------------------------------------------------------------ optimizer updates

@@ -161,11 +161,37 @@ public final class VectorActivations {
         }
     }
 
+    /** Chunk of the softplus scratch buffer (per thread). */
+    private static final int SOFTPLUS_CHUNK = 1024;
+    private static final ThreadLocal<float[]> SOFTPLUS_SCRATCH = ThreadLocal.withInitial(() -> new float[SOFTPLUS_CHUNK]);
+
+    /**
+     * Softplus in two passes per chunk, e = exp(-|z|) into scratch, then max(z, 0) + log1p(e): one
+     * loop holding both exp and log1p exceeded C2's inlining limits and boxed a vector per element.
+     */
     private static void forwardSoftplus(float alpha, int n, float[] x, int xo, float[] y, int yo) {
-        for (int i = 0; i < n; i += LANES) {
-            VectorMask<Float> m = S.indexInRange(i, n);
+        float[] e = SOFTPLUS_SCRATCH.get();
+        for (int c = 0; c < n; c += SOFTPLUS_CHUNK) {
+            int len = Math.min(SOFTPLUS_CHUNK, n - c);
+            softplusExpPass(len, x, xo + c, e);
+            softplusLogPass(len, x, xo + c, e, y, yo + c);
+        }
+    }
+
+    /** e = exp(-|x|); its own method, so it has its own compilation budget. */
+    private static void softplusExpPass(int len, float[] x, int xo, float[] e) {
+        for (int i = 0; i < len; i += LANES) {
+            VectorMask<Float> m = S.indexInRange(i, len);
+            VectorMath.exp(FloatVector.fromArray(S, x, xo + i, m).abs().neg()).intoArray(e, i, m);
+        }
+    }
+
+    /** y = max(x, 0) + log1p(e). */
+    private static void softplusLogPass(int len, float[] x, int xo, float[] e, float[] y, int yo) {
+        for (int i = 0; i < len; i += LANES) {
+            VectorMask<Float> m = S.indexInRange(i, len);
             FloatVector z = FloatVector.fromArray(S, x, xo + i, m);
-            softplus(z).intoArray(y, yo + i, m);
+            z.max(0f).add(VectorMath.log1p(FloatVector.fromArray(S, e, i, m))).intoArray(y, yo + i, m);
         }
     }
 
@@ -360,10 +386,6 @@ public final class VectorActivations {
         return VectorMath.expm1(z.min(0f)).mul(alpha).blend(z, z.compare(VectorOperators.GT, 0f)).mul(scale);
     }
 
-    /** max(z, 0) + log1p(e^-|z|). */
-    private static FloatVector softplus(FloatVector z) {
-        return z.max(0f).add(VectorMath.log1p(VectorMath.exp(z.abs().neg())));
-    }
 
     /** scale·(z > 0 ? 1 : alpha·e^z). */
     private static FloatVector eluSlope(FloatVector z, float alpha, float scale) {

@@ -1,0 +1,95 @@
+package dev.simdnn.simd;
+
+import dev.simdnn.kernel.Activation;
+import dev.simdnn.kernel.Kernels;
+import org.junit.jupiter.api.Test;
+
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Every SIMD kernel is allocation-free in steady state, with every activation kind having been
+ * seen by the JIT (as in a real network). The Vector API boxes a vector whenever C2 fails to
+ * inline or intrinsify an operation on it, which happened several times in development (a switch
+ * over kinds inside a loop, exp and log1p in one loop, a nullable vector): each cost ~12 bytes per
+ * element and a 5-20x slowdown, invisible to the correctness tests. Each operation is repeated
+ * until a round allocates zero bytes; one that never gets there in time fails.
+ */
+class SimdAllocationTest {
+    private static final com.sun.management.ThreadMXBean THREADS =
+            (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+
+    private static long steadyStateBytes(Runnable op) {
+        long deadline = System.nanoTime() + 15_000_000_000L;
+        long last = -1;
+        while (System.nanoTime() < deadline) {
+            for (int i = 0; i < 500; i++) {
+                op.run();
+            }
+            long before = THREADS.getCurrentThreadAllocatedBytes();
+            for (int i = 0; i < 50; i++) {
+                op.run();
+            }
+            last = THREADS.getCurrentThreadAllocatedBytes() - before;
+            if (last == 0) {
+                return 0;
+            }
+        }
+        return last;
+    }
+
+    @Test
+    void everyKernelIsAllocationFree() {
+        Kernels k = SimdKernels.INSTANCE;
+        SplittableRandom rng = new SplittableRandom(1);
+        int rows = 70, in = 40, out = 48, narrow = 10;
+        float[] x = new float[rows * in], w = new float[out * in], wn = new float[narrow * in], b = new float[out];
+        float[] z = new float[rows * out], y = new float[rows * out], g = new float[rows * out];
+        float[] zn = new float[rows * narrow], yn = new float[rows * narrow], labels = new float[rows];
+        for (float[] a : List.of(x, w, wn, b, g)) {
+            for (int i = 0; i < a.length; i++) {
+                a[i] = (float) rng.nextDouble(-2, 2);
+            }
+        }
+        for (int i = 0; i < rows; i++) {
+            labels[i] = rng.nextInt(narrow);
+        }
+        List<Activation> acts = List.of(Activation.IDENTITY, Activation.STEP, Activation.SIGMOID, Activation.TANH,
+                Activation.RELU, Activation.leakyRelu(0.1f), Activation.elu(1f), Activation.SELU, Activation.GELU,
+                Activation.SWISH, Activation.SOFTPLUS);
+        // Let the JIT see every kind first, as a network mixing activations makes it.
+        for (int round = 0; round < 200; round++) {
+            for (Activation a : acts) {
+                k.activationForward(a, z.length, g, 0, y, 0);
+                k.activationBackward(a, rows, out, g, 0, y, 0, g, 0, z, 0, b, 0);
+            }
+        }
+        List<String> failures = new ArrayList<>();
+        for (Activation a : acts) {
+            check(failures, a + " forward", () -> k.activationForward(a, z.length, g, 0, y, 0));
+            check(failures, a + " backward", () -> k.activationBackward(a, rows, out, g, 0, y, 0, g, 0, z, 0, b, 0));
+            check(failures, a + " dense (packed, z kept)",
+                    () -> k.denseForward(rows, in, out, x, 0, w, 0, b, 0, a, z, 0, y, 0));
+            check(failures, a + " dense (narrow)",
+                    () -> k.denseForward(rows, in, narrow, x, 0, wn, 0, b, 0, a, zn, 0, yn, 0));
+            check(failures, a + " dense (batch 1)",
+                    () -> k.denseForward(1, in, out, x, 0, w, 0, b, 0, a, null, 0, y, 0));
+        }
+        check(failures, "softmax cross-entropy", () -> k.softmaxCrossEntropy(rows, narrow, yn, 0, labels, 0, zn, 0));
+        check(failures, "binary cross-entropy", () -> k.binaryCrossEntropyWithLogits(z.length, g, 0, y, 0, z, 0));
+        check(failures, "adam", () -> k.adamUpdate(w.length, 1e-3f, 0.9f, 0.999f, 1e-8f, 0f, false, 3, w, 0, x, 0, z, 0, y, 0));
+        check(failures, "momentum", () -> k.momentumUpdate(w.length, 1e-3f, 0.9f, true, 0f, w, 0, x, 0, z, 0));
+        assertTrue(failures.isEmpty(), "kernels allocating in steady state: " + failures);
+    }
+
+    private static void check(List<String> failures, String what, Runnable op) {
+        long bytes = steadyStateBytes(op);
+        if (bytes != 0) {
+            failures.add(what + " (" + bytes / 50 + " B/call)");
+        }
+    }
+}
