@@ -12,6 +12,7 @@ public final class Main {
 
             Commands:
               train     train an MLP on a data set and report its test accuracy
+              report    benchmark sweep → report.md, report.html (SVG charts), results.json
               bench     run JMH benchmarks: simdnn bench [JMH options] [GemmBench|ActivationBench …]
                         (e.g. simdnn bench GemmBench -p backend=simd -p threads=1 -p shape=512x512x512:NN)
 
@@ -50,6 +51,7 @@ public final class Main {
             return switch (rest[0]) {
                 case "train" -> TrainCommand.run(rest, out, err);
                 case "bench" -> bench(java.util.Arrays.copyOfRange(rest, 1, rest.length));
+                case "report" -> ReportCommand.run(rest, out, err);
                 default -> throw new UsageException("unknown command '" + rest[0] + "' (see simdnn --help)");
             };
         } catch (UsageException e) {
