@@ -1,5 +1,7 @@
 package dev.simdnn.report;
 
+import dev.simdnn.io.Json;
+
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

@@ -1,5 +1,7 @@
 package dev.simdnn.report;
 
+import dev.simdnn.io.Json;
+
 import dev.simdnn.train.EpochStats;
 
 import java.io.IOException;

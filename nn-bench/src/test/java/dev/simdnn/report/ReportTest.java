@@ -1,5 +1,7 @@
 package dev.simdnn.report;
 
+import dev.simdnn.io.Json;
+
 import dev.simdnn.cli.Main;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

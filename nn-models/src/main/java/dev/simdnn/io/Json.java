@@ -1,4 +1,4 @@
-package dev.simdnn.report;
+package dev.simdnn.io;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -7,7 +7,7 @@ import java.util.Map;
 
 /**
  * A small strict JSON reader (objects → {@link Map}, arrays → {@link List}, numbers → Double,
- * plus strings, booleans, null) and writer, enough for JMH's result files and our results.json.
+ * plus strings, booleans, null) and writer: model-file headers, JMH result files, report results.
  * Errors name the character offset.
  */
 public final class Json {
