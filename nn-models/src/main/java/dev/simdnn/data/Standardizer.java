@@ -16,6 +16,20 @@ public final class Standardizer {
         this.scale = scale;
     }
 
+    /** A standardizer with the given means and scales (copied; every scale finite and > 0). */
+    public static Standardizer of(float[] mean, float[] scale) {
+        if (mean.length != scale.length) {
+            throw new IllegalArgumentException(mean.length + " means but " + scale.length + " scales");
+        }
+        for (int j = 0; j < scale.length; j++) {
+            if (!(scale[j] > 0) || !Float.isFinite(scale[j]) || !Float.isFinite(mean[j])) {
+                throw new IllegalArgumentException("feature " + j + ": mean " + mean[j] + ", scale " + scale[j]
+                        + " (scales must be finite and > 0)");
+            }
+        }
+        return new Standardizer(mean.clone(), scale.clone());
+    }
+
     /** Fits μ and σ (population standard deviation) of each column of {@code features}. */
     public static Standardizer fit(Tensor features) {
         int n = features.rows();

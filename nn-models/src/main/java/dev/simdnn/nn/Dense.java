@@ -57,6 +57,22 @@ public final class Dense implements Layer {
         this.dxBuf = new RowBuffer(in);
     }
 
+    /**
+     * A layer that shares {@code shared}'s parameters (the same tensors, read by both) but has its
+     * own buffers: what an inference session runs, one per thread.
+     */
+    Dense(Dense shared) {
+        this.in = shared.in;
+        this.out = shared.out;
+        this.activation = shared.activation;
+        this.weight = shared.weight;
+        this.bias = shared.bias;
+        this.yBuf = new RowBuffer(out);
+        this.zBuf = new RowBuffer(out);
+        this.dzBuf = new RowBuffer(out);
+        this.dxBuf = new RowBuffer(in);
+    }
+
     /** A dense layer with bias and the default initialiser for its activation. */
     public Dense(int in, int out, Activation activation, RandomGenerator rng) {
         this(in, out, activation, true, Initializer.defaultFor(activation), rng);

@@ -24,6 +24,7 @@ public final class Sequential implements Layer {
     private final int inputFeatures;
     private final List<Layer> layers;
     private Kernels kernels;
+    private final ThreadLocal<InferenceSession> sessions = ThreadLocal.withInitial(this::newSession);
 
     /**
      * A model of {@code layers} taking {@code inputFeatures} inputs, running on {@code kernels}.
@@ -100,26 +101,34 @@ public final class Sequential implements Layer {
 
     /**
      * Inference on a batch {@code [rows, inputFeatures]}: returns a new tensor of raw outputs
-     * (logits for a classifier).
+     * (logits for a classifier). Thread-safe: each calling thread runs its own
+     * {@link InferenceSession} (created on its first call), sharing this model's weights.
      *
      * @throws IllegalArgumentException if the width is wrong or an input is NaN or infinite
      */
     public Tensor predict(Tensor input) {
-        int bad = input.firstNonFinite();
-        if (bad >= 0) {
-            throw new IllegalArgumentException("input row " + bad / Math.max(1, input.cols()) + ", column "
-                    + bad % Math.max(1, input.cols()) + " is " + input.getFlat(bad) + "; inputs must be finite");
-        }
-        return forward(kernels, input, Mode.INFERENCE).copy();
+        return sessions.get().predict(input).copy();
     }
 
-    /** Inference on one sample of {@code inputFeatures} values: the raw outputs. */
+    /** Inference on one sample of {@code inputFeatures} values: the raw outputs. Thread-safe. */
     public float[] predict(float[] sample) {
-        if (sample.length != inputFeatures) {
-            throw new IllegalArgumentException("model expects " + inputFeatures + " input features but the sample has "
-                    + sample.length);
+        return sessions.get().predict(sample);
+    }
+
+    /**
+     * A new inference session: its own buffers over this model's weights (shared, read-only). One
+     * thread at a time per session; many sessions may predict concurrently. Training the model
+     * while sessions predict gives them whatever weights they read.
+     */
+    public InferenceSession newSession() {
+        List<Layer> copies = new ArrayList<>();
+        for (Layer l : layers) {
+            if (!(l instanceof Dense d)) {
+                throw new UnsupportedOperationException("inference sessions support Dense layers so far, got " + l);
+            }
+            copies.add(new Dense(d));
         }
-        return predict(Tensor.of(sample.clone(), 1, inputFeatures)).toArray();
+        return new InferenceSession(this, new Sequential(inputFeatures, copies, kernels));
     }
 
     @Override

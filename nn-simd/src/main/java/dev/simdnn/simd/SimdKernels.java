@@ -40,25 +40,30 @@ public final class SimdKernels implements Kernels {
                      float alpha, float[] a, int aOffset, int lda,
                      float[] b, int bOffset, int ldb,
                      float beta, float[] c, int cOffset, int ldc) {
-        Gemm.gemm(transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc,
-                null, 0, null, null, 0);
+        Gemm.gemm(transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc, null, 0);
     }
 
+    /**
+     * GEMM with the bias added in its epilogue (while each tile is in L1), then the activation as
+     * one vector pass over the whole output, which is still in L2. Applying the activation inside
+     * the tile epilogue was tried: it put the activation's code into the GEMM's hottest method,
+     * and whether C2 then stayed within its inlining budget depended on which activations it had
+     * profiled, so vectors were sometimes boxed (40 KB per call in the allocation test).
+     */
     @Override
     public void denseForward(int rows, int in, int out,
                              float[] x, int xOffset, float[] w, int wOffset, float[] bias, int biasOffset,
                              Activation act, float[] z, int zOffset, float[] y, int yOffset) {
         boolean identity = act.kind() == Activation.Kind.IDENTITY;
-        if (z != null && !identity) {
-            // C is z (pre-activation); the epilogue also writes y = act(z).
-            Gemm.gemm(false, true, rows, out, in, 1f, x, xOffset, in, w, wOffset, in, 0f, z, zOffset, out,
-                    bias, biasOffset, act, y, yOffset);
-        } else {
-            Gemm.gemm(false, true, rows, out, in, 1f, x, xOffset, in, w, wOffset, in, 0f, y, yOffset, out,
-                    bias, biasOffset, identity ? null : act, null, 0);
-            if (z != null) {
-                System.arraycopy(y, yOffset, z, zOffset, rows * out);
-            }
+        boolean keepZ = z != null && !identity;
+        float[] pre = keepZ ? z : y;
+        int preOffset = keepZ ? zOffset : yOffset;
+        Gemm.gemm(false, true, rows, out, in, 1f, x, xOffset, in, w, wOffset, in, 0f, pre, preOffset, out,
+                bias, biasOffset);
+        if (!identity) {
+            VectorActivations.forward(act.kind(), act.alpha(), rows * out, pre, preOffset, y, yOffset);
+        } else if (z != null) {
+            System.arraycopy(y, yOffset, z, zOffset, rows * out);
         }
     }
 
@@ -349,7 +354,7 @@ public final class SimdKernels implements Kernels {
 
     /** mode 0: Σx, 1: Σx·y, 2: Σ|x|. Four independent accumulators hide the add latency. */
     private static float reduce(int n, float[] x, int xo, float[] y, int yo, int mode) {
-        FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
+        FloatVector a0 = FloatVector.zero(S), a1 = FloatVector.zero(S), a2 = FloatVector.zero(S), a3 = FloatVector.zero(S);
         int i = 0;
         for (; i <= n - 4 * L; i += 4 * L) {
             a0 = term(mode, x, xo + i, y, yo + i, a0);

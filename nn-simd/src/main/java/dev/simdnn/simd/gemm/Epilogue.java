@@ -1,18 +1,16 @@
 package dev.simdnn.simd.gemm;
 
-import dev.simdnn.kernel.Activation;
 import dev.simdnn.simd.SimdConfig;
-import dev.simdnn.simd.fused.VectorActivations;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Writes a finished micro-kernel tile back to C while it is hot in L1:
- * {@code v = alpha·tile + beta·C} (C not read when beta == 0, so NaN in C never leaks), and on the
- * last k-slice of a fused dense forward also {@code v += bias[j]}, then either
- * {@code C = act(v)} or, when the pre-activation is kept, {@code C = v} (that is z) and
- * {@code Y = act(v)}. Only the {@code mr × nr} corner that exists is written (masked columns).
+ * {@code C = alpha·tile + beta·C} (C not read when beta == 0, so NaN in C never leaks), plus, on
+ * the last k-slice of a dense forward, the bias {@code bias[j]}. Only the {@code mr × nr} corner
+ * that exists is written (masked columns). The activation is not applied here: see
+ * {@code SimdKernels.denseForward}.
  */
 final class Epilogue {
     private static final VectorSpecies<Float> S = SimdConfig.SPECIES;
@@ -23,24 +21,16 @@ final class Epilogue {
     }
 
     /**
-     * @param tile   not modified: MR × NR sums
-     * @param c      modified: the tile's corner at {@code ci}, row stride {@code ldc}
-     * @param bias   not modified: per-column bias indexed by the global column {@code col}, or null
-     * @param act    activation to apply, or null for none (plain GEMM or a not-last k-slice)
-     * @param y      modified when non-null: activations, same layout as C from {@code yi}
+     * @param tile not modified: MR × NR sums
+     * @param c    modified: the tile's corner at {@code ci}, row stride {@code ldc}
+     * @param bias not modified: per-column bias indexed by the global column, or null
      */
     static void store(float[] tile, int mr, int nr, float alpha, float beta,
-                      float[] c, int ci, int ldc,
-                      float[] bias, int biasIdx, Activation act, float[] y, int yi) {
+                      float[] c, int ci, int ldc, float[] bias, int biasIdx) {
         // No vector or array reference here may be null: C2 boxes (and has been seen to
-        // miscompile) vectors merged with null. Booleans select the work; unused arrays are C.
+        // miscompile) vectors merged with null. A boolean selects the work; the unused array is C.
         boolean hasBias = bias != null;
-        boolean hasAct = act != null;
-        boolean keepZ = y != null;
         float[] biasArr = hasBias ? bias : c;
-        float[] yArr = keepZ ? y : c;
-        Activation.Kind kind = hasAct ? act.kind() : Activation.Kind.IDENTITY;
-        float actAlpha = hasAct ? act.alpha() : 0f;
         FloatVector vBeta = FloatVector.broadcast(S, beta);
         for (int half = 0; half < 2; half++) {
             int j = half * L;
@@ -59,13 +49,6 @@ final class Epilogue {
                     v = v.add(bv);
                 }
                 v.intoArray(c, idx, m);
-            }
-        }
-        if (hasAct && (keepZ || kind != Activation.Kind.IDENTITY)) {
-            // The activation runs on the tile's rows while they are hot in L1, one per-kind loop per
-            // row (see VectorActivations.forward for why it is not applied inside this loop).
-            for (int i = 0; i < mr; i++) {
-                VectorActivations.forward(kind, actAlpha, nr, c, ci + i * ldc, yArr, keepZ ? yi + i * ldc : ci + i * ldc);
             }
         }
     }

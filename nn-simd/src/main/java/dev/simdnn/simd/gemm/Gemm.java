@@ -1,6 +1,5 @@
 package dev.simdnn.simd.gemm;
 
-import dev.simdnn.kernel.Activation;
 import dev.simdnn.simd.SimdConfig;
 
 /**
@@ -38,16 +37,15 @@ public final class Gemm {
     }
 
     /**
-     * The full operation. With {@code bias == null && act == null} it is plain GEMM. Otherwise,
-     * after the last k-slice: {@code v = alpha·op(A)·op(B) + beta·C + bias[j]}; if {@code y} is null,
-     * {@code C = act(v)}; else {@code C = v} and {@code y = act(v)} (same row stride as C).
-     * Arguments are trusted (validated by the caller).
+     * {@code C = alpha·op(A)·op(B) + beta·C}, plus {@code bias[j]} on every row when
+     * {@code bias != null} (added after the last k-slice). Arguments are trusted (validated by the
+     * caller).
      */
     public static void gemm(boolean transA, boolean transB, int m, int n, int k,
                             float alpha, float[] a, int aOff, int lda,
                             float[] b, int bOff, int ldb,
                             float beta, float[] c, int cOff, int ldc,
-                            float[] bias, int biasOff, Activation act, float[] y, int yOff) {
+                            float[] bias, int biasOff) {
         if (m == 0 || n == 0) {
             return;
         }
@@ -55,12 +53,12 @@ public final class Gemm {
             // Direct paths for shapes packing does not repay; chosen by shape only.
             if (transB && m <= SMALL_M) {
                 SmallGemm.dotRows(transA, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc,
-                        bias, biasOff, act, y, yOff, transA ? Workspace.current().row(k) : null);
+                        bias, biasOff, transA ? Workspace.current().row(k) : null);
                 return;
             }
             if (!transB && m <= SMALL_M) {
                 SmallGemm.broadcastRows(transA, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc,
-                        bias, biasOff, act, y, yOff);
+                        bias, biasOff);
                 return;
             }
             if (n <= NARROW_N && m >= 2 * NR) {
@@ -68,25 +66,25 @@ public final class Gemm {
                 // are the few columns of C, so the register tile is mostly full; stored transposed. Packing
                 // absorbs the swap: op(B)ᵀ is B read with the opposite transposition, likewise A.
                 dispatch(!transB, !transA, n, m, k, alpha, b, bOff, ldb, a, aOff, lda, beta, c, cOff, ldc,
-                        null, 0, null, null, 0, true);
-                SmallGemm.epilogueRows(m, n, c, cOff, ldc, bias, biasOff, act, y, yOff);
+                        null, 0, true);
+                SmallGemm.addBiasRows(m, n, c, cOff, ldc, bias, biasOff);
                 return;
             }
         }
         dispatch(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc,
-                bias, biasOff, act, y, yOff, false);
+                bias, biasOff, false);
     }
 
     /** The packed path, split over threads when the product is large enough. */
     private static void dispatch(boolean transA, boolean transB, int m, int n, int k,
                                  float alpha, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                                  float beta, float[] c, int cOff, int ldc,
-                                 float[] bias, int biasOff, Activation act, float[] y, int yOff, boolean transposedC) {
+                                 float[] bias, int biasOff, boolean transposedC) {
         long work = (long) m * n * k;
         int threads = POOL.threads();
         if (work < BLOCKING.parallelMinFlops() || threads == 1) {
             range(transA, transB, 0, m, 0, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc,
-                    bias, biasOff, act, y, yOff, transposedC);
+                    bias, biasOff, transposedC);
             return;
         }
         // Split the longer side of C into `threads` ranges aligned to the register tile.
@@ -97,12 +95,12 @@ public final class Gemm {
         int parts = Math.min(threads, units);
         if (parts <= 1) {
             range(transA, transB, 0, m, 0, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc,
-                    bias, biasOff, act, y, yOff, transposedC);
+                    bias, biasOff, transposedC);
             return;
         }
         ParallelCall call = ParallelCall.get();
         call.set(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc,
-                bias, biasOff, act, y, yOff, byColumns, unit, units, parts, transposedC);
+                bias, biasOff, byColumns, unit, units, parts, transposedC);
         try {
             POOL.invoke(call, parts);
         } finally {
@@ -119,13 +117,13 @@ public final class Gemm {
                       float alpha, float[] a, int aOff, int lda,
                       float[] b, int bOff, int ldb,
                       float beta, float[] c, int cOff, int ldc,
-                      float[] bias, int biasOff, Activation act, float[] y, int yOff, boolean transposedC) {
+                      float[] bias, int biasOff, boolean transposedC) {
         Workspace ws = Workspace.current();
         float[] tile = ws.tile;
-        boolean fused = bias != null || act != null;
+        boolean fused = bias != null;
         if (k == 0 || alpha == 0f) {
             assert !transposedC;
-            scaleOnly(m0, m1, n0, n1, beta, c, cOff, ldc, bias, biasOff, act, y, yOff, tile);
+            scaleOnly(m0, m1, n0, n1, beta, c, cOff, ldc, bias, biasOff, tile);
             return;
         }
         for (int jc = n0; jc < n1; jc += NC) {                        // jc: column panels
@@ -155,10 +153,9 @@ public final class Gemm {
                             }
                             int ci = cOff + row * ldc + col;
                             if (last && fused) {
-                                Epilogue.store(tile, mr, nr, alpha, sliceBeta, c, ci, ldc,
-                                        bias, biasOff + col, act, y, y == null ? 0 : yOff + row * ldc + col);
+                                Epilogue.store(tile, mr, nr, alpha, sliceBeta, c, ci, ldc, bias, biasOff + col);
                             } else {
-                                Epilogue.store(tile, mr, nr, alpha, sliceBeta, c, ci, ldc, null, 0, null, null, 0);
+                                Epilogue.store(tile, mr, nr, alpha, sliceBeta, c, ci, ldc, null, 0);
                             }
                         }
                     }
@@ -169,14 +166,13 @@ public final class Gemm {
 
     /** k == 0 or alpha == 0: C = beta·C, then the epilogue; runs through the same store path. */
     private static void scaleOnly(int m0, int m1, int n0, int n1, float beta, float[] c, int cOff, int ldc,
-                                  float[] bias, int biasOff, Activation act, float[] y, int yOff, float[] tile) {
+                                  float[] bias, int biasOff, float[] tile) {
         java.util.Arrays.fill(tile, 0f);
         for (int i = m0; i < m1; i += MR) {
             for (int j = n0; j < n1; j += NR) {
                 int mr = Math.min(MR, m1 - i);
                 int nr = Math.min(NR, n1 - j);
-                Epilogue.store(tile, mr, nr, 1f, beta, c, cOff + i * ldc + j, ldc,
-                        bias, biasOff + j, act, y, y == null ? 0 : yOff + i * ldc + j);
+                Epilogue.store(tile, mr, nr, 1f, beta, c, cOff + i * ldc + j, ldc, bias, biasOff + j);
             }
         }
     }
@@ -189,10 +185,9 @@ public final class Gemm {
         private static final ThreadLocal<ParallelCall> PER_THREAD = ThreadLocal.withInitial(ParallelCall::new);
 
         boolean transA, transB, byColumns, transposedC;
-        int m, n, k, aOff, lda, bOff, ldb, cOff, ldc, biasOff, yOff, unit, units, parts;
+        int m, n, k, aOff, lda, bOff, ldb, cOff, ldc, biasOff, unit, units, parts;
         float alpha, beta;
-        float[] a, b, c, bias, y;
-        Activation act;
+        float[] a, b, c, bias;
 
         static ParallelCall get() {
             return PER_THREAD.get();
@@ -200,7 +195,7 @@ public final class Gemm {
 
         void set(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a, int aOff, int lda,
                  float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc,
-                 float[] bias, int biasOff, Activation act, float[] y, int yOff,
+                 float[] bias, int biasOff,
                  boolean byColumns, int unit, int units, int parts, boolean transposedC) {
             this.transposedC = transposedC;
             this.transA = transA;
@@ -221,9 +216,6 @@ public final class Gemm {
             this.ldc = ldc;
             this.bias = bias;
             this.biasOff = biasOff;
-            this.act = act;
-            this.y = y;
-            this.yOff = yOff;
             this.byColumns = byColumns;
             this.unit = unit;
             this.units = units;
@@ -231,8 +223,7 @@ public final class Gemm {
         }
 
         void clear() {
-            a = b = c = bias = y = null;
-            act = null;
+            a = b = c = bias = null;
         }
 
         @Override
@@ -248,10 +239,10 @@ public final class Gemm {
             }
             if (byColumns) {
                 range(transA, transB, 0, m, from, to, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc,
-                        bias, biasOff, act, y, yOff, transposedC);
+                        bias, biasOff, transposedC);
             } else {
                 range(transA, transB, from, to, 0, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc,
-                        bias, biasOff, act, y, yOff, transposedC);
+                        bias, biasOff, transposedC);
             }
         }
     }

@@ -1,8 +1,6 @@
 package dev.simdnn.simd.gemm;
 
-import dev.simdnn.kernel.Activation;
 import dev.simdnn.simd.SimdConfig;
-import dev.simdnn.simd.fused.VectorActivations;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
@@ -21,8 +19,7 @@ import jdk.incubator.vector.VectorSpecies;
  *       (Tried for a short k too, the output layer's input gradient with k = 10: packing was faster,
  *       67 vs 55 GFLOP/s.)</li>
  * </ul>
- * Both run the fused epilogue (bias, activation, kept pre-activation) as a vector pass over each
- * finished row while it is in L1.
+ * Both add the bias to each finished row while it is in L1.
  */
 final class SmallGemm {
     private static final VectorSpecies<Float> S = SimdConfig.SPECIES;
@@ -33,10 +30,10 @@ final class SmallGemm {
     private SmallGemm() {
     }
 
-    /** {@code C = alpha·op(A)·Bᵀ + beta·C} (B given n×k, row-major), then the epilogue; rows of C one by one. */
+    /** {@code C = alpha·op(A)·Bᵀ + beta·C} (B given n×k, row-major), plus the bias; rows of C one by one. */
     static void dotRows(boolean transA, int m, int n, int k, float alpha, float[] a, int aOff, int lda,
                         float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc,
-                        float[] bias, int biasOff, Activation act, float[] y, int yOff, float[] rowBuf) {
+                        float[] bias, int biasOff, float[] rowBuf) {
         for (int i = 0; i < m; i++) {
             float[] ar;
             int ai;
@@ -51,49 +48,66 @@ final class SmallGemm {
                 ar = rowBuf;
                 ai = 0;
             }
-            int ci = cOff + i * ldc;
-            int j = 0;
-            for (; j <= n - 4; j += 4) {
-                int b0 = bOff + j * ldb;
-                FloatVector s0 = FloatVector.zero(S), s1 = s0, s2 = s0, s3 = s0;
-                int p = 0;
-                for (; p <= k - L; p += L) {
-                    FloatVector x = FloatVector.fromArray(S, ar, ai + p);
-                    s0 = x.fma(FloatVector.fromArray(S, b, b0 + p), s0);
-                    s1 = x.fma(FloatVector.fromArray(S, b, b0 + ldb + p), s1);
-                    s2 = x.fma(FloatVector.fromArray(S, b, b0 + 2 * ldb + p), s2);
-                    s3 = x.fma(FloatVector.fromArray(S, b, b0 + 3 * ldb + p), s3);
-                }
-                if (p < k) {
-                    VectorMask<Float> mk = S.indexInRange(p, k);
-                    FloatVector x = FloatVector.fromArray(S, ar, ai + p, mk);
-                    s0 = x.fma(FloatVector.fromArray(S, b, b0 + p, mk), s0);
-                    s1 = x.fma(FloatVector.fromArray(S, b, b0 + ldb + p, mk), s1);
-                    s2 = x.fma(FloatVector.fromArray(S, b, b0 + 2 * ldb + p, mk), s2);
-                    s3 = x.fma(FloatVector.fromArray(S, b, b0 + 3 * ldb + p, mk), s3);
-                }
-                c[ci + j] = combine(alpha, s0.reduceLanes(VectorOperators.ADD), beta, c[ci + j]);
-                c[ci + j + 1] = combine(alpha, s1.reduceLanes(VectorOperators.ADD), beta, c[ci + j + 1]);
-                c[ci + j + 2] = combine(alpha, s2.reduceLanes(VectorOperators.ADD), beta, c[ci + j + 2]);
-                c[ci + j + 3] = combine(alpha, s3.reduceLanes(VectorOperators.ADD), beta, c[ci + j + 3]);
-            }
-            for (; j < n; j++) {
-                int bj = bOff + j * ldb;
-                FloatVector s = FloatVector.zero(S);
-                for (int p = 0; p < k; p += L) {
-                    VectorMask<Float> mk = S.indexInRange(p, k);
-                    s = FloatVector.fromArray(S, ar, ai + p, mk).fma(FloatVector.fromArray(S, b, bj + p, mk), s);
-                }
-                c[ci + j] = combine(alpha, s.reduceLanes(VectorOperators.ADD), beta, c[ci + j]);
-            }
-            epilogueRow(n, c, ci, bias, biasOff, act, y, y == null ? 0 : yOff + i * ldc);
+            dotRow(n, k, alpha, ar, ai, b, bOff, ldb, beta, c, cOff + i * ldc, bias == null ? c : bias,
+                    bias == null ? -1 : biasOff);
         }
+    }
+
+    /**
+     * One row of C: {@code c[ci + j] = alpha·(x · B[j, :]) + beta·c[ci + j] (+ bias[j] when
+     * biasOff ≥ 0)}, four columns at a time. The vector work sits in two small methods: one large
+     * method holding it all was refused by C1 ("out of virtual registers") and so never reached
+     * C2, running the Vector API's allocating Java fallback instead.
+     */
+    private static void dotRow(int n, int k, float alpha, float[] ar, int ai, float[] b, int bOff, int ldb,
+                               float beta, float[] c, int ci, float[] bias, int biasOff) {
+        int j = 0;
+        for (; j <= n - 4; j += 4) {
+            dot4(k, alpha, ar, ai, b, bOff + j * ldb, ldb, beta, c, ci + j);
+        }
+        for (; j < n; j++) {
+            dot1(k, alpha, ar, ai, b, bOff + j * ldb, beta, c, ci + j);
+        }
+        if (biasOff >= 0) {
+            // the bias as a plain add per element: the same single rounding as the vector add elsewhere
+            for (int jj = 0; jj < n; jj++) {
+                c[ci + jj] += bias[biasOff + jj];
+            }
+        }
+    }
+
+    /** c[ci..ci+3] from four dot products of x with consecutive rows of B (stride ldb). */
+    private static void dot4(int k, float alpha, float[] ar, int ai, float[] b, int b0, int ldb, float beta,
+                             float[] c, int ci) {
+        FloatVector s0 = FloatVector.zero(S), s1 = FloatVector.zero(S), s2 = FloatVector.zero(S), s3 = FloatVector.zero(S);
+        for (int p = 0; p < k; p += L) {
+            VectorMask<Float> mk = S.indexInRange(p, k);
+            FloatVector x = FloatVector.fromArray(S, ar, ai + p, mk);
+            s0 = x.fma(FloatVector.fromArray(S, b, b0 + p, mk), s0);
+            s1 = x.fma(FloatVector.fromArray(S, b, b0 + ldb + p, mk), s1);
+            s2 = x.fma(FloatVector.fromArray(S, b, b0 + 2 * ldb + p, mk), s2);
+            s3 = x.fma(FloatVector.fromArray(S, b, b0 + 3 * ldb + p, mk), s3);
+        }
+        c[ci] = combine(alpha, s0.reduceLanes(VectorOperators.ADD), beta, c[ci]);
+        c[ci + 1] = combine(alpha, s1.reduceLanes(VectorOperators.ADD), beta, c[ci + 1]);
+        c[ci + 2] = combine(alpha, s2.reduceLanes(VectorOperators.ADD), beta, c[ci + 2]);
+        c[ci + 3] = combine(alpha, s3.reduceLanes(VectorOperators.ADD), beta, c[ci + 3]);
+    }
+
+    /** c[ci] from one dot product of x with the row of B at bj. */
+    private static void dot1(int k, float alpha, float[] ar, int ai, float[] b, int bj, float beta, float[] c, int ci) {
+        FloatVector s = FloatVector.zero(S);
+        for (int p = 0; p < k; p += L) {
+            VectorMask<Float> mk = S.indexInRange(p, k);
+            s = FloatVector.fromArray(S, ar, ai + p, mk).fma(FloatVector.fromArray(S, b, bj + p, mk), s);
+        }
+        c[ci] = combine(alpha, s.reduceLanes(VectorOperators.ADD), beta, c[ci]);
     }
 
     /** {@code C = alpha·op(A)·B + beta·C} (B k×n, row-major), then the epilogue; one row of C at a time. */
     static void broadcastRows(boolean transA, int m, int n, int k, float alpha, float[] a, int aOff, int lda,
                               float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc,
-                              float[] bias, int biasOff, Activation act, float[] y, int yOff) {
+                              float[] bias, int biasOff) {
         for (int i = 0; i < m; i++) {
             int ci = cOff + i * ldc;
             for (int j = 0; j < n; j += BLOCK) {
@@ -102,7 +116,7 @@ final class SmallGemm {
                 VectorMask<Float> m1 = S.indexInRange(L, w);
                 VectorMask<Float> m2 = S.indexInRange(2 * L, w);
                 VectorMask<Float> m3 = S.indexInRange(3 * L, w);
-                FloatVector s0 = FloatVector.zero(S), s1 = s0, s2 = s0, s3 = s0;
+                FloatVector s0 = FloatVector.zero(S), s1 = FloatVector.zero(S), s2 = FloatVector.zero(S), s3 = FloatVector.zero(S);
                 for (int p = 0; p < k; p++) {
                     float aip = transA ? a[aOff + p * lda + i] : a[aOff + i * lda + p];
                     FloatVector x = FloatVector.broadcast(S, aip);
@@ -124,7 +138,7 @@ final class SmallGemm {
                 storeRow(s2, alpha, beta, c, ci + j + 2 * L, m2);
                 storeRow(s3, alpha, beta, c, ci + j + 3 * L, m3);
             }
-            epilogueRow(n, c, ci, bias, biasOff, act, y, y == null ? 0 : yOff + i * ldc);
+            addBiasRow(n, c, ci, bias, biasOff);
         }
     }
 
@@ -150,40 +164,24 @@ final class SmallGemm {
      * The fused epilogue over one finished row of C: {@code v = c + bias}; then {@code c = act(v)},
      * or {@code c = v, y = act(v)} when the pre-activation is kept.
      */
-    /** {@link #epilogueRow} for each of {@code m} rows (row stride {@code ldc} in C and Y). */
-    static void epilogueRows(int m, int n, float[] c, int cOff, int ldc, float[] bias, int biasOff, Activation act,
-                             float[] y, int yOff) {
-        if (bias == null && act == null) {
+    /** {@code C[i, :] += bias} for each of {@code m} rows (row stride {@code ldc}); nothing when bias is null. */
+    static void addBiasRows(int m, int n, float[] c, int cOff, int ldc, float[] bias, int biasOff) {
+        if (bias == null) {
             return;
         }
         for (int i = 0; i < m; i++) {
-            epilogueRow(n, c, cOff + i * ldc, bias, biasOff, act, y, y == null ? 0 : yOff + i * ldc);
+            addBiasRow(n, c, cOff + i * ldc, bias, biasOff);
         }
     }
 
-    static void epilogueRow(int n, float[] c, int ci, float[] bias, int biasOff, Activation act, float[] y, int yi) {
-        if (bias == null && act == null) {
+    /** {@code c[ci + j] += bias[biasOff + j]} for {@code n} columns; nothing when bias is null. */
+    static void addBiasRow(int n, float[] c, int ci, float[] bias, int biasOff) {
+        if (bias == null) {
             return;
         }
-        // Booleans, never null arrays or vectors, and one activation call site (see Epilogue.store).
-        boolean hasBias = bias != null;
-        boolean keepZ = y != null;
-        float[] biasArr = hasBias ? bias : c;
-        float[] yArr = keepZ ? y : c;
-        Activation.Kind kind = act == null ? Activation.Kind.IDENTITY : act.kind();
-        float alpha = act == null ? 0f : act.alpha();
         for (int j = 0; j < n; j += L) {
-            // fromLong, not indexInRange: here C2 failed to intrinsify the latter and boxed vectors
-            int w = Math.min(L, n - j);
-            VectorMask<Float> m = VectorMask.fromLong(S, w == 64 ? -1L : (1L << w) - 1);
-            FloatVector v = FloatVector.fromArray(S, c, ci + j, m);
-            if (hasBias) {
-                v = v.add(FloatVector.fromArray(S, biasArr, biasOff + j, m));
-            }
-            v.intoArray(c, ci + j, m);
-        }
-        if (act != null || keepZ) {
-            VectorActivations.forward(kind, alpha, n, c, ci, yArr, keepZ ? yi : ci);
+            VectorMask<Float> m = S.indexInRange(j, n);
+            FloatVector.fromArray(S, c, ci + j, m).add(FloatVector.fromArray(S, bias, biasOff + j, m)).intoArray(c, ci + j, m);
         }
     }
 }

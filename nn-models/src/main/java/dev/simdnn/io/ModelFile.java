@@ -1,0 +1,402 @@
+package dev.simdnn.io;
+
+import dev.simdnn.data.Standardizer;
+import dev.simdnn.init.Initializer;
+import dev.simdnn.kernel.Activation;
+import dev.simdnn.kernel.Kernels;
+import dev.simdnn.layer.Layer;
+import dev.simdnn.layer.Parameter;
+import dev.simdnn.nn.Dense;
+import dev.simdnn.nn.Sequential;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+import java.util.zip.CRC32;
+
+/**
+ * simdnn model files: one <a href="https://github.com/huggingface/safetensors">safetensors</a> file.
+ *
+ * <pre>
+ *   8 bytes   header length N, unsigned little-endian
+ *   N bytes   JSON header: "__metadata__" (string → string) and, per tensor,
+ *             {"dtype": "F32", "shape": [...], "data_offsets": [begin, end]}
+ *   …         tensor data, little-endian float32, offsets relative to here
+ * </pre>
+ *
+ * Tensors are named as PyTorch's {@code state_dict} names an equivalent {@code nn.Sequential}
+ * ({@code 0.weight}, {@code 0.bias}, …, weights {@code [out, in]}), so {@code safetensors.torch.load_file}
+ * reads the weights directly. {@code __metadata__} carries {@code format = simdnn}, the file
+ * {@code version}, the {@code architecture} (JSON), {@code labels}, {@code scaling}, {@code training}
+ * metadata and a CRC-32 of the tensor data. Why one safetensors file rather than a zip of two: it
+ * stays a file every safetensors reader opens as it is, is written and renamed atomically as a
+ * unit, and the metadata is small.
+ *
+ * <p>Loading validates everything before allocating or building anything: header length within
+ * the file and at most 64 MiB, JSON, format and version, the architecture, every tensor's dtype,
+ * shape and offsets (inside the data, no overlap, nothing missing or extra), and the checksum. A
+ * truncated or corrupted file gives a {@link ModelFormatException} naming the file and the
+ * problem, never an {@code OutOfMemoryError} or a half-built model.
+ */
+public final class ModelFile {
+    /** The file format version this code writes (and the newest it reads). */
+    public static final int VERSION = 1;
+    private static final long MAX_HEADER = 64L << 20;
+
+    private ModelFile() {
+    }
+
+    /** Writes {@code saved} to {@code file} atomically (temp file, fsync, rename). */
+    public static void save(SavedModel saved, Path file) throws IOException {
+        Sequential model = saved.model();
+        Map<String, Object> arch = new LinkedHashMap<>();
+        arch.put("input", model.inputFeatures());
+        List<Object> layers = new ArrayList<>();
+        for (Layer l : model.layers()) {
+            if (!(l instanceof Dense d)) {
+                throw new IllegalArgumentException("model files support Dense layers only so far, got " + l);
+            }
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("type", "dense");
+            m.put("in", d.inputFeatures());
+            m.put("out", d.outputFeatures());
+            m.put("activation", d.activation().toString());
+            m.put("bias", d.bias() != null);
+            layers.add(m);
+        }
+        arch.put("layers", layers);
+
+        Map<String, Parameter> params = model.namedParameters();
+        long total = 0;
+        for (Parameter p : params.values()) {
+            total += 4L * p.size();
+        }
+        ByteBuffer data = ByteBuffer.allocate(Math.toIntExact(total)).order(ByteOrder.LITTLE_ENDIAN);
+        Map<String, Object> header = new LinkedHashMap<>();
+        Map<String, Object> meta = new LinkedHashMap<>();
+        header.put("__metadata__", meta);
+        long offset = 0;
+        for (Map.Entry<String, Parameter> e : params.entrySet()) {
+            float[] v = e.getValue().value().toArray();
+            for (float f : v) {
+                data.putFloat(f);
+            }
+            Map<String, Object> t = new LinkedHashMap<>();
+            t.put("dtype", "F32");
+            List<Object> shape = new ArrayList<>();
+            for (int d : e.getValue().value().shape().dims()) {
+                shape.add(d);
+            }
+            t.put("shape", shape);
+            t.put("data_offsets", List.of(offset, offset + 4L * v.length));
+            offset += 4L * v.length;
+            header.put(e.getKey(), t);
+        }
+        data.flip();
+        meta.put("format", "simdnn");
+        meta.put("version", Integer.toString(VERSION));
+        meta.put("architecture", compact(arch));
+        meta.put("labels", compact(saved.labels()));
+        if (saved.scaling() != null) {
+            Map<String, Object> sc = new LinkedHashMap<>();
+            sc.put("mean", floats(saved.scaling().mean()));
+            sc.put("scale", floats(saved.scaling().scale()));
+            meta.put("scaling", compact(sc));
+        }
+        meta.put("training", compact(new TreeMap<>(saved.training())));
+        meta.put("crc32", checksum(meta, data));
+
+        byte[] json = compact(header).getBytes(StandardCharsets.UTF_8);
+        int padded = (json.length + 7) / 8 * 8; // keep the tensor data 8-byte aligned, as safetensors does
+        ByteBuffer head = ByteBuffer.allocate(8 + padded).order(ByteOrder.LITTLE_ENDIAN);
+        head.putLong(padded).put(json);
+        while (head.hasRemaining()) {
+            head.put((byte) ' ');
+        }
+        head.flip();
+        AtomicFiles.write(file, head, data);
+    }
+
+    /** Reads and validates {@code file}; the model runs on {@code kernels}. */
+    public static SavedModel load(Path file, Kernels kernels) throws IOException {
+        long size;
+        try {
+            size = Files.size(file);
+        } catch (NoSuchFileException e) {
+            throw new NoSuchFileException(file.toString(), null, "no such model file");
+        }
+        if (size < 8) {
+            throw new ModelFormatException(file, "only " + size + " bytes: too short for a model file (truncated?)");
+        }
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            ByteBuffer lenBuf = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+            readFully(ch, lenBuf, 0);
+            long n = lenBuf.flip().getLong();
+            if (n < 2 || n > size - 8 || n > MAX_HEADER) {
+                throw new ModelFormatException(file, "header length " + Long.toUnsignedString(n) + " does not fit a file of "
+                        + size + " bytes (truncated, or not a model file)");
+            }
+            ByteBuffer headBuf = ByteBuffer.allocate((int) n);
+            readFully(ch, headBuf, 8);
+            Object parsed;
+            try {
+                parsed = Json.parse(new String(headBuf.array(), StandardCharsets.UTF_8).strip());
+            } catch (RuntimeException e) {
+                throw new ModelFormatException(file, "header is not valid JSON (" + e.getMessage() + ")");
+            }
+            long dataLen = size - 8 - n;
+            if (dataLen > Integer.MAX_VALUE) {
+                throw new ModelFormatException(file, "tensor data of " + dataLen + " bytes is larger than supported");
+            }
+            return fromHeader(file, parsed, ch, 8 + n, (int) dataLen, kernels);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static SavedModel fromHeader(Path file, Object parsed, FileChannel ch, long dataStart, int dataLen,
+                                         Kernels kernels) throws IOException {
+        if (!(parsed instanceof Map<?, ?> header)) {
+            throw new ModelFormatException(file, "header is not a JSON object");
+        }
+        if (!(header.get("__metadata__") instanceof Map<?, ?> meta)) {
+            throw new ModelFormatException(file, "no __metadata__: a safetensors file, but not a simdnn model");
+        }
+        if (!"simdnn".equals(meta.get("format"))) {
+            throw new ModelFormatException(file, "__metadata__.format is " + meta.get("format") + ", expected simdnn");
+        }
+        int version = intOf(file, meta.get("version"), "__metadata__.version");
+        if (version > VERSION) {
+            throw new ModelFormatException(file, "written by a newer simdnn (file version " + version
+                    + ", this one reads up to " + VERSION + ")");
+        }
+        // architecture → expected tensors
+        Map<String, Object> arch = jsonObject(file, meta.get("architecture"), "architecture");
+        int input = intOf(file, arch.get("input"), "architecture.input");
+        if (!(arch.get("layers") instanceof List<?> layerSpecs) || layerSpecs.isEmpty()) {
+            throw new ModelFormatException(file, "architecture has no layers");
+        }
+        List<Dense> layers = new ArrayList<>();
+        Map<String, int[]> expected = new LinkedHashMap<>();
+        int width = input;
+        for (int i = 0; i < layerSpecs.size(); i++) {
+            if (!(layerSpecs.get(i) instanceof Map<?, ?> spec) || !"dense".equals(spec.get("type"))) {
+                throw new ModelFormatException(file, "layer " + i + " is not a dense layer spec");
+            }
+            int in = intOf(file, spec.get("in"), "layer " + i + " in");
+            int out = intOf(file, spec.get("out"), "layer " + i + " out");
+            if (in != width || in < 1 || out < 1) {
+                throw new ModelFormatException(file, "layer " + i + " maps " + in + " -> " + out + " but receives " + width
+                        + " features");
+            }
+            Activation act;
+            try {
+                act = Activation.parse(String.valueOf(spec.get("activation")));
+            } catch (IllegalArgumentException e) {
+                throw new ModelFormatException(file, "layer " + i + ": " + e.getMessage());
+            }
+            boolean bias = Boolean.TRUE.equals(spec.get("bias"));
+            layers.add(new Dense(in, out, act, bias, Initializer.zeros(), new SplittableRandom(0)));
+            expected.put(i + ".weight", new int[] {out, in});
+            if (bias) {
+                expected.put(i + ".bias", new int[] {out});
+            }
+            width = out;
+        }
+        // tensors: exactly the expected ones, F32, right shapes, inside the data, no overlap
+        long[][] ranges = new long[expected.size()][];
+        int r = 0;
+        for (Map.Entry<?, ?> e : header.entrySet()) {
+            String name = String.valueOf(e.getKey());
+            if (!name.equals("__metadata__") && !expected.containsKey(name)) {
+                throw new ModelFormatException(file, "unexpected tensor '" + name + "' for this architecture");
+            }
+        }
+        Map<String, long[]> offsets = new LinkedHashMap<>();
+        for (Map.Entry<String, int[]> e : expected.entrySet()) {
+            if (!(header.get(e.getKey()) instanceof Map<?, ?> t)) {
+                throw new ModelFormatException(file, "tensor '" + e.getKey() + "' is missing");
+            }
+            if (!"F32".equals(t.get("dtype"))) {
+                throw new ModelFormatException(file, "tensor '" + e.getKey() + "' has dtype " + t.get("dtype") + ", expected F32");
+            }
+            List<Object> shape = (List<Object>) (t.get("shape") instanceof List<?> l ? l : List.of());
+            int[] want = e.getValue();
+            boolean ok = shape.size() == want.length;
+            for (int d = 0; ok && d < want.length; d++) {
+                ok = shape.get(d) instanceof Number num && num.doubleValue() == want[d];
+            }
+            if (!ok) {
+                List<String> got = new ArrayList<>();
+                shape.forEach(d -> got.add(d instanceof Number num && num.doubleValue() == Math.rint(num.doubleValue())
+                        ? Long.toString(num.longValue()) : String.valueOf(d)));
+                throw new ModelFormatException(file, "tensor '" + e.getKey() + "' has shape " + got + " but the architecture needs "
+                        + java.util.Arrays.toString(want));
+            }
+            if (!(t.get("data_offsets") instanceof List<?> off) || off.size() != 2
+                    || !(off.get(0) instanceof Number b0) || !(off.get(1) instanceof Number b1)) {
+                throw new ModelFormatException(file, "tensor '" + e.getKey() + "' has no valid data_offsets");
+            }
+            long begin = b0.longValue();
+            long end = b1.longValue();
+            long count = 1;
+            for (int d : want) {
+                count *= d;
+            }
+            if (begin < 0 || end > dataLen || end - begin != 4 * count) {
+                throw new ModelFormatException(file, "tensor '" + e.getKey() + "' spans bytes [" + begin + ", " + end
+                        + ") but needs " + 4 * count + " bytes inside the " + dataLen + " bytes of data (truncated?)");
+            }
+            ranges[r++] = new long[] {begin, end};
+            offsets.put(e.getKey(), new long[] {begin, end});
+        }
+        java.util.Arrays.sort(ranges, (a, b) -> Long.compare(a[0], b[0]));
+        for (int i = 1; i < ranges.length; i++) {
+            if (ranges[i][0] < ranges[i - 1][1]) {
+                throw new ModelFormatException(file, "tensor data ranges overlap");
+            }
+        }
+        // data and checksum
+        ByteBuffer data = ByteBuffer.allocate(dataLen).order(ByteOrder.LITTLE_ENDIAN);
+        readFully(ch, data, dataStart);
+        data.flip();
+        String want = String.valueOf(meta.get("crc32"));
+        String got = checksum((Map<String, Object>) meta, data);
+        if (!got.equals(want)) {
+            throw new ModelFormatException(file, "checksum mismatch (stored " + want + ", computed " + got
+                    + "): the file is corrupt");
+        }
+        Sequential model = new Sequential(input, layers, kernels);
+        Map<String, Parameter> params = model.namedParameters();
+        for (Map.Entry<String, long[]> e : offsets.entrySet()) {
+            Parameter p = params.get(e.getKey());
+            float[] v = new float[p.size()];
+            data.position((int) e.getValue()[0]);
+            data.asFloatBuffer().get(v);
+            for (float f : v) {
+                if (!Float.isFinite(f)) {
+                    throw new ModelFormatException(file, "tensor '" + e.getKey() + "' holds " + f);
+                }
+            }
+            p.value().copyFrom(v);
+        }
+        List<String> labels = new ArrayList<>();
+        if (meta.get("labels") != null) {
+            Object l = parseJson(file, meta.get("labels"), "labels");
+            if (l instanceof List<?> list) {
+                list.forEach(x -> labels.add(String.valueOf(x)));
+            }
+        }
+        Standardizer scaling = null;
+        if (meta.get("scaling") != null) {
+            Map<String, Object> sc = jsonObject(file, meta.get("scaling"), "scaling");
+            float[] mean = floatsOf(file, sc.get("mean"), "scaling.mean");
+            float[] scale = floatsOf(file, sc.get("scale"), "scaling.scale");
+            if (mean.length != input || scale.length != input) {
+                throw new ModelFormatException(file, "scaling has " + mean.length + " means and " + scale.length
+                        + " scales for " + input + " inputs");
+            }
+            scaling = Standardizer.of(mean, scale);
+        }
+        Map<String, String> training = new LinkedHashMap<>();
+        if (meta.get("training") != null) {
+            jsonObject(file, meta.get("training"), "training").forEach((k, v) -> training.put(k, String.valueOf(v)));
+        }
+        return new SavedModel(model, scaling, labels, training);
+    }
+
+    /**
+     * CRC-32 over every metadata entry but the checksum itself (keys and values, in key order) and
+     * the tensor data: a flipped bit anywhere that still parses is caught here.
+     */
+    private static String checksum(Map<?, ?> meta, ByteBuffer data) {
+        CRC32 crc = new CRC32();
+        new TreeMap<>(meta).forEach((k, v) -> {
+            if (!"crc32".equals(k)) {
+                crc.update((k + "=" + v + "\n").getBytes(StandardCharsets.UTF_8));
+            }
+        });
+        crc.update(data.duplicate());
+        return Long.toHexString(crc.getValue());
+    }
+
+    private static void readFully(FileChannel ch, ByteBuffer buf, long position) throws IOException {
+        long pos = position;
+        while (buf.hasRemaining()) {
+            int n = ch.read(buf, pos);
+            if (n < 0) {
+                throw new IOException("unexpected end of file");
+            }
+            pos += n;
+        }
+    }
+
+    private static String compact(Object v) {
+        return Json.write(v).replaceAll("\\n\\s*", "");
+    }
+
+    private static List<Object> floats(float[] v) {
+        List<Object> l = new ArrayList<>(v.length);
+        for (float f : v) {
+            l.add((double) f);
+        }
+        return l;
+    }
+
+    private static Object parseJson(Path file, Object text, String what) throws ModelFormatException {
+        try {
+            return Json.parse(String.valueOf(text));
+        } catch (RuntimeException e) {
+            throw new ModelFormatException(file, what + " is not valid JSON (" + e.getMessage() + ")");
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> jsonObject(Path file, Object text, String what) throws ModelFormatException {
+        if (text == null) {
+            throw new ModelFormatException(file, "__metadata__." + what + " is missing");
+        }
+        Object v = parseJson(file, text, what);
+        if (!(v instanceof Map<?, ?>)) {
+            throw new ModelFormatException(file, what + " is not a JSON object");
+        }
+        return (Map<String, Object>) v;
+    }
+
+    private static int intOf(Path file, Object v, String what) throws ModelFormatException {
+        try {
+            double d = v instanceof Number n ? n.doubleValue() : Double.parseDouble(String.valueOf(v));
+            if (d != Math.rint(d) || d < 0 || d > Integer.MAX_VALUE) {
+                throw new NumberFormatException();
+            }
+            return (int) d;
+        } catch (NumberFormatException e) {
+            throw new ModelFormatException(file, what + " is not a whole number: " + v);
+        }
+    }
+
+    private static float[] floatsOf(Path file, Object v, String what) throws ModelFormatException {
+        if (!(v instanceof List<?> l)) {
+            throw new ModelFormatException(file, what + " is not a list of numbers");
+        }
+        float[] f = new float[l.size()];
+        for (int i = 0; i < f.length; i++) {
+            if (!(l.get(i) instanceof Number n)) {
+                throw new ModelFormatException(file, what + "[" + i + "] is not a number");
+            }
+            f[i] = n.floatValue();
+        }
+        return f;
+    }
+}
