@@ -1,6 +1,10 @@
 package dev.simdnn;
 
 import dev.simdnn.data.BundledData;
+import dev.simdnn.io.ModelFile;
+import dev.simdnn.io.SavedModel;
+import dev.simdnn.kernel.KernelsProvider;
+import dev.simdnn.nn.InferenceSession;
 import dev.simdnn.data.Dataset;
 import dev.simdnn.data.Split;
 import dev.simdnn.data.Standardizer;
@@ -18,6 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Collectors;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -55,13 +60,38 @@ class ReadmeExampleTest {
     }
 
     @Test
-    void readmeShowsThisExactSnippet() throws IOException {
+    void saveLoadAndServe(@org.junit.jupiter.api.io.TempDir Path dir) throws IOException {
+        Sequential trained = Mlp.builder().input(64).dense(32, Activation.RELU).dense(10).seed(1).build();
+        Path file = dir.resolve("digits.simdnn");
+        dev.simdnn.io.ModelFile.save(new dev.simdnn.io.SavedModel(trained, null, java.util.List.of(), java.util.Map.of()), file);
+        float[] pixels = new float[64];
+        // SERVE-EXAMPLE-BEGIN
+        SavedModel saved = ModelFile.load(file, KernelsProvider.best());   // validated: shapes, checksum
+        Sequential model = saved.model();
+
+        float[] logits = model.predict(pixels);          // thread-safe: any thread may call it
+        InferenceSession session = model.newSession();   // or one session per thread:
+        float[] out = new float[10];
+        session.predictInto(pixels, out);                // no allocation after warm-up
+        // SERVE-EXAMPLE-END
+        assertArrayEquals(trained.predict(pixels), logits);
+        assertArrayEquals(logits, out);
+    }
+
+    private static String snippet(String marker) throws IOException {
+        String self = Files.readString(Path.of("src/test/java/dev/simdnn/ReadmeExampleTest.java"));
+        return self.split("// " + marker + "-BEGIN\n")[1].split("\n\\s*// " + marker + "-END")[0]
+                .lines().map(l -> l.length() >= 8 ? l.substring(8) : l.strip()).collect(Collectors.joining("\n"));
+    }
+
+    @Test
+    void readmeShowsTheseExactSnippets() throws IOException {
         // Surefire runs in the module directory; the README sits one level up.
         String readme = Files.readString(Path.of("..", "README.md"));
-        String self = Files.readString(Path.of("src/test/java/dev/simdnn/ReadmeExampleTest.java"));
-        String snippet = self.split("// README-EXAMPLE-BEGIN\n")[1].split("\n\\s*// README-EXAMPLE-END")[0]
-                .lines().map(l -> l.length() >= 8 ? l.substring(8) : l.strip()).collect(Collectors.joining("\n"));
-        assertTrue(readme.contains("```java\n" + snippet + "\n```"),
-                "README.md's Java example differs from ReadmeExampleTest; copy the snippet over:\n" + snippet);
+        for (String marker : java.util.List.of("README-EXAMPLE", "SERVE-EXAMPLE")) {
+            String snippet = snippet(marker);
+            assertTrue(readme.contains("```java\n" + snippet + "\n```"),
+                    "README.md's " + marker + " differs from ReadmeExampleTest; copy the snippet over:\n" + snippet);
+        }
     }
 }
