@@ -11,7 +11,10 @@ public final class Main {
             Usage: simdnn COMMAND [options]
 
             Commands:
-              train     train an MLP on a data set and report its test accuracy
+              train     train an MLP on a data set and report its test accuracy (--out saves it)
+              eval      loss and accuracy of a saved model on a data set
+              predict   predictions of a saved model for the rows of a CSV file
+              info      architecture, parameters and metadata of a saved model
               report    benchmark sweep → report.md, report.html (SVG charts), results.json
               bench     run JMH benchmarks: simdnn bench [JMH options] [GemmBench|ActivationBench …]
                         (e.g. simdnn bench GemmBench -p backend=simd -p threads=1 -p shape=512x512x512:NN)
@@ -52,6 +55,9 @@ public final class Main {
                 case "train" -> TrainCommand.run(rest, out, err);
                 case "bench" -> bench(java.util.Arrays.copyOfRange(rest, 1, rest.length));
                 case "report" -> ReportCommand.run(rest, out, err);
+                case "info" -> ModelCommands.info(rest, out);
+                case "eval" -> ModelCommands.eval(rest, out);
+                case "predict" -> ModelCommands.predict(rest, out);
                 default -> throw new UsageException("unknown command '" + rest[0] + "' (see simdnn --help)");
             };
         } catch (UsageException e) {

@@ -1,6 +1,5 @@
 package dev.simdnn.cli;
 
-import dev.simdnn.data.BundledData;
 import dev.simdnn.data.Dataset;
 import dev.simdnn.data.Split;
 import dev.simdnn.data.Standardizer;
@@ -31,7 +30,8 @@ final class TrainCommand {
             Usage: simdnn train [options]
             Trains an MLP on a data set, printing loss and accuracy per epoch and the test accuracy.
 
-              --data NAME            digits (default), breast-cancer, iris
+              --data NAME            digits (default), breast-cancer, iris, or FILE.csv
+              --label COLUMN         label column of a CSV: name or index (default: the last)
               --layers N,N,...       hidden layer widths (default 128,64)
               --activation NAME      hidden activation: relu (default), tanh, sigmoid, leaky_relu,
                                      elu, selu, gelu, swish, softplus
@@ -42,6 +42,7 @@ final class TrainCommand {
               --test-fraction X      held-out test share, stratified (default 0.2)
               --seed N               seed of the split, the weights and the shuffling (default 42)
               --backend NAME         scalar or simd (default: the best available)
+              --out FILE             save the trained model (with its scaling and labels)
               --help                 this text
             """;
 
@@ -64,6 +65,8 @@ final class TrainCommand {
         float testFraction = o.real("test-fraction", 0.2f);
         long seed = o.longValue("seed", 42);
         String backend = o.string("backend", null);
+        String label = o.string("label", null);
+        String outFile = o.string("out", null);
         o.rejectUnknown("train");
 
         Kernels kernels;
@@ -72,12 +75,7 @@ final class TrainCommand {
         } catch (IllegalArgumentException | IllegalStateException e) {
             throw new UsageException(e.getMessage());
         }
-        Dataset all = switch (dataName.toLowerCase(Locale.ROOT)) {
-            case "digits" -> BundledData.digits();
-            case "breast-cancer", "breast_cancer" -> BundledData.breastCancer();
-            case "iris" -> BundledData.iris();
-            default -> throw new UsageException("unknown data set '" + dataName + "'; known: digits, breast-cancer, iris");
-        };
+        Dataset all = DataOption.load(dataName, label);
         if (!(testFraction > 0 && testFraction < 1)) {
             throw new UsageException("--test-fraction must be in (0, 1), got " + testFraction);
         }
@@ -135,6 +133,21 @@ final class TrainCommand {
         Evaluation e = trainer.evaluate(test);
         out.printf(Locale.ROOT, "test: loss %.4f  accuracy %.4f (%d examples)  trained in %.2f s on the %s backend%n",
                 e.loss(), e.accuracy(), e.examples(), seconds, kernels.name());
+        if (outFile != null) {
+            java.util.Map<String, String> meta = new java.util.LinkedHashMap<>();
+            meta.put("data", dataName);
+            meta.put("epochs", Integer.toString(epochs));
+            meta.put("optimizer", opt.toString());
+            meta.put("seed", Long.toString(seed));
+            meta.put("test_accuracy", String.format(Locale.ROOT, "%.4f", e.accuracy()));
+            try {
+                dev.simdnn.io.ModelFile.save(new dev.simdnn.io.SavedModel(model, scaler, all.classNames(), meta),
+                        java.nio.file.Path.of(outFile));
+            } catch (java.io.IOException ex) {
+                throw new UsageException("cannot write " + outFile + ": " + ex.getMessage());
+            }
+            out.println("saved " + outFile);
+        }
         return 0;
     }
 

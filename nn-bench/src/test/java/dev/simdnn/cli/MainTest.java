@@ -64,6 +64,63 @@ class MainTest {
     }
 
     @Test
+    void trainSaveInfoEvalPredict(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        String model = dir.resolve("iris.simdnn").toString();
+        Result t = run("train", "--data", "iris", "--epochs", "30", "--layers", "16", "--lr", "0.01", "--out", model);
+        assertEquals(0, t.code(), t.err());
+        Result info = run("info", "--model", model);
+        assertEquals(0, info.code(), info.err());
+        assertTrue(info.out().contains("labels: setosa, versicolor, virginica") && info.out().contains("parameters: 131"),
+                info.out());
+        Result eval = run("eval", "--model", model, "--data", "iris");
+        assertEquals(0, eval.code(), eval.err());
+        assertTrue(eval.out().matches("(?s).*accuracy 0\\.9[0-9]+ \\(150 examples\\).*"), eval.out());
+        java.nio.file.Path in = dir.resolve("in.csv");
+        java.nio.file.Files.writeString(in, "sepal_l,sepal_w,petal_l,petal_w\n5.1,3.5,1.4,0.2\n6.7,3.0,5.2,2.3\n");
+        Result p = run("predict", "--model", model, "--input", in.toString());
+        assertEquals(0, p.code(), p.err());
+        assertEquals(java.util.List.of("setosa", "virginica"), p.out().lines().map(l -> l.split(" ")[0]).toList());
+        // one CSV, the same answers as eval would give: train on a CSV file with a named label column
+        java.nio.file.Path csv = dir.resolve("xor.csv");
+        java.nio.file.Files.writeString(csv, "a,b,label\n0,0,0\n0,1,1\n1,0,1\n1,1,0\n0,0,0\n0,1,1\n1,0,1\n1,1,0\n0,0,0\n1,1,0\n");
+        assertEquals(0, run("train", "--data", csv.toString(), "--label", "label", "--epochs", "2", "--layers", "4",
+                "--test-fraction", "0.4").code());
+    }
+
+    @Test
+    void badFilesExitWithCode2AndNameTheProblem(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        String model = dir.resolve("m.simdnn").toString();
+        assertEquals(0, run("train", "--data", "iris", "--epochs", "1", "--layers", "4", "--out", model).code());
+        java.nio.file.Path corrupt = dir.resolve("corrupt.simdnn");
+        byte[] bytes = java.nio.file.Files.readAllBytes(java.nio.file.Path.of(model));
+        java.nio.file.Files.write(corrupt, java.util.Arrays.copyOf(bytes, bytes.length / 2));
+        java.nio.file.Path notNumber = dir.resolve("bad.csv");
+        java.nio.file.Files.writeString(notNumber, "1,2,3,4,0\n1,2,x3,4,1\n");
+        java.nio.file.Path ragged = dir.resolve("ragged.csv");
+        java.nio.file.Files.writeString(ragged, "1,2,3,4,0\n1,2,3,1\n");
+        java.nio.file.Path badLabel = dir.resolve("label.csv");
+        java.nio.file.Files.writeString(badLabel, "1,2,3,4,0\n1,2,3,4,1.5\n");
+        java.nio.file.Path wide = dir.resolve("wide.csv");
+        java.nio.file.Files.writeString(wide, "1,2,3,4,5\n");
+        Object[][] cases = {
+                {new String[] {"info", "--model", dir.resolve("missing.simdnn").toString()}, "no such model file"},
+                {new String[] {"info", "--model", corrupt.toString()}, "corrupt.simdnn"},
+                {new String[] {"train", "--data", notNumber.toString()}, "bad.csv:2:3: 'x3' is not a finite number"},
+                {new String[] {"train", "--data", ragged.toString()}, "ragged.csv:2: 4 cells, but the first row has 5"},
+                {new String[] {"train", "--data", badLabel.toString()}, "label 1.5 is not a class index"},
+                {new String[] {"train", "--data", dir.resolve("none.csv").toString()}, "no such file"},
+                {new String[] {"predict", "--model", model, "--input", wide.toString()}, "expects 4 features but"},
+                {new String[] {"eval", "--model", model, "--data", "digits"}, "expects 4 features but digits has 64"},
+        };
+        for (Object[] c : cases) {
+            Result r = run((String[]) c[0]);
+            assertEquals(2, r.code(), String.join(" ", (String[]) c[0]) + " -> " + r.err());
+            assertEquals(1, r.err().lines().count(), r.err());
+            assertTrue(r.err().contains((String) c[1]), "'" + r.err().strip() + "' should contain '" + c[1] + "'");
+        }
+    }
+
+    @Test
     void helpExitsZero() {
         Result r = run("train", "--help");
         assertEquals(0, r.code());

@@ -1,0 +1,162 @@
+package dev.simdnn.cli;
+
+import dev.simdnn.data.CsvLoader;
+import dev.simdnn.data.Dataset;
+import dev.simdnn.io.ModelFile;
+import dev.simdnn.io.ModelFormatException;
+import dev.simdnn.io.SavedModel;
+import dev.simdnn.kernel.KernelsProvider;
+import dev.simdnn.loss.BinaryCrossEntropy;
+import dev.simdnn.loss.Loss;
+import dev.simdnn.loss.SoftmaxCrossEntropy;
+import dev.simdnn.nn.Sequential;
+import dev.simdnn.optim.Sgd;
+import dev.simdnn.tensor.Tensor;
+import dev.simdnn.train.Evaluation;
+import dev.simdnn.train.Trainer;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Set;
+
+/** {@code simdnn info}, {@code eval} and {@code predict}: commands on a saved model file. */
+final class ModelCommands {
+    static final String INFO_HELP = """
+            Usage: simdnn info --model FILE
+            Prints a model file's architecture, parameter count, labels, scaling and training metadata.
+            """;
+    static final String EVAL_HELP = """
+            Usage: simdnn eval --model FILE --data NAME|FILE.csv [--label COLUMN]
+            Loss and accuracy of a saved classifier on a data set (scaled with the model's own scaling).
+            """;
+    static final String PREDICT_HELP = """
+            Usage: simdnn predict --model FILE --input FILE.csv
+            One line per input row: the predicted class and its probability. The CSV holds the
+            features only (a header line is optional).
+            """;
+
+    private ModelCommands() {
+    }
+
+    static SavedModel load(String file) {
+        if (file == null) {
+            throw new UsageException("needs --model FILE");
+        }
+        try {
+            return ModelFile.load(Path.of(file), KernelsProvider.best());
+        } catch (NoSuchFileException e) {
+            throw new UsageException("no such model file: " + file);
+        } catch (ModelFormatException e) {
+            throw new UsageException("not a valid model file: " + e.getMessage());
+        } catch (IOException e) {
+            throw new UsageException("cannot read " + file + ": " + e.getMessage());
+        }
+    }
+
+    static int info(String[] args, PrintStream out) {
+        Options o = new Options(args, 1, Set.of("help"));
+        if (o.flag("help")) {
+            out.print(INFO_HELP);
+            return 0;
+        }
+        String file = o.string("model", null);
+        o.rejectUnknown("info");
+        SavedModel m = load(file);
+        out.println("model: " + m.model());
+        out.println("parameters: " + m.model().parameterCount());
+        out.println("inputs: " + m.model().inputFeatures() + ", outputs: " + m.model().outputFeatures());
+        out.println("labels: " + (m.labels().isEmpty() ? "(none)" : String.join(", ", m.labels())));
+        out.println("scaling: " + (m.scaling() == null ? "none" : "standardized, fitted on the training split"));
+        m.training().forEach((k, v) -> out.println("training." + k + ": " + v));
+        return 0;
+    }
+
+    static int eval(String[] args, PrintStream out) {
+        Options o = new Options(args, 1, Set.of("help"));
+        if (o.flag("help")) {
+            out.print(EVAL_HELP);
+            return 0;
+        }
+        String file = o.string("model", null);
+        String data = o.string("data", null);
+        String label = o.string("label", null);
+        o.rejectUnknown("eval");
+        if (data == null) {
+            throw new UsageException("eval needs --data NAME|FILE.csv");
+        }
+        SavedModel m = load(file);
+        Dataset d = DataOption.load(data, label);
+        Sequential model = m.model();
+        if (d.featureCount() != model.inputFeatures()) {
+            throw new UsageException(Path.of(file).getFileName() + " expects " + model.inputFeatures()
+                    + " features but " + data + " has " + d.featureCount());
+        }
+        if (m.scaling() != null) {
+            d = m.scaling().transform(d);
+        }
+        Loss loss = model.outputFeatures() == 1 ? new BinaryCrossEntropy() : new SoftmaxCrossEntropy();
+        Evaluation e = Trainer.builder(model, loss, new Sgd(model.parameters(), 1f)).build().evaluate(d);
+        out.printf(Locale.ROOT, "%s on %s: loss %.4f  accuracy %.4f (%d examples)%n", Path.of(file).getFileName(), data,
+                e.loss(), e.accuracy(), e.examples());
+        return 0;
+    }
+
+    static int predict(String[] args, PrintStream out) {
+        Options o = new Options(args, 1, Set.of("help"));
+        if (o.flag("help")) {
+            out.print(PREDICT_HELP);
+            return 0;
+        }
+        String file = o.string("model", null);
+        String input = o.string("input", null);
+        o.rejectUnknown("predict");
+        if (input == null) {
+            throw new UsageException("predict needs --input FILE.csv");
+        }
+        SavedModel m = load(file);
+        CsvLoader.Table t;
+        try {
+            t = CsvLoader.comma().read(Path.of(input));
+        } catch (NoSuchFileException e) {
+            throw new UsageException("no such file: " + input);
+        } catch (IOException e) {
+            throw new UsageException("cannot read " + input + ": " + e.getMessage());
+        }
+        Sequential model = m.model();
+        if (t.columns() != model.inputFeatures()) {
+            throw new UsageException(Path.of(file).getFileName() + " expects " + model.inputFeatures() + " features but "
+                    + input + " has " + t.columns() + " columns");
+        }
+        Tensor x = Tensor.ofRows(t.rows());
+        if (m.scaling() != null) {
+            x = m.scaling().transform(x);
+        }
+        Tensor logits = model.predict(x);
+        for (int r = 0; r < logits.rows(); r++) {
+            float[] z = logits.row(r);
+            int cls;
+            double p;
+            if (z.length == 1) {
+                double s = 1 / (1 + Math.exp(-z[0]));
+                cls = s > 0.5 ? 1 : 0;
+                p = cls == 1 ? s : 1 - s;
+            } else {
+                cls = 0;
+                for (int j = 1; j < z.length; j++) {
+                    cls = z[j] > z[cls] ? j : cls;
+                }
+                double sum = 0;
+                for (float v : z) {
+                    sum += Math.exp(v - z[cls]);
+                }
+                p = 1 / sum;
+            }
+            String name = cls < m.labels().size() ? m.labels().get(cls) : Integer.toString(cls);
+            out.printf(Locale.ROOT, "%s %.4f%n", name, p);
+        }
+        return 0;
+    }
+}
