@@ -9,9 +9,33 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Locale;
 
-/** {@code --data}: a bundled data set by name, or a CSV file whose label column is {@code --label}. */
+/**
+ * {@code --data}: a bundled data set by name, {@code fashion-mnist[=DIR]} (default DIR: where Debian's
+ * {@code dataset-fashion-mnist} installs it), or a CSV file whose label column is {@code --label}.
+ */
 final class DataOption {
+    static final String FASHION_DIR = "/usr/share/datasets/fashion-mnist";
+
     private DataOption() {
+    }
+
+    /**
+     * The train/test split: Fashion-MNIST's own, or a seeded stratified split of any other set.
+     */
+    static dev.simdnn.data.Split split(String data, String labelColumn, double testFraction, long seed) {
+        String lower = data.toLowerCase(Locale.ROOT);
+        if (lower.equals("fashion-mnist") || lower.startsWith("fashion-mnist=")) {
+            Path dir = Path.of(lower.equals("fashion-mnist") ? FASHION_DIR : data.substring(data.indexOf('=') + 1));
+            try {
+                return dev.simdnn.data.IdxLoader.fashionMnist(dir);
+            } catch (NoSuchFileException e) {
+                throw new UsageException("Fashion-MNIST is not in " + dir + " (" + e.getFile()
+                        + " is missing); install it with: apt-get install -y dataset-fashion-mnist");
+            } catch (IOException e) {
+                throw new UsageException("cannot read Fashion-MNIST from " + dir + ": " + e.getMessage());
+            }
+        }
+        return dev.simdnn.data.Split.stratified(load(data, labelColumn), testFraction, seed);
     }
 
     static Dataset load(String data, String labelColumn) {

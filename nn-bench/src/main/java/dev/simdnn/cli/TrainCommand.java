@@ -30,7 +30,8 @@ final class TrainCommand {
             Usage: simdnn train [options]
             Trains an MLP on a data set, printing loss and accuracy per epoch and the test accuracy.
 
-              --data NAME            digits (default), breast-cancer, iris, or FILE.csv
+              --data NAME            digits (default), breast-cancer, iris, fashion-mnist[=DIR]
+                                     (official split; apt-get install -y dataset-fashion-mnist), or FILE.csv
               --label COLUMN         label column of a CSV: name or index (default: the last)
               --layers N,N,...       hidden layer widths (default 128,64)
               --activation NAME      hidden activation: relu (default), tanh, sigmoid, leaky_relu,
@@ -39,7 +40,7 @@ final class TrainCommand {
               --lr X                 learning rate (default 0.001 for adam, 0.05 otherwise)
               --epochs N             passes over the training set (default 40)
               --batch-size N         examples per step (default 32)
-              --test-fraction X      held-out test share, stratified (default 0.2)
+              --test-fraction X      held-out test share, stratified (default 0.2; not for fashion-mnist)
               --seed N               seed of the split, the weights and the shuffling (default 42)
               --backend NAME         scalar or simd (default: the best available)
               --out FILE             save the trained model (with its scaling and labels)
@@ -75,11 +76,11 @@ final class TrainCommand {
         } catch (IllegalArgumentException | IllegalStateException e) {
             throw new UsageException(e.getMessage());
         }
-        Dataset all = DataOption.load(dataName, label);
         if (!(testFraction > 0 && testFraction < 1)) {
             throw new UsageException("--test-fraction must be in (0, 1), got " + testFraction);
         }
-        Split split = Split.stratified(all, testFraction, seed);
+        Split split = DataOption.split(dataName, label, testFraction, seed);
+        Dataset all = split.train();
         Standardizer scaler = Standardizer.fit(split.train().features());
         Dataset train = scaler.transform(split.train());
         Dataset test = scaler.transform(split.test());
@@ -113,7 +114,7 @@ final class TrainCommand {
         }
 
         out.printf(Locale.ROOT, "data: %s, %d train / %d test examples, %d features, %d classes%n",
-                dataName, train.size(), test.size(), all.featureCount(), all.numClasses());
+                dataName, train.size(), test.size(), all.featureCount(), Math.max(all.numClasses(), test.numClasses()));
         out.printf(Locale.ROOT, "model: %s (%d parameters), loss %s, optimizer %s%n",
                 model, model.parameterCount(), loss, opt);
         out.printf(Locale.ROOT, "backend: %s%n", backend == null ? KernelsProvider.bestReason()

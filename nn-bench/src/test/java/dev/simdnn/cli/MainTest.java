@@ -121,6 +121,40 @@ class MainTest {
     }
 
     @Test
+    void fashionMnistFromADirectoryOrAClearHint(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        Result missing = run("train", "--data", "fashion-mnist=" + dir.resolve("none"));
+        assertEquals(2, missing.code());
+        assertTrue(missing.err().contains("apt-get install -y dataset-fashion-mnist"), missing.err());
+        // a tiny stand-in with the real file names and formats (gzip IDX)
+        for (String part : java.util.List.of("train", "t10k")) {
+            java.io.ByteArrayOutputStream im = new java.io.ByteArrayOutputStream();
+            java.io.DataOutputStream d = new java.io.DataOutputStream(im);
+            d.writeInt(0x803);
+            d.writeInt(40);
+            d.writeInt(2);
+            d.writeInt(2);
+            for (int i = 0; i < 160; i++) {
+                d.writeByte((i / 4) % 10 * 20 + i % 4);
+            }
+            java.io.ByteArrayOutputStream lb = new java.io.ByteArrayOutputStream();
+            java.io.DataOutputStream l = new java.io.DataOutputStream(lb);
+            l.writeInt(0x801);
+            l.writeInt(40);
+            for (int i = 0; i < 40; i++) {
+                l.writeByte(i % 10);
+            }
+            for (var e : java.util.Map.of(part + "-images-idx3-ubyte.gz", im, part + "-labels-idx1-ubyte.gz", lb).entrySet()) {
+                try (var out = new java.util.zip.GZIPOutputStream(java.nio.file.Files.newOutputStream(dir.resolve(e.getKey())))) {
+                    out.write(e.getValue().toByteArray());
+                }
+            }
+        }
+        Result r = run("train", "--data", "fashion-mnist=" + dir, "--epochs", "2", "--layers", "8");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("40 train / 40 test examples, 4 features, 10 classes"), r.out());
+    }
+
+    @Test
     void helpExitsZero() {
         Result r = run("train", "--help");
         assertEquals(0, r.code());
