@@ -16,6 +16,9 @@ import java.util.Locale;
 final class DataOption {
     static final String FASHION_DIR = "/usr/share/datasets/fashion-mnist";
 
+    /** The CSV separator ({@code --delimiter}); set by the command before loading. */
+    static char delimiter = ',';
+
     private DataOption() {
     }
 
@@ -53,7 +56,7 @@ final class DataOption {
             throw new UsageException("unknown data set '" + data + "'; known: digits, breast-cancer, iris, or a FILE.csv");
         }
         try {
-            return CsvLoader.comma().classification(Path.of(data), labelColumn);
+            return CsvLoader.separatedBy(delimiter).classification(Path.of(data), labelColumn);
         } catch (NoSuchFileException e) {
             throw new UsageException("no such file: " + data);
         } catch (IOException e) {

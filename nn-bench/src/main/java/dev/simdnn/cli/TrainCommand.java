@@ -44,6 +44,8 @@ final class TrainCommand {
               --seed N               seed of the split, the weights and the shuffling (default 42)
               --backend NAME         scalar or simd (default: the best available)
               --out FILE             save the trained model (with its scaling and labels)
+              --threads N            GEMM threads of the SIMD backend (default: all cores)
+              --delimiter C          CSV cell separator (default ,)
               --help                 this text
             """;
 
@@ -67,9 +69,19 @@ final class TrainCommand {
         long seed = o.longValue("seed", 42);
         String backend = o.string("backend", null);
         String label = o.string("label", null);
+        String delimiter = o.string("delimiter", ",");
+        int threads = o.integer("threads", 0, 1);
         String outFile = o.string("out", null);
         o.rejectUnknown("train");
 
+        if (threads > 0) {
+            // read by the SIMD backend when it is first used, which is below
+            System.setProperty("simdnn.threads", Integer.toString(threads));
+        }
+        if (delimiter.length() != 1) {
+            throw new UsageException("--delimiter must be one character, got '" + delimiter + "'");
+        }
+        DataOption.delimiter = delimiter.charAt(0);
         Kernels kernels;
         try {
             kernels = backend == null ? KernelsProvider.best() : KernelsProvider.byName(backend);
@@ -120,20 +132,16 @@ final class TrainCommand {
         out.printf(Locale.ROOT, "backend: %s%n", backend == null ? KernelsProvider.bestReason()
                 : kernels.name() + " (chosen with --backend)");
 
+        Progress progress = new Progress(err, epochs);
         Trainer trainer = Trainer.builder(model, loss, opt).epochs(epochs).batchSize(batch).seed(seed)
-                .listener(new TrainingListener() {
-                    @Override
-                    public void onEpochEnd(EpochStats s) {
-                        out.printf(Locale.ROOT, "epoch %3d/%d  loss %.4f  accuracy %.4f  (%.0f samples/s)%n",
-                                s.epoch(), epochs, s.loss(), s.accuracy(), s.samplesPerSecond());
-                    }
-                }).build();
+                .listener(progress).build();
         long start = System.nanoTime();
         trainer.fit(train);
         double seconds = (System.nanoTime() - start) / 1e9;
         Evaluation e = trainer.evaluate(test);
         out.printf(Locale.ROOT, "test: loss %.4f  accuracy %.4f (%d examples)  trained in %.2f s on the %s backend%n",
                 e.loss(), e.accuracy(), e.examples(), seconds, kernels.name());
+        out.print(ConfusionMatrix.of(model, test, binary).format(all.classNames()));
         if (outFile != null) {
             java.util.Map<String, String> meta = new java.util.LinkedHashMap<>();
             meta.put("data", dataName);

@@ -26,10 +26,14 @@ class MainTest {
     void trainPrintsEpochsTestAccuracyAndBackend() {
         Result r = run("train", "--data", "iris", "--epochs", "30", "--layers", "16", "--lr", "0.01");
         assertEquals(0, r.code(), r.err());
-        assertTrue(r.out().contains("epoch  30/30"), r.out());
+        assertTrue(r.err().contains("epoch  30/30"), "progress goes to stderr, one line per epoch: " + r.err());
+        assertEquals(30, r.err().lines().count(), r.err());
         assertTrue(r.out().contains("backend: "), r.out());
         assertTrue(r.out().matches("(?s).*test: loss [0-9.]+  accuracy 0\\.9[0-9]+.*"), r.out());
-        assertEquals("", r.err());
+        // confusion matrix: rows sum to the 10 test examples of each iris class
+        assertTrue(r.out().contains("confusion matrix"), r.out());
+        String setosaRow = r.out().lines().filter(l -> l.startsWith("setosa")).findFirst().orElseThrow();
+        assertEquals(10, java.util.Arrays.stream(setosaRow.substring(12).trim().split("\\s+")).mapToInt(Integer::parseInt).sum());
     }
 
     @Test
@@ -58,6 +62,7 @@ class MainTest {
             Result r = run(args);
             assertEquals(2, r.code(), String.join(" ", args) + " -> " + r.err());
             assertEquals(1, r.err().lines().count(), "one line: " + r.err());
+            assertTrue(!r.err().contains("accuracy"), "no progress before the error: " + r.err());
             assertTrue(r.err().startsWith("simdnn: "), r.err());
         }
         assertTrue(run("train", "--lr", "-1").err().contains("learning rate must be > 0, got -1.0"));

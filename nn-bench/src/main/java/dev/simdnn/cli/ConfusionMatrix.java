@@ -1,0 +1,62 @@
+package dev.simdnn.cli;
+
+import dev.simdnn.data.Dataset;
+import dev.simdnn.nn.Sequential;
+import dev.simdnn.tensor.Tensor;
+
+import java.util.List;
+import java.util.Locale;
+
+/** Counts of (true class, predicted class) of a classifier on a data set. */
+record ConfusionMatrix(int[][] counts) {
+
+    static ConfusionMatrix of(Sequential model, Dataset data, boolean binary) {
+        int classes = binary ? 2 : data.numClasses();
+        int[][] c = new int[classes][classes];
+        Tensor logits = model.predict(data.features());
+        for (int r = 0; r < data.size(); r++) {
+            float[] z = logits.row(r);
+            int pred;
+            if (binary) {
+                pred = z[0] > 0 ? 1 : 0;
+            } else {
+                pred = 0;
+                for (int j = 1; j < z.length; j++) {
+                    pred = z[j] > z[pred] ? j : pred;
+                }
+            }
+            c[data.label(r)][pred]++;
+        }
+        return new ConfusionMatrix(c);
+    }
+
+    /** A table: rows are true classes, columns predicted ones. */
+    String format(List<String> names) {
+        StringBuilder b = new StringBuilder("confusion matrix (rows: true class, columns: predicted)\n");
+        int n = counts.length;
+        int w = 6;
+        b.append(String.format(Locale.ROOT, "%-12s", ""));
+        for (int j = 0; j < n; j++) {
+            b.append(String.format(Locale.ROOT, "%" + w + "s", shortName(names, j)));
+        }
+        b.append('\n');
+        for (int i = 0; i < n; i++) {
+            b.append(String.format(Locale.ROOT, "%-12s", name(names, i)));
+            for (int j = 0; j < n; j++) {
+                b.append(String.format(Locale.ROOT, "%" + w + "d", counts[i][j]));
+            }
+            b.append('\n');
+        }
+        return b.toString();
+    }
+
+    private static String name(List<String> names, int i) {
+        String s = i < names.size() ? names.get(i) : Integer.toString(i);
+        return s.length() > 11 ? s.substring(0, 11) : s;
+    }
+
+    private static String shortName(List<String> names, int i) {
+        String s = i < names.size() ? names.get(i) : Integer.toString(i);
+        return s.length() > 5 ? s.substring(0, 5) : s;
+    }
+}

@@ -1,0 +1,57 @@
+package dev.simdnn.cli;
+
+import dev.simdnn.train.EpochStats;
+import dev.simdnn.train.TrainingListener;
+
+import java.io.PrintStream;
+import java.util.Locale;
+
+/**
+ * Training progress on stderr: on a terminal a bar per epoch (batches done, running loss,
+ * samples/s, ETA) redrawn in place; otherwise (CI logs, pipes) one plain line per epoch.
+ */
+final class Progress implements TrainingListener {
+    private final PrintStream err;
+    private final int epochs;
+    private final boolean terminal = System.console() != null;
+    private long epochStart = System.nanoTime();
+    private double runningLoss;
+    private int seen;
+    private long lastDraw;
+
+    Progress(PrintStream err, int epochs) {
+        this.err = err;
+        this.epochs = epochs;
+    }
+
+    @Override
+    public void onBatchEnd(int epoch, int batch, int batches, float loss) {
+        if (batch == 1) {
+            epochStart = System.nanoTime();
+            runningLoss = 0;
+            seen = 0;
+        }
+        runningLoss += loss;
+        seen++;
+        if (!terminal) {
+            return;
+        }
+        long now = System.nanoTime();
+        if (now - lastDraw < 100_000_000L && batch != batches) {
+            return; // redraw at most ten times a second
+        }
+        lastDraw = now;
+        double elapsed = (now - epochStart) / 1e9;
+        double eta = elapsed / batch * (batches - batch);
+        int width = 30;
+        int done = (int) ((long) width * batch / batches);
+        err.printf(Locale.ROOT, "\r epoch %d/%d [%s%s] %d/%d  loss %.4f  ETA %.1fs   ", epoch, epochs,
+                "=".repeat(done), " ".repeat(width - done), batch, batches, runningLoss / seen, eta);
+    }
+
+    @Override
+    public void onEpochEnd(EpochStats s) {
+        err.printf(Locale.ROOT, "%sepoch %3d/%d  loss %.4f  accuracy %.4f  (%.0f samples/s, %.2f s)%n",
+                terminal ? "\r" : "", s.epoch(), epochs, s.loss(), s.accuracy(), s.samplesPerSecond(), s.seconds());
+    }
+}
