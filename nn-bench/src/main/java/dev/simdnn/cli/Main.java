@@ -12,6 +12,7 @@ public final class Main {
 
             Commands:
               train     train an MLP on a data set and report its test accuracy (--out saves it)
+              compare   the same training on the scalar and the SIMD backend, side by side
               eval      loss and accuracy of a saved model on a data set
               predict   predictions of a saved model for the rows of a CSV file
               info      architecture, parameters and metadata of a saved model
@@ -56,6 +57,7 @@ public final class Main {
                 case "bench" -> bench(java.util.Arrays.copyOfRange(rest, 1, rest.length));
                 case "report" -> ReportCommand.run(rest, out, err);
                 case "info" -> ModelCommands.info(rest, out);
+                case "compare" -> CompareCommand.run(rest, out, err);
                 case "eval" -> ModelCommands.eval(rest, out);
                 case "predict" -> ModelCommands.predict(rest, out);
                 default -> throw new UsageException("unknown command '" + rest[0] + "' (see simdnn --help)");

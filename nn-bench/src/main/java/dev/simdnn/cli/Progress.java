@@ -19,9 +19,12 @@ final class Progress implements TrainingListener {
     private int seen;
     private long lastDraw;
 
-    Progress(PrintStream err, int epochs) {
+    private final int samplesPerBatch;
+
+    Progress(PrintStream err, int epochs, int samplesPerBatch) {
         this.err = err;
         this.epochs = epochs;
+        this.samplesPerBatch = samplesPerBatch;
     }
 
     @Override
@@ -45,13 +48,14 @@ final class Progress implements TrainingListener {
         double eta = elapsed / batch * (batches - batch);
         int width = 30;
         int done = (int) ((long) width * batch / batches);
-        err.printf(Locale.ROOT, "\r epoch %d/%d [%s%s] %d/%d  loss %.4f  ETA %.1fs   ", epoch, epochs,
-                "=".repeat(done), " ".repeat(width - done), batch, batches, runningLoss / seen, eta);
+        double rate = seen * samplesPerBatch / Math.max(elapsed, 1e-9);
+        err.printf(Locale.ROOT, "\r\033[K epoch %d/%d [%s%s] %d/%d  loss %.4f  %.0f samples/s  ETA %.1fs", epoch, epochs,
+                "=".repeat(done), " ".repeat(width - done), batch, batches, runningLoss / seen, rate, eta);
     }
 
     @Override
     public void onEpochEnd(EpochStats s) {
         err.printf(Locale.ROOT, "%sepoch %3d/%d  loss %.4f  accuracy %.4f  (%.0f samples/s, %.2f s)%n",
-                terminal ? "\r" : "", s.epoch(), epochs, s.loss(), s.accuracy(), s.samplesPerSecond(), s.seconds());
+                terminal ? "\r\033[K" : "", s.epoch(), epochs, s.loss(), s.accuracy(), s.samplesPerSecond(), s.seconds());
     }
 }

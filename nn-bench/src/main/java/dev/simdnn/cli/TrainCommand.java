@@ -1,20 +1,12 @@
 package dev.simdnn.cli;
 
 import dev.simdnn.data.Dataset;
-import dev.simdnn.data.Split;
 import dev.simdnn.data.Standardizer;
-import dev.simdnn.kernel.Activation;
 import dev.simdnn.kernel.Kernels;
 import dev.simdnn.kernel.KernelsProvider;
-import dev.simdnn.loss.BinaryCrossEntropy;
 import dev.simdnn.loss.Loss;
-import dev.simdnn.loss.SoftmaxCrossEntropy;
-import dev.simdnn.nn.Mlp;
 import dev.simdnn.nn.Sequential;
-import dev.simdnn.optim.Adam;
-import dev.simdnn.optim.Momentum;
 import dev.simdnn.optim.Optimizer;
-import dev.simdnn.optim.Sgd;
 import dev.simdnn.train.EpochStats;
 import dev.simdnn.train.Evaluation;
 import dev.simdnn.train.Trainer;
@@ -28,24 +20,11 @@ import java.util.Set;
 final class TrainCommand {
     static final String HELP = """
             Usage: simdnn train [options]
-            Trains an MLP on a data set, printing loss and accuracy per epoch and the test accuracy.
+            Trains an MLP on a data set; progress on stderr, then the test metrics and a confusion matrix.
 
-              --data NAME            digits (default), breast-cancer, iris, fashion-mnist[=DIR]
-                                     (official split; apt-get install -y dataset-fashion-mnist), or FILE.csv
-              --label COLUMN         label column of a CSV: name or index (default: the last)
-              --layers N,N,...       hidden layer widths (default 128,64)
-              --activation NAME      hidden activation: relu (default), tanh, sigmoid, leaky_relu,
-                                     elu, selu, gelu, swish, softplus
-              --optimizer NAME       adam (default), momentum, sgd
-              --lr X                 learning rate (default 0.001 for adam, 0.05 otherwise)
-              --epochs N             passes over the training set (default 40)
-              --batch-size N         examples per step (default 32)
-              --test-fraction X      held-out test share, stratified (default 0.2; not for fashion-mnist)
-              --seed N               seed of the split, the weights and the shuffling (default 42)
+            """ + TrainSetup.OPTIONS_HELP + """
               --backend NAME         scalar or simd (default: the best available)
               --out FILE             save the trained model (with its scaling and labels)
-              --threads N            GEMM threads of the SIMD backend (default: all cores)
-              --delimiter C          CSV cell separator (default ,)
               --help                 this text
             """;
 
@@ -58,72 +37,29 @@ final class TrainCommand {
             out.print(HELP);
             return 0;
         }
-        String dataName = o.string("data", "digits");
-        String layersSpec = o.string("layers", "128,64");
-        Activation act = parseActivation(o.string("activation", "relu"));
-        String optName = o.string("optimizer", "adam").toLowerCase(Locale.ROOT);
-        float lr = o.real("lr", optName.equals("adam") ? 0.001f : 0.05f);
-        int epochs = o.integer("epochs", 40, 1);
-        int batch = o.integer("batch-size", 32, 1);
-        float testFraction = o.real("test-fraction", 0.2f);
-        long seed = o.longValue("seed", 42);
+        TrainSetup setup = new TrainSetup(o);
         String backend = o.string("backend", null);
-        String label = o.string("label", null);
-        String delimiter = o.string("delimiter", ",");
-        int threads = o.integer("threads", 0, 1);
         String outFile = o.string("out", null);
         o.rejectUnknown("train");
-
-        if (threads > 0) {
-            // read by the SIMD backend when it is first used, which is below
-            System.setProperty("simdnn.threads", Integer.toString(threads));
-        }
-        if (delimiter.length() != 1) {
-            throw new UsageException("--delimiter must be one character, got '" + delimiter + "'");
-        }
-        DataOption.delimiter = delimiter.charAt(0);
         Kernels kernels;
         try {
             kernels = backend == null ? KernelsProvider.best() : KernelsProvider.byName(backend);
         } catch (IllegalArgumentException | IllegalStateException e) {
             throw new UsageException(e.getMessage());
         }
-        if (!(testFraction > 0 && testFraction < 1)) {
-            throw new UsageException("--test-fraction must be in (0, 1), got " + testFraction);
-        }
-        Split split = DataOption.split(dataName, label, testFraction, seed);
-        Dataset all = split.train();
-        Standardizer scaler = Standardizer.fit(split.train().features());
-        Dataset train = scaler.transform(split.train());
-        Dataset test = scaler.transform(split.test());
-
-        boolean binary = all.numClasses() == 2;
-        Mlp.Builder mb = Mlp.builder().input(all.featureCount()).seed(seed).kernels(kernels);
-        for (String w : layersSpec.split(",")) {
-            if (w.isBlank()) {
-                continue;
-            }
-            try {
-                mb.dense(Integer.parseInt(w.trim()), act);
-            } catch (NumberFormatException e) {
-                throw new UsageException("--layers needs comma-separated widths like 128,64, got '" + layersSpec + "'");
-            } catch (IllegalArgumentException e) {
-                throw new UsageException("--layers: " + e.getMessage());
-            }
-        }
-        Sequential model = mb.dense(binary ? 1 : all.numClasses()).build();
-        Loss loss = binary ? new BinaryCrossEntropy() : new SoftmaxCrossEntropy();
-        Optimizer opt;
-        try {
-            opt = switch (optName) {
-                case "sgd" -> new Sgd(model.parameters(), lr);
-                case "momentum" -> new Momentum(model.parameters(), lr, 0.9f);
-                case "adam" -> new Adam(model.parameters(), lr);
-                default -> throw new UsageException("unknown optimizer '" + optName + "'; known: sgd, momentum, adam");
-            };
-        } catch (IllegalArgumentException e) {
-            throw new UsageException(e.getMessage());
-        }
+        setup.loadData();
+        Dataset all = setup.all;
+        Dataset train = setup.train;
+        Dataset test = setup.test;
+        Standardizer scaler = setup.scaler;
+        boolean binary = setup.binary;
+        String dataName = setup.dataName;
+        int epochs = setup.epochs;
+        int batch = setup.batch;
+        long seed = setup.seed;
+        Sequential model = setup.model(kernels);
+        Loss loss = setup.loss();
+        Optimizer opt = setup.optimizer(model);
 
         out.printf(Locale.ROOT, "data: %s, %d train / %d test examples, %d features, %d classes%n",
                 dataName, train.size(), test.size(), all.featureCount(), Math.max(all.numClasses(), test.numClasses()));
@@ -132,7 +68,7 @@ final class TrainCommand {
         out.printf(Locale.ROOT, "backend: %s%n", backend == null ? KernelsProvider.bestReason()
                 : kernels.name() + " (chosen with --backend)");
 
-        Progress progress = new Progress(err, epochs);
+        Progress progress = new Progress(err, epochs, batch);
         Trainer trainer = Trainer.builder(model, loss, opt).epochs(epochs).batchSize(batch).seed(seed)
                 .listener(progress).build();
         long start = System.nanoTime();
@@ -158,13 +94,5 @@ final class TrainCommand {
             out.println("saved " + outFile);
         }
         return 0;
-    }
-
-    private static Activation parseActivation(String name) {
-        try {
-            return Activation.parse(name);
-        } catch (IllegalArgumentException e) {
-            throw new UsageException(e.getMessage());
-        }
     }
 }

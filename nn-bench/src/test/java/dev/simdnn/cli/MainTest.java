@@ -160,6 +160,26 @@ class MainTest {
     }
 
     @Test
+    void compareTrainsTheSameNetworkOnBothBackends() {
+        Result r = run("compare", "--data", "iris", "--epochs", "5", "--layers", "8", "--json");
+        assertEquals(0, r.code(), r.err());
+        java.util.Map<?, ?> m = (java.util.Map<?, ?>) dev.simdnn.io.Json.parse(r.out());
+        java.util.Map<?, ?> scalar = (java.util.Map<?, ?>) m.get("scalar");
+        java.util.Map<?, ?> simd = (java.util.Map<?, ?>) m.get("simd");
+        double diff = ((Number) m.get("maxWeightDifference")).doubleValue();
+        // same seed, same data: the backends differ only by float rounding, which 5 epochs of Adam
+        // on 131 weights cannot blow up past 1e-3
+        assertTrue(diff > 0 || diff == 0);
+        assertTrue(diff < 1e-3, "weights differ by " + diff + " at " + m.get("maxWeightDifferenceAt"));
+        assertEquals(((Number) scalar.get("testAccuracy")).doubleValue(), ((Number) simd.get("testAccuracy")).doubleValue(),
+                0.034, "at most one of 30 test examples may flip");
+        assertTrue(((Number) m.get("speedup")).doubleValue() > 0);
+        Result text = run("compare", "--data", "iris", "--epochs", "2", "--layers", "8");
+        assertEquals(0, text.code(), text.err());
+        assertTrue(text.out().contains("largest weight difference") && text.out().contains("speed-up"), text.out());
+    }
+
+    @Test
     void helpExitsZero() {
         Result r = run("train", "--help");
         assertEquals(0, r.code());

@@ -1,0 +1,137 @@
+package dev.simdnn.cli;
+
+import dev.simdnn.data.Dataset;
+import dev.simdnn.data.Split;
+import dev.simdnn.data.Standardizer;
+import dev.simdnn.kernel.Activation;
+import dev.simdnn.kernel.Kernels;
+import dev.simdnn.loss.BinaryCrossEntropy;
+import dev.simdnn.loss.Loss;
+import dev.simdnn.loss.SoftmaxCrossEntropy;
+import dev.simdnn.nn.Mlp;
+import dev.simdnn.nn.Sequential;
+import dev.simdnn.optim.Adam;
+import dev.simdnn.optim.Momentum;
+import dev.simdnn.optim.Optimizer;
+import dev.simdnn.optim.Sgd;
+
+import java.util.Locale;
+
+/**
+ * The options {@code train} and {@code compare} share (data, network, optimizer, schedule, seed),
+ * and what they build from them: the scaled split, the network, its loss and optimizer.
+ */
+final class TrainSetup {
+    static final String OPTIONS_HELP = """
+              --data NAME            digits (default), breast-cancer, iris, fashion-mnist[=DIR]
+                                     (official split; apt-get install -y dataset-fashion-mnist), or FILE.csv
+              --label COLUMN         label column of a CSV: name or index (default: the last)
+              --delimiter C          CSV cell separator (default ,)
+              --layers N,N,...       hidden layer widths (default 128,64)
+              --activation NAME      hidden activation: relu (default), tanh, sigmoid, leaky_relu,
+                                     elu, selu, gelu, swish, softplus
+              --optimizer NAME       adam (default), momentum, sgd
+              --lr X                 learning rate (default 0.001 for adam, 0.05 otherwise)
+              --epochs N             passes over the training set (default 40)
+              --batch-size N         examples per step (default 32)
+              --test-fraction X      held-out test share, stratified (default 0.2; not for fashion-mnist)
+              --seed N               seed of the split, the weights and the shuffling (default 42)
+              --threads N            GEMM threads of the SIMD backend (default: all cores)
+            """;
+
+    final String dataName;
+    final String layersSpec;
+    final Activation act;
+    final String optName;
+    final float lr;
+    final int epochs;
+    final int batch;
+    final float testFraction;
+    final long seed;
+    final String label;
+
+    Dataset all;
+    Standardizer scaler;
+    Dataset train;
+    Dataset test;
+    boolean binary;
+
+    TrainSetup(Options o) {
+        dataName = o.string("data", "digits");
+        layersSpec = o.string("layers", "128,64");
+        act = parseActivation(o.string("activation", "relu"));
+        optName = o.string("optimizer", "adam").toLowerCase(Locale.ROOT);
+        lr = o.real("lr", optName.equals("adam") ? 0.001f : 0.05f);
+        epochs = o.integer("epochs", 40, 1);
+        batch = o.integer("batch-size", 32, 1);
+        testFraction = o.real("test-fraction", 0.2f);
+        seed = o.longValue("seed", 42);
+        label = o.string("label", null);
+        String delimiter = o.string("delimiter", ",");
+        int threads = o.integer("threads", 0, 1);
+        if (threads > 0) {
+            // read by the SIMD backend when it is first used, which is later
+            System.setProperty("simdnn.threads", Integer.toString(threads));
+        }
+        if (delimiter.length() != 1) {
+            throw new UsageException("--delimiter must be one character, got '" + delimiter + "'");
+        }
+        DataOption.delimiter = delimiter.charAt(0);
+        if (!(testFraction > 0 && testFraction < 1)) {
+            throw new UsageException("--test-fraction must be in (0, 1), got " + testFraction);
+        }
+    }
+
+    /** Loads and splits the data, fits the scaling on the training part, scales both parts. */
+    void loadData() {
+        Split split = DataOption.split(dataName, label, testFraction, seed);
+        all = split.train();
+        scaler = Standardizer.fit(split.train().features());
+        train = scaler.transform(split.train());
+        test = scaler.transform(split.test());
+        binary = all.numClasses() == 2;
+    }
+
+    /** The network, initialised from {@code seed}: the same weights on every backend. */
+    Sequential model(Kernels kernels) {
+        Mlp.Builder mb = Mlp.builder().input(all.featureCount()).seed(seed).kernels(kernels);
+        for (String w : layersSpec.split(",")) {
+            if (w.isBlank()) {
+                continue;
+            }
+            try {
+                mb.dense(Integer.parseInt(w.trim()), act);
+            } catch (NumberFormatException e) {
+                throw new UsageException("--layers needs comma-separated widths like 128,64, got '" + layersSpec + "'");
+            } catch (IllegalArgumentException e) {
+                throw new UsageException("--layers: " + e.getMessage());
+            }
+        }
+        return mb.dense(binary ? 1 : all.numClasses()).build();
+    }
+
+    Loss loss() {
+        return binary ? new BinaryCrossEntropy() : new SoftmaxCrossEntropy();
+    }
+
+    Optimizer optimizer(Sequential model) {
+        try {
+            return switch (optName) {
+                case "sgd" -> new Sgd(model.parameters(), lr);
+                case "momentum" -> new Momentum(model.parameters(), lr, 0.9f);
+                case "adam" -> new Adam(model.parameters(), lr);
+                default -> throw new UsageException("unknown optimizer '" + optName + "'; known: sgd, momentum, adam");
+            };
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+    }
+
+    private static Activation parseActivation(String name) {
+        try {
+            return Activation.parse(name);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+    }
+}
