@@ -2,6 +2,7 @@ package dev.simdnn.cli;
 
 import dev.simdnn.data.CsvLoader;
 import dev.simdnn.data.Dataset;
+import dev.simdnn.io.Json;
 import dev.simdnn.io.ModelFile;
 import dev.simdnn.io.ModelFormatException;
 import dev.simdnn.io.SavedModel;
@@ -19,7 +20,11 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 /** {@code simdnn info}, {@code eval} and {@code predict}: commands on a saved model file. */
@@ -27,15 +32,18 @@ final class ModelCommands {
     static final String INFO_HELP = """
             Usage: simdnn info --model FILE
             Prints a model file's architecture, parameter count, labels, scaling and training metadata.
+              --json   as JSON
             """;
     static final String EVAL_HELP = """
             Usage: simdnn eval --model FILE --data NAME|FILE.csv [--label COLUMN]
             Loss and accuracy of a saved classifier on a data set (scaled with the model's own scaling).
+              --json   as JSON
             """;
     static final String PREDICT_HELP = """
             Usage: simdnn predict --model FILE --input FILE.csv
             One line per input row: the predicted class and its probability. The CSV holds the
             features only (a header line is optional).
+              --json   a JSON array of {class, index, probability}
             """;
 
     private ModelCommands() {
@@ -57,14 +65,27 @@ final class ModelCommands {
     }
 
     static int info(String[] args, PrintStream out) {
-        Options o = new Options(args, 1, Set.of("help"));
+        Options o = new Options(args, 1, Set.of("help", "json"));
         if (o.flag("help")) {
             out.print(INFO_HELP);
             return 0;
         }
         String file = o.string("model", null);
+        boolean json = o.flag("json");
         o.rejectUnknown("info");
         SavedModel m = load(file);
+        if (json) {
+            Map<String, Object> r = new LinkedHashMap<>();
+            r.put("model", m.model().toString());
+            r.put("parameters", m.model().parameterCount());
+            r.put("inputs", m.model().inputFeatures());
+            r.put("outputs", m.model().outputFeatures());
+            r.put("labels", m.labels());
+            r.put("scaling", m.scaling() != null);
+            r.put("training", m.training());
+            out.print(Json.write(r));
+            return 0;
+        }
         out.println("model: " + m.model());
         out.println("parameters: " + m.model().parameterCount());
         out.println("inputs: " + m.model().inputFeatures() + ", outputs: " + m.model().outputFeatures());
@@ -75,7 +96,7 @@ final class ModelCommands {
     }
 
     static int eval(String[] args, PrintStream out) {
-        Options o = new Options(args, 1, Set.of("help"));
+        Options o = new Options(args, 1, Set.of("help", "json"));
         if (o.flag("help")) {
             out.print(EVAL_HELP);
             return 0;
@@ -83,6 +104,7 @@ final class ModelCommands {
         String file = o.string("model", null);
         String data = o.string("data", null);
         String label = o.string("label", null);
+        boolean json = o.flag("json");
         o.rejectUnknown("eval");
         if (data == null) {
             throw new UsageException("eval needs --data NAME|FILE.csv");
@@ -99,19 +121,30 @@ final class ModelCommands {
         }
         Loss loss = model.outputFeatures() == 1 ? new BinaryCrossEntropy() : new SoftmaxCrossEntropy();
         Evaluation e = Trainer.builder(model, loss, new Sgd(model.parameters(), 1f)).build().evaluate(d);
+        if (json) {
+            Map<String, Object> r = new LinkedHashMap<>();
+            r.put("model", file);
+            r.put("data", data);
+            r.put("loss", (double) e.loss());
+            r.put("accuracy", (double) e.accuracy());
+            r.put("examples", e.examples());
+            out.print(Json.write(r));
+            return 0;
+        }
         out.printf(Locale.ROOT, "%s on %s: loss %.4f  accuracy %.4f (%d examples)%n", Path.of(file).getFileName(), data,
                 e.loss(), e.accuracy(), e.examples());
         return 0;
     }
 
     static int predict(String[] args, PrintStream out) {
-        Options o = new Options(args, 1, Set.of("help"));
+        Options o = new Options(args, 1, Set.of("help", "json"));
         if (o.flag("help")) {
             out.print(PREDICT_HELP);
             return 0;
         }
         String file = o.string("model", null);
         String input = o.string("input", null);
+        boolean json = o.flag("json");
         o.rejectUnknown("predict");
         if (input == null) {
             throw new UsageException("predict needs --input FILE.csv");
@@ -135,6 +168,7 @@ final class ModelCommands {
             x = m.scaling().transform(x);
         }
         Tensor logits = model.predict(x);
+        List<Object> predictions = new ArrayList<>();
         for (int r = 0; r < logits.rows(); r++) {
             float[] z = logits.row(r);
             int cls;
@@ -155,7 +189,18 @@ final class ModelCommands {
                 p = 1 / sum;
             }
             String name = cls < m.labels().size() ? m.labels().get(cls) : Integer.toString(cls);
-            out.printf(Locale.ROOT, "%s %.4f%n", name, p);
+            if (json) {
+                Map<String, Object> pr = new LinkedHashMap<>();
+                pr.put("class", name);
+                pr.put("index", cls);
+                pr.put("probability", p);
+                predictions.add(pr);
+            } else {
+                out.printf(Locale.ROOT, "%s %.4f%n", name, p);
+            }
+        }
+        if (json) {
+            out.print(Json.write(predictions));
         }
         return 0;
     }

@@ -25,6 +25,7 @@ final class TrainCommand {
             """ + TrainSetup.OPTIONS_HELP + """
               --backend NAME         scalar or simd (default: the best available)
               --out FILE             save the trained model (with its scaling and labels)
+              --json                 results as JSON on stdout (progress stays on stderr)
               --help                 this text
             """;
 
@@ -32,7 +33,7 @@ final class TrainCommand {
     }
 
     static int run(String[] args, PrintStream out, PrintStream err) {
-        Options o = new Options(args, 1, Set.of("help"));
+        Options o = new Options(args, 1, Set.of("help", "json"));
         if (o.flag("help")) {
             out.print(HELP);
             return 0;
@@ -40,7 +41,9 @@ final class TrainCommand {
         TrainSetup setup = new TrainSetup(o);
         String backend = o.string("backend", null);
         String outFile = o.string("out", null);
+        boolean json = o.flag("json");
         o.rejectUnknown("train");
+        PrintStream text = json ? new PrintStream(java.io.OutputStream.nullOutputStream()) : out;
         Kernels kernels;
         try {
             kernels = backend == null ? KernelsProvider.best() : KernelsProvider.byName(backend);
@@ -61,23 +64,23 @@ final class TrainCommand {
         Loss loss = setup.loss();
         Optimizer opt = setup.optimizer(model);
 
-        out.printf(Locale.ROOT, "data: %s, %d train / %d test examples, %d features, %d classes%n",
+        text.printf(Locale.ROOT, "data: %s, %d train / %d test examples, %d features, %d classes%n",
                 dataName, train.size(), test.size(), all.featureCount(), Math.max(all.numClasses(), test.numClasses()));
-        out.printf(Locale.ROOT, "model: %s (%d parameters), loss %s, optimizer %s%n",
+        text.printf(Locale.ROOT, "model: %s (%d parameters), loss %s, optimizer %s%n",
                 model, model.parameterCount(), loss, opt);
-        out.printf(Locale.ROOT, "backend: %s%n", backend == null ? KernelsProvider.bestReason()
+        text.printf(Locale.ROOT, "backend: %s%n", backend == null ? KernelsProvider.bestReason()
                 : kernels.name() + " (chosen with --backend)");
 
         Progress progress = new Progress(err, epochs, batch);
         Trainer trainer = Trainer.builder(model, loss, opt).epochs(epochs).batchSize(batch).seed(seed)
                 .listener(progress).build();
         long start = System.nanoTime();
-        trainer.fit(train);
+        java.util.List<dev.simdnn.train.EpochStats> history = trainer.fit(train);
         double seconds = (System.nanoTime() - start) / 1e9;
         Evaluation e = trainer.evaluate(test);
-        out.printf(Locale.ROOT, "test: loss %.4f  accuracy %.4f (%d examples)  trained in %.2f s on the %s backend%n",
+        text.printf(Locale.ROOT, "test: loss %.4f  accuracy %.4f (%d examples)  trained in %.2f s on the %s backend%n",
                 e.loss(), e.accuracy(), e.examples(), seconds, kernels.name());
-        out.print(ConfusionMatrix.of(model, test, binary).format(all.classNames()));
+        text.print(ConfusionMatrix.of(model, test, binary).format(all.classNames()));
         if (outFile != null) {
             java.util.Map<String, String> meta = new java.util.LinkedHashMap<>();
             meta.put("data", dataName);
@@ -91,7 +94,32 @@ final class TrainCommand {
             } catch (java.io.IOException ex) {
                 throw new UsageException("cannot write " + outFile + ": " + ex.getMessage());
             }
-            out.println("saved " + outFile);
+            text.println("saved " + outFile);
+        }
+        if (json) {
+            java.util.Map<String, Object> r = new java.util.LinkedHashMap<>();
+            r.put("data", dataName);
+            r.put("model", model.toString());
+            r.put("parameters", model.parameterCount());
+            r.put("backend", kernels.name());
+            java.util.List<Object> curve = new java.util.ArrayList<>();
+            for (dev.simdnn.train.EpochStats st : history) {
+                java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+                m.put("epoch", st.epoch());
+                m.put("loss", (double) st.loss());
+                m.put("accuracy", (double) st.accuracy());
+                m.put("samplesPerSecond", st.samplesPerSecond());
+                curve.add(m);
+            }
+            r.put("epochs", curve);
+            r.put("testLoss", (double) e.loss());
+            r.put("testAccuracy", (double) e.accuracy());
+            r.put("testExamples", e.examples());
+            r.put("seconds", seconds);
+            if (outFile != null) {
+                r.put("savedTo", outFile);
+            }
+            out.print(dev.simdnn.io.Json.write(r));
         }
         return 0;
     }

@@ -85,6 +85,18 @@ class MainTest {
         Result p = run("predict", "--model", model, "--input", in.toString());
         assertEquals(0, p.code(), p.err());
         assertEquals(java.util.List.of("setosa", "virginica"), p.out().lines().map(l -> l.split(" ")[0]).toList());
+        java.util.Map<?, ?> ij = (java.util.Map<?, ?>) dev.simdnn.io.Json.parse(run("info", "--model", model, "--json").out());
+        assertEquals(131.0, ((Number) ij.get("parameters")).doubleValue());
+        java.util.Map<?, ?> ej = (java.util.Map<?, ?>) dev.simdnn.io.Json.parse(run("eval", "--model", model, "--data", "iris",
+                "--json").out());
+        assertEquals(150.0, ((Number) ej.get("examples")).doubleValue());
+        java.util.List<?> pj = (java.util.List<?>) dev.simdnn.io.Json.parse(run("predict", "--model", model, "--input",
+                in.toString(), "--json").out());
+        assertEquals("virginica", ((java.util.Map<?, ?>) pj.get(1)).get("class"));
+        Result tj = run("train", "--data", "iris", "--epochs", "3", "--layers", "4", "--json");
+        java.util.Map<?, ?> trainJson = (java.util.Map<?, ?>) dev.simdnn.io.Json.parse(tj.out());
+        assertEquals(3, ((java.util.List<?>) trainJson.get("epochs")).size());
+        assertEquals(30.0, ((Number) trainJson.get("testExamples")).doubleValue());
         // one CSV, the same answers as eval would give: train on a CSV file with a named label column
         java.nio.file.Path csv = dir.resolve("xor.csv");
         java.nio.file.Files.writeString(csv, "a,b,label\n0,0,0\n0,1,1\n1,0,1\n1,1,0\n0,0,0\n0,1,1\n1,0,1\n1,1,0\n0,0,0\n1,1,0\n");
