@@ -46,7 +46,7 @@ final class CompareCommand {
     }
 
     static int run(String[] args, PrintStream out, PrintStream err) {
-        Options o = new Options(args, 1, Set.of("help", "json"));
+        Options o = new Options(args, 1, Set.of("help", "json", "nesterov"));
         if (o.flag("help")) {
             out.print(HELP);
             return 0;

@@ -30,8 +30,13 @@ final class TrainSetup {
               --layers N,N,...       hidden layer widths (default 128,64)
               --activation NAME      hidden activation: relu (default), tanh, sigmoid, leaky_relu,
                                      elu, selu, gelu, swish, softplus
-              --optimizer NAME       adam (default), momentum, sgd
-              --lr X                 learning rate (default 0.001 for adam, 0.05 otherwise)
+              --optimizer NAME       adam (default), adamw, momentum, sgd
+              --lr X                 learning rate (default 0.001 for adam/adamw, 0.05 otherwise)
+              --momentum X           momentum μ (default 0.9); --nesterov for Nesterov's form
+              --beta1 X --beta2 X    Adam's moment decays (default 0.9, 0.999); --epsilon X (1e-8)
+              --weight-decay X       L2 weight decay λ (decoupled for adamw; default 0)
+              --scaling NAME         standard (default: zero mean, unit variance) or minmax ([0, 1]),
+                                     fitted on the training split and saved with the model
               --epochs N             passes over the training set (default 40)
               --batch-size N         examples per step (default 32)
               --test-fraction X      held-out test share, stratified (default 0.2; not for fashion-mnist)
@@ -49,6 +54,13 @@ final class TrainSetup {
     final float testFraction;
     final long seed;
     final String label;
+    final String scaling;
+    final float momentum;
+    final boolean nesterov;
+    final float beta1;
+    final float beta2;
+    final float epsilon;
+    final float weightDecay;
 
     Dataset all;
     Standardizer scaler;
@@ -61,12 +73,22 @@ final class TrainSetup {
         layersSpec = o.string("layers", "128,64");
         act = parseActivation(o.string("activation", "relu"));
         optName = o.string("optimizer", "adam").toLowerCase(Locale.ROOT);
-        lr = o.real("lr", optName.equals("adam") ? 0.001f : 0.05f);
+        lr = o.real("lr", optName.startsWith("adam") ? 0.001f : 0.05f);
         epochs = o.integer("epochs", 40, 1);
         batch = o.integer("batch-size", 32, 1);
         testFraction = o.real("test-fraction", 0.2f);
         seed = o.longValue("seed", 42);
         label = o.string("label", null);
+        scaling = o.string("scaling", "standard").toLowerCase(Locale.ROOT);
+        if (!scaling.equals("standard") && !scaling.equals("minmax")) {
+            throw new UsageException("--scaling must be standard or minmax, got '" + scaling + "'");
+        }
+        momentum = o.real("momentum", 0.9f);
+        nesterov = o.flag("nesterov");
+        beta1 = o.real("beta1", 0.9f);
+        beta2 = o.real("beta2", 0.999f);
+        epsilon = o.real("epsilon", 1e-8f);
+        weightDecay = o.real("weight-decay", 0f);
         String delimiter = o.string("delimiter", ",");
         int threads = o.integer("threads", 0, 1);
         if (threads > 0) {
@@ -86,7 +108,8 @@ final class TrainSetup {
     void loadData() {
         Split split = DataOption.split(dataName, label, testFraction, seed);
         all = split.train();
-        scaler = Standardizer.fit(split.train().features());
+        scaler = scaling.equals("minmax") ? Standardizer.fitMinMax(split.train().features())
+                : Standardizer.fit(split.train().features());
         train = scaler.transform(split.train());
         test = scaler.transform(split.test());
         binary = all.numClasses() == 2;
@@ -117,10 +140,13 @@ final class TrainSetup {
     Optimizer optimizer(Sequential model) {
         try {
             return switch (optName) {
-                case "sgd" -> new Sgd(model.parameters(), lr);
-                case "momentum" -> new Momentum(model.parameters(), lr, 0.9f);
-                case "adam" -> new Adam(model.parameters(), lr);
-                default -> throw new UsageException("unknown optimizer '" + optName + "'; known: sgd, momentum, adam");
+                case "sgd" -> new Sgd(model.parameters(), lr).weightDecay(weightDecay);
+                case "momentum" -> new Momentum(model.parameters(), lr, momentum).nesterov(nesterov).weightDecay(weightDecay);
+                case "adam" -> new Adam(model.parameters(), lr).betas(beta1, beta2).epsilon(epsilon).weightDecay(weightDecay);
+                case "adamw" -> new Adam(model.parameters(), lr).betas(beta1, beta2).epsilon(epsilon).decoupled()
+                        .weightDecay(weightDecay);
+                default -> throw new UsageException("unknown optimizer '" + optName
+                        + "'; known: sgd, momentum, adam, adamw");
             };
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());

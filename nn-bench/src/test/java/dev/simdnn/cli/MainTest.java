@@ -37,6 +37,19 @@ class MainTest {
     }
 
     @Test
+    void optimizerAndScalingOptions() {
+        Result r = run("train", "--data", "iris", "--epochs", "2", "--layers", "8", "--optimizer", "momentum",
+                "--momentum", "0.5", "--nesterov", "--weight-decay", "0.001", "--scaling", "minmax");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("nesterov(lr=0.05, momentum=0.5, weight_decay=0.001)"), r.out());
+        Result w = run("train", "--data", "iris", "--epochs", "2", "--layers", "8", "--optimizer", "adamw",
+                "--weight-decay", "0.01", "--beta2", "0.99");
+        assertTrue(w.out().contains("adamw(lr=0.001, betas=(0.9, 0.99)"), w.out());
+        assertEquals(2, run("train", "--optimizer", "adam", "--beta1", "1.5").code());
+        assertEquals(2, run("train", "--scaling", "log").code());
+    }
+
+    @Test
     void binaryDataUsesOneSigmoidOutput() {
         Result r = run("train", "--data", "breast-cancer", "--epochs", "5", "--layers", "8", "--backend", "scalar");
         assertEquals(0, r.code(), r.err());

@@ -3,9 +3,10 @@ package dev.simdnn.data;
 import dev.simdnn.tensor.Tensor;
 
 /**
- * Feature scaling to zero mean and unit variance per column: {@code x' = (x - μ) / σ}, with
- * μ and σ fitted on the training split only (fitting on all data would leak the test set into
- * training). A constant column (σ = 0) is only centred.
+ * Affine feature scaling per column, {@code x' = (x - μ) / σ}, fitted on the training split only
+ * (fitting on all data would leak the test set into training): standardisation ({@link #fit}: zero
+ * mean, unit variance; a constant column is only centred) or min-max to [0, 1]
+ * ({@link #fitMinMax}: μ = min, σ = max - min).
  */
 public final class Standardizer {
     private final float[] mean;
@@ -59,6 +60,30 @@ public final class Standardizer {
             scale[j] = sd > 1e-12 ? (float) sd : 1f;
         }
         return new Standardizer(mean, scale);
+    }
+
+    /**
+     * Min-max scaling to [0, 1] per column, fitted on {@code features}: the same affine form with
+     * μ = min and σ = max - min (a constant column is only shifted).
+     */
+    public static Standardizer fitMinMax(Tensor features) {
+        int f = features.cols();
+        float[] min = new float[f];
+        float[] max = new float[f];
+        java.util.Arrays.fill(min, Float.POSITIVE_INFINITY);
+        java.util.Arrays.fill(max, Float.NEGATIVE_INFINITY);
+        for (int r = 0; r < features.rows(); r++) {
+            for (int j = 0; j < f; j++) {
+                float v = features.get(r, j);
+                min[j] = Math.min(min[j], v);
+                max[j] = Math.max(max[j], v);
+            }
+        }
+        float[] range = new float[f];
+        for (int j = 0; j < f; j++) {
+            range[j] = max[j] > min[j] ? max[j] - min[j] : 1f;
+        }
+        return new Standardizer(min, range);
     }
 
     /** A new tensor of scaled features. */

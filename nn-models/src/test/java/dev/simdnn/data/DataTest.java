@@ -68,6 +68,12 @@ class DataTest {
         Tensor y = s.transform(x);
         assertEquals(-Math.sqrt(1.5), y.get(0, 0), 1e-6);
         assertEquals(0f, y.get(1, 1));
+        Standardizer mm = Standardizer.fitMinMax(x);
+        Tensor scaled = mm.transform(x);
+        assertEquals(0f, scaled.get(0, 0));
+        assertEquals(0.5f, scaled.get(1, 0));
+        assertEquals(1f, scaled.get(2, 0));
+        assertEquals(0f, scaled.get(1, 1), "a constant column is only shifted");
         Tensor other = s.transform(Tensor.ofRows(new float[][] {{7, 10, 5}}));
         assertEquals(4 / Math.sqrt(8.0 / 3), other.get(0, 0), 1e-5, "the test part uses the training statistics");
     }
