@@ -55,7 +55,9 @@ final class Progress implements TrainingListener {
 
     @Override
     public void onEpochEnd(EpochStats s) {
-        err.printf(Locale.ROOT, "%sepoch %3d/%d  loss %.4f  accuracy %.4f  (%.0f samples/s, %.2f s)%n",
-                terminal ? "\r\033[K" : "", s.epoch(), epochs, s.loss(), s.accuracy(), s.samplesPerSecond(), s.seconds());
+        String val = Float.isNaN(s.validationLoss()) ? ""
+                : String.format(Locale.ROOT, "  val loss %.4f  val accuracy %.4f", s.validationLoss(), s.validationAccuracy());
+        err.printf(Locale.ROOT, "%sepoch %3d/%d  loss %.4f  accuracy %.4f%s  (%.0f samples/s, %.2f s)%n",
+                terminal ? "\r\033[K" : "", s.epoch(), epochs, s.loss(), s.accuracy(), val, s.samplesPerSecond(), s.seconds());
     }
 }

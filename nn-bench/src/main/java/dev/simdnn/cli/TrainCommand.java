@@ -72,10 +72,18 @@ final class TrainCommand {
                 : kernels.name() + " (chosen with --backend)");
 
         Progress progress = new Progress(err, epochs, batch);
-        Trainer trainer = Trainer.builder(model, loss, opt).epochs(epochs).batchSize(batch).seed(seed)
-                .listener(progress).build();
+        Trainer.Builder tb = Trainer.builder(model, loss, opt).epochs(epochs).batchSize(batch).seed(seed)
+                .listener(progress);
+        if (setup.patience > 0) {
+            tb.earlyStopping(setup.patience, setup.minDelta);
+        }
+        Trainer trainer = tb.build();
         long start = System.nanoTime();
-        java.util.List<dev.simdnn.train.EpochStats> history = trainer.fit(train);
+        java.util.List<dev.simdnn.train.EpochStats> history = trainer.fit(train, setup.validation);
+        if (setup.patience > 0) {
+            text.printf(Locale.ROOT, "early stopping: ran %d epochs, restored the weights of epoch %d%n", history.size(),
+                    trainer.bestEpoch());
+        }
         double seconds = (System.nanoTime() - start) / 1e9;
         Evaluation e = trainer.evaluate(test);
         text.printf(Locale.ROOT, "test: loss %.4f  accuracy %.4f (%d examples)  trained in %.2f s on the %s backend%n",

@@ -41,6 +41,10 @@ final class TrainSetup {
               --batch-size N         examples per step (default 32)
               --test-fraction X      held-out test share, stratified (default 0.2; not for fashion-mnist)
               --seed N               seed of the split, the weights and the shuffling (default 42)
+              --validation-fraction X  share of the training part held out for validation (default 0)
+              --patience N           early stopping: stop after N epochs without a better validation
+                                     loss and restore the best weights (needs --validation-fraction)
+              --min-delta X          smallest validation-loss decrease that counts (default 0)
               --threads N            GEMM threads of the SIMD backend (default: all cores)
             """;
 
@@ -61,11 +65,15 @@ final class TrainSetup {
     final float beta2;
     final float epsilon;
     final float weightDecay;
+    final float validationFraction;
+    final int patience;
+    final float minDelta;
 
     Dataset all;
     Standardizer scaler;
     Dataset train;
     Dataset test;
+    Dataset validation;
     boolean binary;
 
     TrainSetup(Options o) {
@@ -89,6 +97,15 @@ final class TrainSetup {
         beta2 = o.real("beta2", 0.999f);
         epsilon = o.real("epsilon", 1e-8f);
         weightDecay = o.real("weight-decay", 0f);
+        validationFraction = o.real("validation-fraction", 0f);
+        patience = o.integer("patience", 0, 0);
+        minDelta = o.real("min-delta", 0f);
+        if (validationFraction < 0 || validationFraction >= 1) {
+            throw new UsageException("--validation-fraction must be in [0, 1), got " + validationFraction);
+        }
+        if (patience > 0 && validationFraction == 0) {
+            throw new UsageException("--patience (early stopping) needs --validation-fraction");
+        }
         String delimiter = o.string("delimiter", ",");
         int threads = o.integer("threads", 0, 1);
         if (threads > 0) {
@@ -108,9 +125,18 @@ final class TrainSetup {
     void loadData() {
         Split split = DataOption.split(dataName, label, testFraction, seed);
         all = split.train();
-        scaler = scaling.equals("minmax") ? Standardizer.fitMinMax(split.train().features())
-                : Standardizer.fit(split.train().features());
-        train = scaler.transform(split.train());
+        Dataset trainPart = split.train();
+        Dataset valPart = null;
+        if (validationFraction > 0) {
+            // the validation rows come out of the training part; the test part stays untouched
+            Split v = Split.stratified(split.train(), validationFraction, seed + 1);
+            trainPart = v.train();
+            valPart = v.test();
+        }
+        scaler = scaling.equals("minmax") ? Standardizer.fitMinMax(trainPart.features())
+                : Standardizer.fit(trainPart.features());
+        train = scaler.transform(trainPart);
+        validation = valPart == null ? null : scaler.transform(valPart);
         test = scaler.transform(split.test());
         binary = all.numClasses() == 2;
     }

@@ -47,6 +47,13 @@ class MainTest {
         assertTrue(w.out().contains("adamw(lr=0.001, betas=(0.9, 0.99)"), w.out());
         assertEquals(2, run("train", "--optimizer", "adam", "--beta1", "1.5").code());
         assertEquals(2, run("train", "--scaling", "log").code());
+        assertEquals(2, run("train", "--patience", "3").code(), "early stopping needs a validation split");
+        Result es = run("train", "--data", "digits", "--epochs", "200", "--layers", "64", "--validation-fraction", "0.2",
+                "--patience", "3", "--lr", "0.01");
+        assertEquals(0, es.code(), es.err());
+        assertTrue(es.out().contains("early stopping: ran") && es.err().contains("val loss"), es.out() + es.err());
+        int ran = Integer.parseInt(es.out().replaceAll("(?s).*early stopping: ran (\\d+) epochs.*", "$1"));
+        assertTrue(ran < 200, "stopped after " + ran);
     }
 
     @Test

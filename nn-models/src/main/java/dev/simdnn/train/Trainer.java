@@ -22,7 +22,8 @@ import java.util.SplittableRandom;
  * between mini-batch. Batches are zero-copy row views of a private working copy of the training
  * set, which is shuffled in place each epoch, so the caller's data is never reordered. The whole
  * step runs on the model's {@link Kernels}, the optimizer included. Same model seed, same data,
- * same trainer seed and same backend give bit-identical weights.
+ * same trainer seed and same backend give bit-identical weights. Optionally, early stopping on the
+ * validation loss restores the weights of the best epoch ({@link Builder#earlyStopping}).
  */
 public final class Trainer {
     private final Sequential model;
@@ -33,6 +34,9 @@ public final class Trainer {
     private final long seed;
     private final boolean shuffle;
     private final List<TrainingListener> listeners;
+    private final int patience;
+    private final float minDelta;
+    private int bestEpoch;
 
     private Trainer(Builder b) {
         this.model = b.model;
@@ -43,6 +47,8 @@ public final class Trainer {
         this.seed = b.seed;
         this.shuffle = b.shuffle;
         this.listeners = List.copyOf(b.listeners);
+        this.patience = b.patience;
+        this.minDelta = b.minDelta;
     }
 
     public static Builder builder(Sequential model, Loss loss, Optimizer optimizer) {
@@ -78,6 +84,14 @@ public final class Trainer {
         boolean classification = loss.isClassification();
 
         List<EpochStats> history = new ArrayList<>(epochs);
+        boolean early = patience > 0;
+        if (early && validation == null) {
+            throw new IllegalArgumentException("early stopping needs validation data: call fit(train, validation)");
+        }
+        List<dev.simdnn.layer.Parameter> params = model.parameters();
+        float[][] best = early ? new float[params.size()][] : null;
+        float bestLoss = Float.POSITIVE_INFINITY;
+        bestEpoch = 0;
         for (int epoch = 1; epoch <= epochs; epoch++) {
             long start = System.nanoTime();
             if (shuffle) {
@@ -117,6 +131,22 @@ public final class Trainer {
             history.add(stats);
             for (TrainingListener l : listeners) {
                 l.onEpochEnd(stats);
+            }
+            if (early) {
+                if (valLoss < bestLoss - minDelta) {
+                    bestLoss = valLoss;
+                    bestEpoch = epoch;
+                    for (int i = 0; i < params.size(); i++) {
+                        best[i] = params.get(i).value().toArray(); // a snapshot per improvement, not per step
+                    }
+                } else if (epoch - bestEpoch >= patience) {
+                    break;
+                }
+            }
+        }
+        if (early && bestEpoch > 0) {
+            for (int i = 0; i < params.size(); i++) {
+                params.get(i).value().copyFrom(best[i]);
             }
         }
         return history;
@@ -173,6 +203,14 @@ public final class Trainer {
         return best;
     }
 
+    /**
+     * With early stopping: the epoch whose weights the model holds after {@link #fit} (the one with
+     * the lowest validation loss); 0 before any fit or without early stopping.
+     */
+    public int bestEpoch() {
+        return bestEpoch;
+    }
+
     public Sequential model() {
         return model;
     }
@@ -226,6 +264,8 @@ public final class Trainer {
         private long seed = 0;
         private boolean shuffle = true;
         private final List<TrainingListener> listeners = new ArrayList<>();
+        private int patience;
+        private float minDelta;
 
         private Builder(Sequential model, Loss loss, Optimizer optimizer) {
             this.model = Objects.requireNonNull(model, "model");
@@ -260,6 +300,23 @@ public final class Trainer {
         /** Whether to reshuffle every epoch (default true). */
         public Builder shuffle(boolean shuffle) {
             this.shuffle = shuffle;
+            return this;
+        }
+
+        /**
+         * Early stopping on the validation loss: stop after {@code patience} epochs without an
+         * improvement of more than {@code minDelta}, then restore the weights of the best epoch.
+         * Needs {@code fit(train, validation)}.
+         */
+        public Builder earlyStopping(int patience, float minDelta) {
+            if (patience < 1) {
+                throw new IllegalArgumentException("patience must be >= 1 epoch, got " + patience);
+            }
+            if (!(minDelta >= 0) || !Float.isFinite(minDelta)) {
+                throw new IllegalArgumentException("min delta must be >= 0, got " + minDelta);
+            }
+            this.patience = patience;
+            this.minDelta = minDelta;
             return this;
         }
 
