@@ -66,7 +66,8 @@ final class CompareCommand {
             err.println("training on " + k.name() + " …");
             Sequential model = setup.model(k);
             List<EpochStats> epochs = Trainer.builder(model, setup.loss(), setup.optimizer(model))
-                    .epochs(setup.epochs).batchSize(setup.batch).seed(setup.seed).build().fit(setup.train);
+                    .epochs(setup.epochs).batchSize(setup.batch).seed(setup.seed).schedule(setup.schedule).build()
+                    .fit(setup.train);
             Evaluation e = Trainer.builder(model, setup.loss(), setup.optimizer(model)).build().evaluate(setup.test);
             runs.add(new Run(k.name(), epochs, e, model));
         }

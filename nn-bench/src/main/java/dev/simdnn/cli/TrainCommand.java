@@ -73,7 +73,7 @@ final class TrainCommand {
 
         Progress progress = new Progress(err, epochs, batch);
         Trainer.Builder tb = Trainer.builder(model, loss, opt).epochs(epochs).batchSize(batch).seed(seed)
-                .listener(progress);
+                .schedule(setup.schedule).listener(progress);
         if (setup.patience > 0) {
             tb.earlyStopping(setup.patience, setup.minDelta);
         }

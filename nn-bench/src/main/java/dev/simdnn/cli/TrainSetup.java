@@ -41,6 +41,8 @@ final class TrainSetup {
               --batch-size N         examples per step (default 32)
               --test-fraction X      held-out test share, stratified (default 0.2; not for fashion-mnist)
               --seed N               seed of the split, the weights and the shuffling (default 42)
+              --schedule SPEC        learning rate per epoch: none (default), step:N:G (×G every N
+                                     epochs), exp:G, cosine[:WARMUP[:TOTAL]], plateau:FACTOR:PATIENCE
               --validation-fraction X  share of the training part held out for validation (default 0)
               --patience N           early stopping: stop after N epochs without a better validation
                                      loss and restore the best weights (needs --validation-fraction)
@@ -68,6 +70,7 @@ final class TrainSetup {
     final float validationFraction;
     final int patience;
     final float minDelta;
+    final dev.simdnn.optim.LearningRateSchedule schedule;
 
     Dataset all;
     Standardizer scaler;
@@ -100,6 +103,11 @@ final class TrainSetup {
         validationFraction = o.real("validation-fraction", 0f);
         patience = o.integer("patience", 0, 0);
         minDelta = o.real("min-delta", 0f);
+        try {
+            schedule = dev.simdnn.optim.LearningRateSchedule.parse(o.string("schedule", "none"), epochs);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--schedule: " + e.getMessage());
+        }
         if (validationFraction < 0 || validationFraction >= 1) {
             throw new UsageException("--validation-fraction must be in [0, 1), got " + validationFraction);
         }

@@ -47,6 +47,10 @@ class MainTest {
         assertTrue(w.out().contains("adamw(lr=0.001, betas=(0.9, 0.99)"), w.out());
         assertEquals(2, run("train", "--optimizer", "adam", "--beta1", "1.5").code());
         assertEquals(2, run("train", "--scaling", "log").code());
+        assertEquals(2, run("train", "--schedule", "zigzag").code());
+        Result sched = run("train", "--data", "iris", "--epochs", "4", "--layers", "8", "--schedule", "step:2:0.5", "--json");
+        assertEquals(0, sched.code(), sched.err());
+        assertTrue(sched.err().contains("epoch   4/4"), sched.err());
         assertEquals(2, run("train", "--patience", "3").code(), "early stopping needs a validation split");
         Result es = run("train", "--data", "digits", "--epochs", "200", "--layers", "64", "--validation-fraction", "0.2",
                 "--patience", "3", "--lr", "0.01");

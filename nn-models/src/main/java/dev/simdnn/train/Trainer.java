@@ -34,6 +34,7 @@ public final class Trainer {
     private final long seed;
     private final boolean shuffle;
     private final List<TrainingListener> listeners;
+    private final dev.simdnn.optim.LearningRateSchedule schedule;
     private final int patience;
     private final float minDelta;
     private int bestEpoch;
@@ -48,6 +49,7 @@ public final class Trainer {
         this.shuffle = b.shuffle;
         this.listeners = List.copyOf(b.listeners);
         this.patience = b.patience;
+        this.schedule = b.schedule;
         this.minDelta = b.minDelta;
     }
 
@@ -92,7 +94,11 @@ public final class Trainer {
         float[][] best = early ? new float[params.size()][] : null;
         float bestLoss = Float.POSITIVE_INFINITY;
         bestEpoch = 0;
+        float baseRate = optimizer.learningRate();
         for (int epoch = 1; epoch <= epochs; epoch++) {
+            if (schedule != null) {
+                optimizer.setLearningRate(schedule.rate(epoch, baseRate, history));
+            }
             long start = System.nanoTime();
             if (shuffle) {
                 shuffleRows(x, y, rng, rowX, rowY);
@@ -266,6 +272,7 @@ public final class Trainer {
         private final List<TrainingListener> listeners = new ArrayList<>();
         private int patience;
         private float minDelta;
+        private dev.simdnn.optim.LearningRateSchedule schedule;
 
         private Builder(Sequential model, Loss loss, Optimizer optimizer) {
             this.model = Objects.requireNonNull(model, "model");
@@ -317,6 +324,12 @@ public final class Trainer {
             }
             this.patience = patience;
             this.minDelta = minDelta;
+            return this;
+        }
+
+        /** The learning rate per epoch (the optimizer's rate is the base); default constant. */
+        public Builder schedule(dev.simdnn.optim.LearningRateSchedule schedule) {
+            this.schedule = Objects.requireNonNull(schedule, "schedule");
             return this;
         }
 

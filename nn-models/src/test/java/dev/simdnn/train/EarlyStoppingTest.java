@@ -52,6 +52,22 @@ class EarlyStoppingTest {
     }
 
     @Test
+    void theScheduleSetsTheRateOfEachEpoch() {
+        Sequential model = Mlp.builder().input(10).dense(3).seed(3).build();
+        Adam adam = new Adam(model.parameters(), 0.1f);
+        List<Float> seen = new java.util.ArrayList<>();
+        Trainer.builder(model, new SoftmaxCrossEntropy(), adam).epochs(4).batchSize(10)
+                .schedule(dev.simdnn.optim.LearningRateSchedule.step(2, 0.5f))
+                .listener(new TrainingListener() {
+                    @Override
+                    public void onEpochEnd(EpochStats s) {
+                        seen.add(s.learningRate());
+                    }
+                }).build().fit(noise(20, 1));
+        assertEquals(List.of(0.1f, 0.1f, 0.05f, 0.05f), seen);
+    }
+
+    @Test
     void needsValidationDataAndValidOptions() {
         Sequential model = Mlp.builder().input(10).dense(3).seed(3).build();
         Trainer t = Trainer.builder(model, new SoftmaxCrossEntropy(), new Adam(model.parameters(), 0.01f))
