@@ -193,6 +193,24 @@ class MainTest {
         Result r = run("train", "--data", "fashion-mnist=" + dir, "--epochs", "2", "--layers", "8");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("40 train / 40 test examples, 4 features, 10 classes"), r.out());
+        // a wrong magic number, then a truncated file: exit 2, one line naming the file
+        java.nio.file.Path labels = dir.resolve("t10k-labels-idx1-ubyte.gz");
+        byte[] good = java.nio.file.Files.readAllBytes(labels);
+        java.nio.file.Files.copy(dir.resolve("t10k-images-idx3-ubyte.gz"), labels, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Result magic = run("train", "--data", "fashion-mnist=" + dir, "--epochs", "1");
+        assertEquals(2, magic.code());
+        assertTrue(magic.err().contains("t10k-labels-idx1-ubyte.gz: magic number 0x00000803"), magic.err());
+        java.nio.file.Files.write(labels, good);
+        java.nio.file.Path images = dir.resolve("train-images-idx3-ubyte.gz");
+        byte[] raw;
+        try (var in = new java.util.zip.GZIPInputStream(java.nio.file.Files.newInputStream(images))) {
+            raw = in.readAllBytes();
+        }
+        java.nio.file.Files.write(images, java.util.Arrays.copyOf(raw, raw.length - 10)); // raw IDX, cut short
+        Result cut = run("train", "--data", "fashion-mnist=" + dir, "--epochs", "1");
+        assertEquals(2, cut.code());
+        assertEquals(1, cut.err().lines().count(), cut.err());
+        assertTrue(cut.err().contains("train-images-idx3-ubyte.gz: truncated"), cut.err());
     }
 
     @Test
