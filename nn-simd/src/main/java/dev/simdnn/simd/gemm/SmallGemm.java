@@ -80,7 +80,15 @@ final class SmallGemm {
     private static void dot4(int k, float alpha, float[] ar, int ai, float[] b, int b0, int ldb, float beta,
                              float[] c, int ci) {
         FloatVector s0 = FloatVector.zero(S), s1 = FloatVector.zero(S), s2 = FloatVector.zero(S), s3 = FloatVector.zero(S);
-        for (int p = 0; p < k; p += L) {
+        int p = 0;
+        for (; p <= k - L; p += L) { // full vectors: no mask to build
+            FloatVector x = FloatVector.fromArray(S, ar, ai + p);
+            s0 = x.fma(FloatVector.fromArray(S, b, b0 + p), s0);
+            s1 = x.fma(FloatVector.fromArray(S, b, b0 + ldb + p), s1);
+            s2 = x.fma(FloatVector.fromArray(S, b, b0 + 2 * ldb + p), s2);
+            s3 = x.fma(FloatVector.fromArray(S, b, b0 + 3 * ldb + p), s3);
+        }
+        for (; p < k; p += L) { // the tail, masked (runs at most once)
             VectorMask<Float> mk = S.indexInRange(p, k);
             FloatVector x = FloatVector.fromArray(S, ar, ai + p, mk);
             s0 = x.fma(FloatVector.fromArray(S, b, b0 + p, mk), s0);
