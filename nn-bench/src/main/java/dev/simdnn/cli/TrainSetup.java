@@ -30,7 +30,7 @@ final class TrainSetup {
               --layers N,N,...       hidden layer widths (default 128,64)
               --activation NAME      hidden activation: relu (default), tanh, sigmoid, leaky_relu,
                                      elu, selu, gelu, swish, softplus
-              --optimizer NAME       adam (default), adamw, momentum, sgd
+              --optimizer NAME       adam (default), adamw, momentum, sgd, adagrad, rmsprop
               --lr X                 learning rate (default 0.001 for adam/adamw, 0.05 otherwise)
               --momentum X           momentum μ (default 0.9); --nesterov for Nesterov's form
               --beta1 X --beta2 X    Adam's moment decays (default 0.9, 0.999); --epsilon X (1e-8)
@@ -84,7 +84,7 @@ final class TrainSetup {
         layersSpec = o.string("layers", "128,64");
         act = parseActivation(o.string("activation", "relu"));
         optName = o.string("optimizer", "adam").toLowerCase(Locale.ROOT);
-        lr = o.real("lr", optName.startsWith("adam") ? 0.001f : 0.05f);
+        lr = o.real("lr", optName.startsWith("adam") || optName.equals("rmsprop") ? 0.001f : 0.05f);
         epochs = o.integer("epochs", 40, 1);
         batch = o.integer("batch-size", 32, 1);
         testFraction = o.real("test-fraction", 0.2f);
@@ -179,8 +179,10 @@ final class TrainSetup {
                 case "adam" -> new Adam(model.parameters(), lr).betas(beta1, beta2).epsilon(epsilon).weightDecay(weightDecay);
                 case "adamw" -> new Adam(model.parameters(), lr).betas(beta1, beta2).epsilon(epsilon).decoupled()
                         .weightDecay(weightDecay);
+                case "adagrad" -> new dev.simdnn.optim.AdaGrad(model.parameters(), lr).weightDecay(weightDecay);
+                case "rmsprop" -> new dev.simdnn.optim.RmsProp(model.parameters(), lr).weightDecay(weightDecay);
                 default -> throw new UsageException("unknown optimizer '" + optName
-                        + "'; known: sgd, momentum, adam, adamw");
+                        + "'; known: sgd, momentum, adam, adamw, adagrad, rmsprop");
             };
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());

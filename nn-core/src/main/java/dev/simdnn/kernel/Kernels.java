@@ -144,6 +144,22 @@ public interface Kernels {
                     float[] w, int wOffset, float[] g, int gOffset,
                     float[] m, int mOffset, float[] v, int vOffset);
 
+    /**
+     * AdaGrad: {@code g' = g + λ·w; s ← s + g'²; w ← w - lr·g'/(√s + ε)}.
+     *
+     * @param w modified; @param s modified (sum of squared gradients); @param g not modified
+     */
+    void adagradUpdate(int n, float lr, float epsilon, float weightDecay,
+                       float[] w, int wOffset, float[] g, int gOffset, float[] s, int sOffset);
+
+    /**
+     * RMSProp: {@code g' = g + λ·w; s ← ρ·s + (1-ρ)·g'²; w ← w - lr·g'/(√s + ε)}.
+     *
+     * @param w modified; @param s modified (running mean of squared gradients); @param g not modified
+     */
+    void rmspropUpdate(int n, float lr, float rho, float epsilon, float weightDecay,
+                       float[] w, int wOffset, float[] g, int gOffset, float[] s, int sOffset);
+
     // ------------------------------------------------------------------ elementwise and reductions
 
     /** {@code out = a + b} over {@code n} elements; {@code out} (modified) may alias either input. */

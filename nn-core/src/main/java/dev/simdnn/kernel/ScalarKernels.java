@@ -267,6 +267,30 @@ public final class ScalarKernels implements Kernels {
         return Math.abs(x) < Float.MIN_NORMAL ? 0f : x;
     }
 
+    @Override
+    public void adagradUpdate(int n, float lr, float epsilon, float weightDecay,
+                              float[] w, int wOffset, float[] g, int gOffset, float[] s, int sOffset) {
+        for (int i = 0; i < n; i++) {
+            float wi = w[wOffset + i];
+            float gi = g[gOffset + i] + weightDecay * wi;
+            float si = s[sOffset + i] + gi * gi;
+            s[sOffset + i] = si;
+            w[wOffset + i] = wi - lr * gi / ((float) Math.sqrt(si) + epsilon);
+        }
+    }
+
+    @Override
+    public void rmspropUpdate(int n, float lr, float rho, float epsilon, float weightDecay,
+                              float[] w, int wOffset, float[] g, int gOffset, float[] s, int sOffset) {
+        for (int i = 0; i < n; i++) {
+            float wi = w[wOffset + i];
+            float gi = g[gOffset + i] + weightDecay * wi;
+            float si = flush(rho * s[sOffset + i] + (1f - rho) * gi * gi);
+            s[sOffset + i] = si;
+            w[wOffset + i] = wi - lr * gi / ((float) Math.sqrt(si) + epsilon);
+        }
+    }
+
     // ------------------------------------------------------------------ elementwise and reductions
 
     @Override

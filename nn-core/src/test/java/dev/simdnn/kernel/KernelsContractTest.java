@@ -56,7 +56,7 @@ public abstract class KernelsContractTest {
                 contract.add(m.getName());
             }
         }
-        assertEquals(21, contract.size(), "the number of Kernels methods changed: update this suite " + contract);
+        assertEquals(23, contract.size(), "the number of Kernels methods changed: update this suite " + contract);
         Set<String> missing = new TreeSet<>(contract);
         missing.removeAll(covered);
         assertTrue(missing.isEmpty(), "Kernels methods without a cross-check: " + missing);
@@ -466,7 +466,7 @@ public abstract class KernelsContractTest {
     // ================================================================== optimizer updates
 
     @Test
-    @Covers({"sgdUpdate", "momentumUpdate", "adamUpdate"})
+    @Covers({"sgdUpdate", "momentumUpdate", "adamUpdate", "adagradUpdate", "rmspropUpdate"})
     void optimizerUpdatesMatchTheirRules() {
         SplittableRandom rng = new SplittableRandom(17);
         for (int n : edgeSizes()) {
@@ -517,6 +517,21 @@ public abstract class KernelsContractTest {
             }
             for (int i = 0; i < n; i++) {
                 assertEquals(w[i] - lr * (g[i] + (double) wd * w[i]), w1[i], 1e-6);
+            }
+            float[] w4 = w.clone();
+            float[] s4 = sq.clone();
+            kernels().adagradUpdate(n, lr, 1e-10f, wd, w4, 0, g, 0, s4, 0);
+            float[] w5 = w.clone();
+            float[] s5 = sq.clone();
+            kernels().rmspropUpdate(n, lr, 0.9f, eps, wd, w5, 0, g, 0, s5, 0);
+            for (int i = 0; i < n; i++) {
+                double gi = g[i] + (double) wd * w[i];
+                double sa = sq[i] + gi * gi;
+                assertEquals(sa, s4[i], 1e-6);
+                assertEquals(w[i] - lr * gi / (Math.sqrt(sa) + 1e-10), w4[i], 1e-6, "adagrad");
+                double sr = 0.9 * sq[i] + 0.1 * gi * gi;
+                assertEquals(sr, s5[i], 1e-6);
+                assertEquals(w[i] - lr * gi / (Math.sqrt(sr) + eps), w5[i], 1e-6, "rmsprop");
             }
         }
     }

@@ -64,6 +64,22 @@ class OptimizerTest {
     }
 
     @Test
+    void adaGradAndRmsProp() {
+        Parameter p = param();
+        AdaGrad ada = new AdaGrad(List.of(p), 0.1f);
+        // s = 0.25: w = 1 - 0.1·0.5/(0.5 + 1e-10) = 0.9
+        assertEquals(0.9f, stepWith(ada, p, 0.5f), 1e-6f);
+        // s = 0.5: w = 0.9 - 0.1·0.5/√0.5 = 0.9 - 0.0707107 = 0.8292893
+        assertEquals(0.8292893f, stepWith(ada, p, 0.5f), 1e-6f);
+        Parameter q = param();
+        RmsProp rms = new RmsProp(List.of(q), 0.1f, 0.9f);
+        // s = 0.1·0.25 = 0.025: w = 1 - 0.1·0.5/√0.025 = 1 - 0.3162278 = 0.6837722
+        assertEquals(0.6837722f, stepWith(rms, q, 0.5f), 1e-6f);
+        assertThrows(IllegalArgumentException.class, () -> new RmsProp(List.of(q), 0.1f, 1f));
+        assertThrows(IllegalArgumentException.class, () -> new AdaGrad(List.of(q), 0.1f).epsilon(0f));
+    }
+
+    @Test
     void zeroGradClearsEveryGradient() {
         Parameter a = new Parameter("a", Tensor.of(new float[] {1, 2}, 2));
         Parameter b = new Parameter("b", Tensor.of(new float[] {3}, 1));

@@ -281,6 +281,32 @@ public final class SimdKernels implements Kernels {
         }
     }
 
+    @Override
+    public void adagradUpdate(int n, float lr, float epsilon, float weightDecay,
+                              float[] w, int wOffset, float[] g, int gOffset, float[] s, int sOffset) {
+        for (int i = 0; i < n; i += L) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            FloatVector wv = FloatVector.fromArray(S, w, wOffset + i, m);
+            FloatVector gv = wv.mul(weightDecay).add(FloatVector.fromArray(S, g, gOffset + i, m));
+            FloatVector sv = FloatVector.fromArray(S, s, sOffset + i, m).add(gv.mul(gv));
+            sv.intoArray(s, sOffset + i, m);
+            wv.sub(gv.mul(lr).div(sv.lanewise(VectorOperators.SQRT).add(epsilon))).intoArray(w, wOffset + i, m);
+        }
+    }
+
+    @Override
+    public void rmspropUpdate(int n, float lr, float rho, float epsilon, float weightDecay,
+                              float[] w, int wOffset, float[] g, int gOffset, float[] s, int sOffset) {
+        for (int i = 0; i < n; i += L) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            FloatVector wv = FloatVector.fromArray(S, w, wOffset + i, m);
+            FloatVector gv = wv.mul(weightDecay).add(FloatVector.fromArray(S, g, gOffset + i, m));
+            FloatVector sv = flush(FloatVector.fromArray(S, s, sOffset + i, m).mul(rho).add(gv.mul(gv).mul(1f - rho)));
+            sv.intoArray(s, sOffset + i, m);
+            wv.sub(gv.mul(lr).div(sv.lanewise(VectorOperators.SQRT).add(epsilon))).intoArray(w, wOffset + i, m);
+        }
+    }
+
     /** |x| < 2^-126 → 0: keeps state out of the subnormal range (see {@link Kernels}). */
     private static FloatVector flush(FloatVector x) {
         return x.blend(0f, x.abs().compare(VectorOperators.LT, Float.MIN_NORMAL));

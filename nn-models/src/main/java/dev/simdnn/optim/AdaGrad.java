@@ -1,0 +1,53 @@
+package dev.simdnn.optim;
+
+import dev.simdnn.layer.Parameter;
+import dev.simdnn.tensor.Tensor;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * AdaGrad (Duchi, Hazan &amp; Singer, 2011): per-weight rates that shrink with the squared
+ * gradients seen so far.
+ * <pre>
+ *   g' = g + λ·w
+ *   s ← s + g'²
+ *   w ← w - η·g' / (√s + ε)
+ * </pre>
+ * Defaults: ε = 1e-10 (PyTorch's), λ = 0; s starts at 0.
+ */
+public final class AdaGrad extends Optimizer {
+    private float epsilon = 1e-10f;
+    private final List<Tensor> sums = new ArrayList<>();
+
+    public AdaGrad(List<Parameter> parameters, float learningRate) {
+        super(parameters, learningRate);
+        for (Parameter p : this.parameters) {
+            sums.add(Tensor.zeros(p.value().shape()));
+        }
+    }
+
+    /** The denominator's ε > 0. */
+    public AdaGrad epsilon(float epsilon) {
+        if (!(epsilon > 0) || !Float.isFinite(epsilon)) {
+            throw new IllegalArgumentException("epsilon must be > 0, got " + epsilon);
+        }
+        this.epsilon = epsilon;
+        return this;
+    }
+
+    @Override
+    public void step() {
+        for (int i = 0; i < parameters.size(); i++) {
+            Parameter p = parameters.get(i);
+            Tensor s = sums.get(i);
+            kernels.adagradUpdate(p.size(), learningRate, epsilon, weightDecay, p.value().data(), p.value().offset(),
+                    p.grad().data(), p.grad().offset(), s.data(), s.offset());
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "adagrad(lr=" + learningRate + ", eps=" + epsilon + ", weight_decay=" + weightDecay + ")";
+    }
+}
