@@ -45,6 +45,92 @@ public interface Initializer {
         return named("normal(" + mean + ", " + std + ")", (t, fi, fo, rng) -> fillNormal(t, mean, std, rng));
     }
 
+    /** Normal {@code N(mean, std²)} truncated to {@code mean ± 2·std}: draws outside are redrawn. */
+    static Initializer truncatedNormal(float mean, float std) {
+        if (!(std > 0)) {
+            throw new IllegalArgumentException("truncated normal needs std > 0, got " + std);
+        }
+        return named("truncated_normal(" + mean + ", " + std + ")", (t, fi, fo, rng) -> {
+            for (int i = 0; i < t.size(); i++) {
+                double z;
+                do {
+                    z = rng.nextGaussian();
+                } while (Math.abs(z) > 2);
+                t.setFlat(i, (float) (mean + std * z));
+            }
+        });
+    }
+
+    /**
+     * Ones on the main diagonal of a rank-2 weight, zeros elsewhere (the identity map when
+     * square): a layer that starts by passing its input through.
+     */
+    static Initializer identity() {
+        return named("identity", (t, fi, fo, rng) -> {
+            if (t.rank() != 2) {
+                throw new IllegalArgumentException("identity initialisation needs a rank-2 weight, got " + t.shape());
+            }
+            t.fill(0f);
+            for (int i = 0; i < Math.min(t.rows(), t.cols()); i++) {
+                t.set(i, i, 1f);
+            }
+        });
+    }
+
+    /**
+     * A (semi-)orthogonal weight times {@code gain} (Saxe et al., 2014): the Q of a QR
+     * decomposition of a Gaussian matrix, by modified Gram-Schmidt in double precision. For
+     * {@code [out, in]} with out ≥ in the columns are orthonormal ({@code WᵀW = I}), otherwise
+     * the rows ({@code WWᵀ = I}).
+     */
+    static Initializer orthogonal(float gain) {
+        if (!(gain > 0)) {
+            throw new IllegalArgumentException("orthogonal gain must be > 0, got " + gain);
+        }
+        return named("orthogonal(" + gain + ")", (t, fi, fo, rng) -> {
+            if (t.rank() != 2) {
+                throw new IllegalArgumentException("orthogonal initialisation needs a rank-2 weight, got " + t.shape());
+            }
+            boolean tall = t.rows() >= t.cols();
+            int m = tall ? t.rows() : t.cols(); // length of each vector to orthonormalise
+            int n = tall ? t.cols() : t.rows(); // how many
+            double[][] q = new double[n][m];
+            for (double[] v : q) {
+                for (int i = 0; i < m; i++) {
+                    v[i] = rng.nextGaussian();
+                }
+            }
+            for (int j = 0; j < n; j++) {
+                for (int k = 0; k < j; k++) { // remove the components along the earlier vectors
+                    double dot = 0;
+                    for (int i = 0; i < m; i++) {
+                        dot += q[j][i] * q[k][i];
+                    }
+                    for (int i = 0; i < m; i++) {
+                        q[j][i] -= dot * q[k][i];
+                    }
+                }
+                double norm = 0;
+                for (int i = 0; i < m; i++) {
+                    norm += q[j][i] * q[j][i];
+                }
+                norm = Math.sqrt(norm);
+                for (int i = 0; i < m; i++) {
+                    q[j][i] /= norm;
+                }
+            }
+            for (int j = 0; j < n; j++) {
+                for (int i = 0; i < m; i++) {
+                    if (tall) {
+                        t.set(i, j, (float) (gain * q[j][i]));
+                    } else {
+                        t.set(j, i, (float) (gain * q[j][i]));
+                    }
+                }
+            }
+        });
+    }
+
     /** He (Kaiming) normal, for the ReLU family: {@code N(0, 2/fanIn)}. */
     static Initializer heNormal() {
         return named("he_normal", (t, fi, fo, rng) -> fillNormal(t, 0, Math.sqrt(2.0 / fi), rng));

@@ -76,6 +76,42 @@ class InitializerTest {
     }
 
     @Test
+    void orthogonalGivesOrthonormalColumnsOrRows() {
+        for (int[] shape : new int[][] {{64, 64}, {100, 30}, {30, 100}, {1, 7}}) {
+            Tensor w = Tensor.zeros(shape[0], shape[1]);
+            Initializer.orthogonal(1f).initialize(w, shape[1], shape[0], new SplittableRandom(5));
+            boolean tall = shape[0] >= shape[1];
+            int n = tall ? shape[1] : shape[0];
+            int m = tall ? shape[0] : shape[1];
+            for (int a = 0; a < n; a++) {
+                for (int b = 0; b < n; b++) {
+                    double dot = 0;
+                    for (int i = 0; i < m; i++) {
+                        dot += tall ? (double) w.get(i, a) * w.get(i, b) : (double) w.get(a, i) * w.get(b, i);
+                    }
+                    // float storage of unit vectors: each product errs by ~m·2^-24
+                    assertEquals(a == b ? 1 : 0, dot, 1e-5, "shape " + shape[0] + "x" + shape[1] + " (" + a + ", " + b + ")");
+                }
+            }
+        }
+    }
+
+    @Test
+    void identityAndTruncatedNormal() {
+        Tensor w = Tensor.zeros(3, 4);
+        Initializer.identity().initialize(w, 4, 3, new SplittableRandom(0));
+        assertArrayEquals(new float[] {1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0}, w.toArray());
+        Tensor t = Tensor.zeros(100, 100);
+        Initializer.truncatedNormal(0.5f, 0.1f).initialize(t, 100, 100, new SplittableRandom(1));
+        double s = 0;
+        for (int i = 0; i < t.size(); i++) {
+            assertTrue(Math.abs(t.getFlat(i) - 0.5f) <= 0.2f + 1e-6f, "inside mean ± 2σ");
+            s += t.getFlat(i);
+        }
+        assertEquals(0.5, s / t.size(), 0.005);
+    }
+
+    @Test
     void defaultsPerActivation() {
         assertEquals("he_normal", Initializer.defaultFor(Activation.RELU).toString());
         assertEquals("he_normal", Initializer.defaultFor(Activation.leakyRelu(0.1f)).toString());
