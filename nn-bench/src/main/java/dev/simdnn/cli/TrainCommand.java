@@ -77,6 +77,12 @@ final class TrainCommand {
         if (setup.patience > 0) {
             tb.earlyStopping(setup.patience, setup.minDelta);
         }
+        if (setup.clipNorm > 0) {
+            tb.clipGradientNorm(setup.clipNorm);
+        }
+        if (setup.clipValue > 0) {
+            tb.clipGradientValue(setup.clipValue);
+        }
         Trainer trainer = tb.build();
         long start = System.nanoTime();
         java.util.List<dev.simdnn.train.EpochStats> history = trainer.fit(train, setup.validation);

@@ -43,6 +43,8 @@ final class TrainSetup {
               --seed N               seed of the split, the weights and the shuffling (default 42)
               --schedule SPEC        learning rate per epoch: none (default), step:N:G (×G every N
                                      epochs), exp:G, cosine[:WARMUP[:TOTAL]], plateau:FACTOR:PATIENCE
+              --clip-norm X          clip the gradients' global L2 norm to X before each step
+              --clip-value X         clamp each gradient element to [-X, X] before each step
               --validation-fraction X  share of the training part held out for validation (default 0)
               --patience N           early stopping: stop after N epochs without a better validation
                                      loss and restore the best weights (needs --validation-fraction)
@@ -71,6 +73,8 @@ final class TrainSetup {
     final int patience;
     final float minDelta;
     final dev.simdnn.optim.LearningRateSchedule schedule;
+    final float clipNorm;
+    final float clipValue;
 
     Dataset all;
     Standardizer scaler;
@@ -103,6 +107,11 @@ final class TrainSetup {
         validationFraction = o.real("validation-fraction", 0f);
         patience = o.integer("patience", 0, 0);
         minDelta = o.real("min-delta", 0f);
+        clipNorm = o.real("clip-norm", 0f);
+        clipValue = o.real("clip-value", 0f);
+        if (clipNorm < 0 || clipValue < 0) {
+            throw new UsageException("--clip-norm and --clip-value must be > 0");
+        }
         try {
             schedule = dev.simdnn.optim.LearningRateSchedule.parse(o.string("schedule", "none"), epochs);
         } catch (IllegalArgumentException e) {

@@ -177,6 +177,9 @@ public interface Kernels {
     /** {@code x *= alpha} over {@code n} elements; {@code x} is modified. */
     void scale(int n, float alpha, float[] x, int xOffset);
 
+    /** {@code x[i] = min(max(x[i], lo), hi)} over {@code n} elements ({@code lo <= hi}); {@code x} is modified. */
+    void clamp(int n, float lo, float hi, float[] x, int xOffset);
+
     /** {@code Σ x[i]}. */
     float sum(int n, float[] x, int xOffset);
 

@@ -329,6 +329,13 @@ public final class ScalarKernels implements Kernels {
     }
 
     @Override
+    public void clamp(int n, float lo, float hi, float[] x, int xOffset) {
+        for (int i = 0; i < n; i++) {
+            x[xOffset + i] = Math.min(Math.max(x[xOffset + i], lo), hi);
+        }
+    }
+
+    @Override
     public float sum(int n, float[] x, int xOffset) {
         double s = 0;
         for (int i = 0; i < n; i++) {

@@ -56,7 +56,7 @@ public abstract class KernelsContractTest {
                 contract.add(m.getName());
             }
         }
-        assertEquals(23, contract.size(), "the number of Kernels methods changed: update this suite " + contract);
+        assertEquals(24, contract.size(), "the number of Kernels methods changed: update this suite " + contract);
         Set<String> missing = new TreeSet<>(contract);
         missing.removeAll(covered);
         assertTrue(missing.isEmpty(), "Kernels methods without a cross-check: " + missing);
@@ -562,7 +562,7 @@ public abstract class KernelsContractTest {
     // ================================================================== elementwise and reductions
 
     @Test
-    @Covers({"add", "multiply", "multiplyAccumulate", "axpy", "scale", "sum", "dot", "sumOfSquares", "sumOfAbs"})
+    @Covers({"add", "multiply", "multiplyAccumulate", "axpy", "scale", "sum", "dot", "sumOfSquares", "sumOfAbs", "clamp"})
     void elementwiseAndReductionsMatchReference() {
         SplittableRandom rng = new SplittableRandom(19);
         List<Integer> sizes = new ArrayList<>(edgeSizes());
@@ -585,6 +585,11 @@ public abstract class KernelsContractTest {
             kernels().axpy(n, -0.25f, a, 0, y, 0);
             float[] s = a.clone();
             kernels().scale(n, 3f, s, 0);
+            float[] cl = a.clone();
+            kernels().clamp(n, -0.5f, 0.75f, cl, 0);
+            for (int i = 0; i < n; i++) {
+                assertEquals(Math.min(Math.max(a[i], -0.5f), 0.75f), cl[i], 0f, "clamp");
+            }
             double sum = 0, dot = 0, sq = 0, abs = 0, mag = 0, dmag = 0;
             for (int i = 0; i < n; i++) {
                 assertEquals(b[i] + (double) a[i] * a[i], acc[i], 2 * U * (Math.abs(b[i]) + a[i] * a[i]) + 1e-37);

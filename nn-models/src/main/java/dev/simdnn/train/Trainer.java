@@ -37,6 +37,8 @@ public final class Trainer {
     private final dev.simdnn.optim.LearningRateSchedule schedule;
     private final int patience;
     private final float minDelta;
+    private final float clipNorm;
+    private final float clipValue;
     private int bestEpoch;
 
     private Trainer(Builder b) {
@@ -50,6 +52,8 @@ public final class Trainer {
         this.listeners = List.copyOf(b.listeners);
         this.patience = b.patience;
         this.schedule = b.schedule;
+        this.clipNorm = b.clipNorm;
+        this.clipValue = b.clipValue;
         this.minDelta = b.minDelta;
     }
 
@@ -117,6 +121,12 @@ public final class Trainer {
                     correct += loss.countCorrect(k, out, by);
                 }
                 model.backward(k, loss.backward(), false);
+                if (clipNorm > 0) {
+                    dev.simdnn.optim.GradientClipping.byGlobalNorm(k, optimizer.parameters(), clipNorm);
+                }
+                if (clipValue > 0) {
+                    dev.simdnn.optim.GradientClipping.byValue(k, optimizer.parameters(), clipValue);
+                }
                 optimizer.step();
                 lossSum += (double) batchLoss * (to - from);
                 for (int li = 0; li < listeners.size(); li++) { // indexed: no iterator per batch
@@ -273,6 +283,8 @@ public final class Trainer {
         private int patience;
         private float minDelta;
         private dev.simdnn.optim.LearningRateSchedule schedule;
+        private float clipNorm;
+        private float clipValue;
 
         private Builder(Sequential model, Loss loss, Optimizer optimizer) {
             this.model = Objects.requireNonNull(model, "model");
@@ -324,6 +336,24 @@ public final class Trainer {
             }
             this.patience = patience;
             this.minDelta = minDelta;
+            return this;
+        }
+
+        /** Clips the gradients' global L2 norm to {@code maxNorm} before every step. */
+        public Builder clipGradientNorm(float maxNorm) {
+            if (!(maxNorm > 0) || !Float.isFinite(maxNorm)) {
+                throw new IllegalArgumentException("max gradient norm must be > 0, got " + maxNorm);
+            }
+            this.clipNorm = maxNorm;
+            return this;
+        }
+
+        /** Clamps every gradient element to {@code [-limit, limit]} before every step. */
+        public Builder clipGradientValue(float limit) {
+            if (!(limit > 0) || !Float.isFinite(limit)) {
+                throw new IllegalArgumentException("gradient clip value must be > 0, got " + limit);
+            }
+            this.clipValue = limit;
             return this;
         }
 

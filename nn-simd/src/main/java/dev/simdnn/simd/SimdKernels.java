@@ -359,6 +359,14 @@ public final class SimdKernels implements Kernels {
     }
 
     @Override
+    public void clamp(int n, float lo, float hi, float[] x, int xOffset) {
+        for (int i = 0; i < n; i += L) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            FloatVector.fromArray(S, x, xOffset + i, m).max(lo).min(hi).intoArray(x, xOffset + i, m);
+        }
+    }
+
+    @Override
     public float sum(int n, float[] x, int xOffset) {
         return reduce(n, x, xOffset, null, 0, 0);
     }
