@@ -184,6 +184,42 @@ class GradientCheckTest {
             }
             return s / o.length;
         });
+        // MAE, Huber and hinge are not smooth at their kinks: move every element well away from them
+        float[] away = out.clone();
+        for (int i = 0; i < away.length; i++) {
+            double d = away[i] - target[i];
+            if (Math.abs(d) < 0.05 || Math.abs(Math.abs(d) - 1) < 0.05) {
+                away[i] += 0.2f;
+            }
+        }
+        checkLoss("mae", new dev.simdnn.loss.MeanAbsoluteError(), away, target, rows, cols, o -> {
+            double sum = 0;
+            for (int i = 0; i < o.length; i++) {
+                sum += Math.abs(o[i] - target[i]);
+            }
+            return sum / o.length;
+        });
+        checkLoss("huber", new dev.simdnn.loss.Huber(1f), away, target, rows, cols, o -> {
+            double sum = 0;
+            for (int i = 0; i < o.length; i++) {
+                double d = Math.abs(o[i] - target[i]);
+                sum += d <= 1 ? 0.5 * d * d : d - 0.5;
+            }
+            return sum / o.length;
+        });
+        float[] scores = new float[rows];
+        float[] yes = new float[rows];
+        for (int r = 0; r < rows; r++) {
+            scores[r] = 0.4f * r - 0.7f; // margins -0.7·y … 0.5·y: none at 1
+            yes[r] = r % 2;
+        }
+        checkLoss("hinge", new dev.simdnn.loss.Hinge(), scores, yes, rows, 1, o -> {
+            double sum = 0;
+            for (int r = 0; r < o.length; r++) {
+                sum += Math.max(0, 1 - (2 * yes[r] - 1) * o[r]);
+            }
+            return sum / o.length;
+        });
         float[] labelTensor = labels;
         Tensor out2 = Tensor.of(out.clone(), rows, cols);
         SoftmaxCrossEntropy ce = new SoftmaxCrossEntropy();

@@ -113,6 +113,28 @@ public interface Kernels {
     float binaryCrossEntropyWithLogits(int n, float[] logits, int logitsOffset,
                                        float[] target, int targetOffset, float[] grad, int gradOffset);
 
+    /**
+     * Mean absolute error {@code Σ |p - t| / n}; gradient {@code sign(p - t)/n} (0 where p = t) to
+     * {@code grad} (modified, or {@code null}).
+     */
+    float meanAbsoluteError(int n, float[] pred, int predOffset, float[] target, int targetOffset,
+                            float[] grad, int gradOffset);
+
+    /**
+     * Huber loss with threshold δ > 0, mean over {@code n}: {@code ½d²} for {@code |d| ≤ δ}, else
+     * {@code δ(|d| - ½δ)}, with {@code d = p - t}; gradient {@code clamp(d, -δ, δ)/n} to {@code grad}
+     * (modified, or {@code null}).
+     */
+    float huber(int n, float delta, float[] pred, int predOffset, float[] target, int targetOffset,
+                float[] grad, int gradOffset);
+
+    /**
+     * Hinge loss for binary targets {@code t ∈ {0, 1}} (read as y = 2t - 1 = ±1), mean over
+     * {@code n}: {@code max(0, 1 - y·z)}; gradient {@code -y/n} where {@code y·z < 1}, else 0, to
+     * {@code grad} (modified, or {@code null}).
+     */
+    float hinge(int n, float[] scores, int scoresOffset, float[] target, int targetOffset, float[] grad, int gradOffset);
+
     // ------------------------------------------------------------------ optimizer updates (one pass each)
 
     /**

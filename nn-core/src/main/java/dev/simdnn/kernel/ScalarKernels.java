@@ -212,6 +212,50 @@ public final class ScalarKernels implements Kernels {
         return (float) (total / n);
     }
 
+    @Override
+    public float meanAbsoluteError(int n, float[] pred, int predOffset, float[] target, int targetOffset,
+                                   float[] grad, int gradOffset) {
+        double total = 0;
+        for (int i = 0; i < n; i++) {
+            float d = pred[predOffset + i] - target[targetOffset + i];
+            total += Math.abs(d);
+            if (grad != null) {
+                grad[gradOffset + i] = Math.signum(d) / n;
+            }
+        }
+        return (float) (total / n);
+    }
+
+    @Override
+    public float huber(int n, float delta, float[] pred, int predOffset, float[] target, int targetOffset,
+                       float[] grad, int gradOffset) {
+        double total = 0;
+        for (int i = 0; i < n; i++) {
+            float d = pred[predOffset + i] - target[targetOffset + i];
+            float a = Math.abs(d);
+            total += a <= delta ? 0.5 * d * d : delta * (a - 0.5 * delta);
+            if (grad != null) {
+                grad[gradOffset + i] = Math.min(Math.max(d, -delta), delta) / n;
+            }
+        }
+        return (float) (total / n);
+    }
+
+    @Override
+    public float hinge(int n, float[] scores, int scoresOffset, float[] target, int targetOffset,
+                       float[] grad, int gradOffset) {
+        double total = 0;
+        for (int i = 0; i < n; i++) {
+            float y = 2 * target[targetOffset + i] - 1;
+            float margin = y * scores[scoresOffset + i];
+            total += Math.max(0f, 1f - margin);
+            if (grad != null) {
+                grad[gradOffset + i] = margin < 1f ? -y / n : 0f;
+            }
+        }
+        return (float) (total / n);
+    }
+
     // ------------------------------------------------------------------ optimizer updates
 
     @Override

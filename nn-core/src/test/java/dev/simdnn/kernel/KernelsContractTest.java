@@ -56,7 +56,7 @@ public abstract class KernelsContractTest {
                 contract.add(m.getName());
             }
         }
-        assertEquals(24, contract.size(), "the number of Kernels methods changed: update this suite " + contract);
+        assertEquals(27, contract.size(), "the number of Kernels methods changed: update this suite " + contract);
         Set<String> missing = new TreeSet<>(contract);
         missing.removeAll(covered);
         assertTrue(missing.isEmpty(), "Kernels methods without a cross-check: " + missing);
@@ -461,6 +461,47 @@ public abstract class KernelsContractTest {
         assertEquals(Math.log(2), kernels().binaryCrossEntropyWithLogits(1, new float[] {0}, 0, new float[] {1}, 0, g1, 0),
                 1e-7);
         assertEquals(-0.5f, g1[0], 1e-7);
+    }
+
+    @Test
+    @Covers({"meanAbsoluteError", "huber", "hinge"})
+    void maeHuberAndHingeMatchReference() {
+        SplittableRandom rng = new SplittableRandom(29);
+        for (int n : edgeSizes()) {
+            float[] p = random(rng, n, 3);
+            float[] t = random(rng, n, 3);
+            float[] bin = new float[n];
+            for (int i = 0; i < n; i++) {
+                bin[i] = rng.nextInt(2);
+            }
+            float[] g1 = new float[n], g2 = new float[n], g3 = new float[n];
+            float mae = kernels().meanAbsoluteError(n, p, 0, t, 0, g1, 0);
+            float hub = kernels().huber(n, 1f, p, 0, t, 0, g2, 0);
+            float hin = kernels().hinge(n, p, 0, bin, 0, g3, 0);
+            double em = 0, eh = 0, eg = 0, mag = 0;
+            for (int i = 0; i < n; i++) {
+                double d = (double) p[i] - t[i];
+                em += Math.abs(d);
+                mag += Math.abs(d) + d * d;
+                eh += Math.abs(d) <= 1 ? 0.5 * d * d : Math.abs(d) - 0.5;
+                double y = 2 * bin[i] - 1;
+                double margin = y * p[i];
+                eg += Math.max(0, 1 - margin);
+                assertEquals(Math.signum(d) / n, g1[i], 1e-7, "mae grad");
+                assertEquals(Math.max(-1, Math.min(1, d)) / n, g2[i], 1e-6 / n, "huber grad");
+                assertEquals(margin < 1 ? -y / n : 0, g3[i], 1e-7, "hinge grad");
+            }
+            double tol = (n + 4) * U * (mag + n) / n;
+            assertEquals(em / n, mae, tol);
+            assertEquals(eh / n, hub, tol);
+            assertEquals(eg / n, hin, tol);
+        }
+        // worked by hand: p = (2, 0), t = (0, 0.5): MAE (2 + 0.5)/2 = 1.25; Huber(δ=1) (1.5 + 0.125)/2 = 0.8125
+        float[] g = new float[2];
+        assertEquals(1.25f, kernels().meanAbsoluteError(2, new float[] {2, 0}, 0, new float[] {0, 0.5f}, 0, g, 0), 1e-7f);
+        assertEquals(0.8125f, kernels().huber(2, 1f, new float[] {2, 0}, 0, new float[] {0, 0.5f}, 0, g, 0), 1e-7f);
+        // hinge: scores (0.3, -2), labels (1, 0): (1 - 0.3) + max(0, 1 - 2) = 0.7, mean 0.35
+        assertEquals(0.35f, kernels().hinge(2, new float[] {0.3f, -2f}, 0, new float[] {1, 0}, 0, g, 0), 1e-7f);
     }
 
     // ================================================================== optimizer updates

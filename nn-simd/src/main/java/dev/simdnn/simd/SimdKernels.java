@@ -231,6 +231,64 @@ public final class SimdKernels implements Kernels {
         return acc.reduceLanes(VectorOperators.ADD);
     }
 
+    @Override
+    public float meanAbsoluteError(int n, float[] pred, int predOffset, float[] target, int targetOffset,
+                                   float[] grad, int gradOffset) {
+        float inv = 1f / n;
+        FloatVector acc = FloatVector.zero(S);
+        for (int i = 0; i < n; i += L) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            FloatVector d = FloatVector.fromArray(S, pred, predOffset + i, m)
+                    .sub(FloatVector.fromArray(S, target, targetOffset + i, m));
+            acc = acc.add(d.abs());
+            if (grad != null) {
+                // sign(d)/n: +inv, -inv, or 0 where d == 0
+                FloatVector sign = d.broadcast(0f).blend(inv, d.compare(VectorOperators.GT, 0f))
+                        .blend(-inv, d.compare(VectorOperators.LT, 0f));
+                sign.intoArray(grad, gradOffset + i, m);
+            }
+        }
+        return acc.reduceLanes(VectorOperators.ADD) * inv;
+    }
+
+    @Override
+    public float huber(int n, float delta, float[] pred, int predOffset, float[] target, int targetOffset,
+                       float[] grad, int gradOffset) {
+        float inv = 1f / n;
+        FloatVector acc = FloatVector.zero(S);
+        for (int i = 0; i < n; i += L) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            FloatVector d = FloatVector.fromArray(S, pred, predOffset + i, m)
+                    .sub(FloatVector.fromArray(S, target, targetOffset + i, m));
+            FloatVector a = d.abs();
+            FloatVector quad = d.mul(d).mul(0.5f);
+            FloatVector lin = a.sub(0.5f * delta).mul(delta);
+            acc = acc.add(lin.blend(quad, a.compare(VectorOperators.LE, delta)));
+            if (grad != null) {
+                d.max(-delta).min(delta).mul(inv).intoArray(grad, gradOffset + i, m);
+            }
+        }
+        return acc.reduceLanes(VectorOperators.ADD) * inv;
+    }
+
+    @Override
+    public float hinge(int n, float[] scores, int scoresOffset, float[] target, int targetOffset,
+                       float[] grad, int gradOffset) {
+        float inv = 1f / n;
+        FloatVector acc = FloatVector.zero(S);
+        for (int i = 0; i < n; i += L) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            FloatVector y = FloatVector.fromArray(S, target, targetOffset + i, m).mul(2f).sub(1f);
+            FloatVector margin = y.mul(FloatVector.fromArray(S, scores, scoresOffset + i, m));
+            // masked-off lanes: y = -1, margin = 0, loss 1: blend them out
+            acc = acc.add(margin.neg().add(1f).max(0f).blend(0f, m.not()));
+            if (grad != null) {
+                y.neg().mul(inv).blend(0f, margin.compare(VectorOperators.GE, 1f)).intoArray(grad, gradOffset + i, m);
+            }
+        }
+        return acc.reduceLanes(VectorOperators.ADD) * inv;
+    }
+
     // ------------------------------------------------------------------ optimizer updates
 
     @Override

@@ -81,6 +81,9 @@ class SimdAllocationTest {
         }
         check(failures, "softmax cross-entropy", () -> k.softmaxCrossEntropy(rows, narrow, yn, 0, labels, 0, zn, 0));
         check(failures, "binary cross-entropy", () -> k.binaryCrossEntropyWithLogits(z.length, g, 0, y, 0, z, 0));
+        check(failures, "mae", () -> k.meanAbsoluteError(z.length, g, 0, y, 0, z, 0));
+        check(failures, "huber", () -> k.huber(z.length, 1f, g, 0, y, 0, z, 0));
+        check(failures, "hinge", () -> k.hinge(rows, g, 0, labels, 0, zn, 0));
         check(failures, "adam", () -> k.adamUpdate(w.length, 1e-3f, 0.9f, 0.999f, 1e-8f, 0f, false, 3, w, 0, x, 0, z, 0, y, 0));
         check(failures, "momentum", () -> k.momentumUpdate(w.length, 1e-3f, 0.9f, true, 0f, w, 0, x, 0, z, 0));
         check(failures, "adagrad", () -> k.adagradUpdate(w.length, 1e-3f, 1e-10f, 0f, w, 0, x, 0, z, 0));

@@ -1,0 +1,59 @@
+package dev.simdnn.loss;
+
+import dev.simdnn.kernel.Kernels;
+import dev.simdnn.tensor.Tensor;
+
+/**
+ * Hinge loss for binary classification, as a linear SVM uses it: for a score z and a label
+ * t ∈ {0, 1} (read as y = ±1), {@code max(0, 1 - y·z)}, mean over the elements; gradient
+ * {@code -y/N} inside the margin, 0 outside. A prediction is correct when {@code (z > 0) == (t ≥ 0.5)}.
+ */
+public final class Hinge extends BufferedLoss {
+
+    @Override
+    public float forward(Kernels kernels, Tensor output, Tensor target) {
+        check(output, target);
+        Tensor grad = gradientFor(output);
+        return kernels.hinge(output.size(), output.data(), output.offset(), target.data(), target.offset(),
+                grad.data(), grad.offset());
+    }
+
+    @Override
+    public float evaluate(Kernels kernels, Tensor output, Tensor target) {
+        check(output, target);
+        return kernels.hinge(output.size(), output.data(), output.offset(), target.data(), target.offset(), null, 0);
+    }
+
+    @Override
+    public int countCorrect(Kernels kernels, Tensor output, Tensor target) {
+        check(output, target);
+        int correct = 0;
+        for (int r = 0; r < output.rows(); r++) {
+            correct += (output.get(r, 0) > 0) == (target.get(r, 0) >= 0.5f) ? 1 : 0;
+        }
+        return correct;
+    }
+
+    @Override
+    public int targetFeatures(int outputFeatures) {
+        return outputFeatures;
+    }
+
+    private static void check(Tensor output, Tensor target) {
+        if (output.rank() != 2 || output.cols() != 1) {
+            throw new IllegalArgumentException("hinge loss needs one score per row, [batch, 1], got " + output.shape());
+        }
+        Tensor.requireSameShape(output, target, "hinge output vs target");
+        for (int r = 0; r < target.rows(); r++) {
+            float t = target.getFlat(r);
+            if (t != 0f && t != 1f) {
+                throw new IllegalArgumentException("hinge target row " + r + " is " + t + " but must be 0 or 1");
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "hinge";
+    }
+}

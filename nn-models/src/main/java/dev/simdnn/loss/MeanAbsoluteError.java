@@ -1,0 +1,46 @@
+package dev.simdnn.loss;
+
+import dev.simdnn.kernel.Kernels;
+import dev.simdnn.tensor.Tensor;
+
+/**
+ * Mean absolute error over every element: {@code L = (1/N)·Σ |y - t|}, {@code ∂L/∂y = sign(y - t)/N}
+ * (0 where y = t), as PyTorch's {@code L1Loss}. The target has the output's shape.
+ */
+public final class MeanAbsoluteError extends BufferedLoss {
+
+    @Override
+    public float forward(Kernels kernels, Tensor output, Tensor target) {
+        Tensor.requireSameShape(output, target, "MAE output vs target");
+        Tensor grad = gradientFor(output);
+        return kernels.meanAbsoluteError(output.size(), output.data(), output.offset(), target.data(), target.offset(),
+                grad.data(), grad.offset());
+    }
+
+    @Override
+    public float evaluate(Kernels kernels, Tensor output, Tensor target) {
+        Tensor.requireSameShape(output, target, "MAE output vs target");
+        return kernels.meanAbsoluteError(output.size(), output.data(), output.offset(), target.data(), target.offset(),
+                null, 0);
+    }
+
+    @Override
+    public int countCorrect(Kernels kernels, Tensor output, Tensor target) {
+        return -1;
+    }
+
+    @Override
+    public boolean isClassification() {
+        return false;
+    }
+
+    @Override
+    public int targetFeatures(int outputFeatures) {
+        return outputFeatures;
+    }
+
+    @Override
+    public String toString() {
+        return "mae";
+    }
+}
