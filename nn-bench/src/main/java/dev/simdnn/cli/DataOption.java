@@ -25,7 +25,20 @@ final class DataOption {
     /**
      * The train/test split: Fashion-MNIST's own, or a seeded stratified split of any other set.
      */
-    static dev.simdnn.data.Split split(String data, String labelColumn, double testFraction, long seed) {
+    static dev.simdnn.data.Split split(String data, String labelColumn, double testFraction, long seed, boolean regression) {
+        if (regression) {
+            if (!data.toLowerCase(Locale.ROOT).endsWith(".csv")) {
+                throw new UsageException("--task regression needs a FILE.csv (the bundled sets are classification data)");
+            }
+            try {
+                return dev.simdnn.data.Split.random(CsvLoader.separatedBy(delimiter).regression(Path.of(data), labelColumn),
+                        testFraction, seed);
+            } catch (NoSuchFileException e) {
+                throw new UsageException("no such file: " + data);
+            } catch (IOException e) {
+                throw new UsageException("cannot read " + data + ": " + e.getMessage());
+            }
+        }
         String lower = data.toLowerCase(Locale.ROOT);
         if (lower.equals("fashion-mnist") || lower.startsWith("fashion-mnist=")) {
             Path dir = Path.of(lower.equals("fashion-mnist") ? FASHION_DIR : data.substring(data.indexOf('=') + 1));

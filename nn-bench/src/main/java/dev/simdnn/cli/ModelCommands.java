@@ -110,7 +110,8 @@ final class ModelCommands {
             throw new UsageException("eval needs --data NAME|FILE.csv");
         }
         SavedModel m = load(file);
-        Dataset d = DataOption.load(data, label);
+        boolean regression = "regression".equals(m.training().get("task"));
+        Dataset d = regression ? regressionData(data, label) : DataOption.load(data, label);
         Sequential model = m.model();
         if (d.featureCount() != model.inputFeatures()) {
             throw new UsageException(Path.of(file).getFileName() + " expects " + model.inputFeatures()
@@ -119,21 +120,40 @@ final class ModelCommands {
         if (m.scaling() != null) {
             d = m.scaling().transform(d);
         }
-        Loss loss = model.outputFeatures() == 1 ? new BinaryCrossEntropy() : new SoftmaxCrossEntropy();
+        Loss loss = regression ? new dev.simdnn.loss.MeanSquaredError()
+                : model.outputFeatures() == 1 ? new BinaryCrossEntropy() : new SoftmaxCrossEntropy();
         Evaluation e = Trainer.builder(model, loss, new Sgd(model.parameters(), 1f)).build().evaluate(d);
         if (json) {
             Map<String, Object> r = new LinkedHashMap<>();
             r.put("model", file);
             r.put("data", data);
             r.put("loss", (double) e.loss());
-            r.put("accuracy", (double) e.accuracy());
+            r.put("accuracy", regression ? null : (Object) (double) e.accuracy());
             r.put("examples", e.examples());
             out.print(Json.write(r));
             return 0;
         }
-        out.printf(Locale.ROOT, "%s on %s: loss %.4f  accuracy %.4f (%d examples)%n", Path.of(file).getFileName(), data,
-                e.loss(), e.accuracy(), e.examples());
+        if (regression) {
+            out.printf(Locale.ROOT, "%s on %s: loss %.4f (mse, %d examples)%n", Path.of(file).getFileName(), data, e.loss(),
+                    e.examples());
+        } else {
+            out.printf(Locale.ROOT, "%s on %s: loss %.4f  accuracy %.4f (%d examples)%n", Path.of(file).getFileName(), data,
+                    e.loss(), e.accuracy(), e.examples());
+        }
         return 0;
+    }
+
+    private static Dataset regressionData(String data, String label) {
+        if (!data.toLowerCase(Locale.ROOT).endsWith(".csv")) {
+            throw new UsageException("a regression model is evaluated on a FILE.csv");
+        }
+        try {
+            return CsvLoader.separatedBy(DataOption.delimiter).regression(Path.of(data), label);
+        } catch (NoSuchFileException e) {
+            throw new UsageException("no such file: " + data);
+        } catch (IOException e) {
+            throw new UsageException("cannot read " + data + ": " + e.getMessage());
+        }
     }
 
     static int predict(String[] args, PrintStream out) {
@@ -169,8 +189,17 @@ final class ModelCommands {
         }
         Tensor logits = model.predict(x);
         List<Object> predictions = new ArrayList<>();
+        boolean regression = "regression".equals(m.training().get("task"));
         for (int r = 0; r < logits.rows(); r++) {
             float[] z = logits.row(r);
+            if (regression) {
+                if (json) {
+                    predictions.add((double) z[0]);
+                } else {
+                    out.printf(Locale.ROOT, "%s%n", z[0]);
+                }
+                continue;
+            }
             int cls;
             double p;
             if (z.length == 1) {

@@ -92,12 +92,21 @@ final class TrainCommand {
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         Evaluation e = trainer.evaluate(test);
-        text.printf(Locale.ROOT, "test: loss %.4f  accuracy %.4f (%d examples)  trained in %.2f s on the %s backend%n",
-                e.loss(), e.accuracy(), e.examples(), seconds, kernels.name());
-        text.print(ConfusionMatrix.of(model, test, binary).format(all.classNames()));
+        if (setup.regression) {
+            text.printf(Locale.ROOT, "test: loss %.4f (%s, %d examples)  trained in %.2f s on the %s backend%n",
+                    e.loss(), loss, e.examples(), seconds, kernels.name());
+        } else {
+            text.printf(Locale.ROOT, "test: loss %.4f  accuracy %.4f (%d examples)  trained in %.2f s on the %s backend%n",
+                    e.loss(), e.accuracy(), e.examples(), seconds, kernels.name());
+        }
+        if (!setup.regression) {
+            text.print(ConfusionMatrix.of(model, test, binary).format(all.classNames()));
+        }
         if (outFile != null) {
             java.util.Map<String, String> meta = new java.util.LinkedHashMap<>();
             meta.put("data", dataName);
+            meta.put("task", setup.regression ? "regression" : "classification");
+            meta.put("loss", loss.toString());
             meta.put("epochs", Integer.toString(epochs));
             meta.put("optimizer", opt.toString());
             meta.put("seed", Long.toString(seed));

@@ -25,7 +25,9 @@ final class TrainSetup {
     static final String OPTIONS_HELP = """
               --data NAME            digits (default), breast-cancer, iris, fashion-mnist[=DIR]
                                      (official split; apt-get install -y dataset-fashion-mnist), or FILE.csv
-              --label COLUMN         label column of a CSV: name or index (default: the last)
+              --label COLUMN         label (or target) column of a CSV: name or index (default: the last)
+              --task NAME            classification (default) or regression (a CSV's numeric target)
+              --loss NAME            override the task's loss: ce, bce, hinge (classes); mse, mae, huber
               --delimiter C          CSV cell separator (default ,)
               --layers N,N,...       hidden layer widths (default 128,64)
               --activation NAME      hidden activation: relu (default), tanh, sigmoid, leaky_relu,
@@ -73,6 +75,8 @@ final class TrainSetup {
     final int patience;
     final float minDelta;
     final dev.simdnn.optim.LearningRateSchedule schedule;
+    final boolean regression;
+    final String lossName;
     final float clipNorm;
     final float clipValue;
 
@@ -107,6 +111,12 @@ final class TrainSetup {
         validationFraction = o.real("validation-fraction", 0f);
         patience = o.integer("patience", 0, 0);
         minDelta = o.real("min-delta", 0f);
+        String task = o.string("task", "classification").toLowerCase(Locale.ROOT);
+        if (!task.equals("classification") && !task.equals("regression")) {
+            throw new UsageException("--task must be classification or regression, got '" + task + "'");
+        }
+        regression = task.equals("regression");
+        lossName = o.string("loss", null) == null ? null : o.string("loss", null).toLowerCase(Locale.ROOT);
         clipNorm = o.real("clip-norm", 0f);
         clipValue = o.real("clip-value", 0f);
         if (clipNorm < 0 || clipValue < 0) {
@@ -140,7 +150,14 @@ final class TrainSetup {
 
     /** Loads and splits the data, fits the scaling on the training part, scales both parts. */
     void loadData() {
-        Split split = DataOption.split(dataName, label, testFraction, seed);
+        loadSplit();
+        if (regression) {
+            binary = false;
+        }
+    }
+
+    private void loadSplit() {
+        Split split = DataOption.split(dataName, label, testFraction, seed, regression);
         all = split.train();
         Dataset trainPart = split.train();
         Dataset valPart = null;
@@ -173,11 +190,33 @@ final class TrainSetup {
                 throw new UsageException("--layers: " + e.getMessage());
             }
         }
-        return mb.dense(binary ? 1 : all.numClasses()).build();
+        return mb.dense(regression || binary ? 1 : all.numClasses()).build();
     }
 
+    /**
+     * The loss: from the task (softmax cross-entropy for classes, sigmoid binary cross-entropy for
+     * two, MSE for regression) unless {@code --loss} names one that fits the task.
+     */
     Loss loss() {
-        return binary ? new BinaryCrossEntropy() : new SoftmaxCrossEntropy();
+        String name = lossName != null ? lossName : regression ? "mse" : binary ? "bce" : "ce";
+        boolean ok = switch (name) {
+            case "mse", "mae", "huber" -> regression;
+            case "bce", "hinge" -> binary;
+            case "ce" -> !regression && !binary;
+            default -> throw new UsageException("unknown loss '" + name + "'; known: mse, mae, huber, bce, hinge, ce");
+        };
+        if (!ok) {
+            throw new UsageException("--loss " + name + " does not fit this task (" + (regression ? "regression"
+                    : binary ? "two classes" : all.numClasses() + " classes") + ")");
+        }
+        return switch (name) {
+            case "mse" -> new dev.simdnn.loss.MeanSquaredError();
+            case "mae" -> new dev.simdnn.loss.MeanAbsoluteError();
+            case "huber" -> new dev.simdnn.loss.Huber(1f);
+            case "bce" -> new BinaryCrossEntropy();
+            case "hinge" -> new dev.simdnn.loss.Hinge();
+            default -> new SoftmaxCrossEntropy();
+        };
     }
 
     Optimizer optimizer(Sequential model) {

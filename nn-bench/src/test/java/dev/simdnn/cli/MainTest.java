@@ -234,6 +234,35 @@ class MainTest {
     }
 
     @Test
+    void regressionFromACsvWithMseOrAnotherLoss(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        // y = 3·a - 2·b + 1, exactly: a linear model learns it
+        StringBuilder csv = new StringBuilder("a,b,y\n");
+        java.util.SplittableRandom rng = new java.util.SplittableRandom(4);
+        for (int i = 0; i < 200; i++) {
+            double a = rng.nextDouble(-1, 1), b = rng.nextDouble(-1, 1);
+            csv.append(a).append(',').append(b).append(',').append(3 * a - 2 * b + 1).append('\n');
+        }
+        java.nio.file.Path file = dir.resolve("lin.csv");
+        java.nio.file.Files.writeString(file, csv.toString());
+        String model = dir.resolve("lin.simdnn").toString();
+        Result r = run("train", "--data", file.toString(), "--task", "regression", "--layers", "", "--epochs", "200",
+                "--lr", "0.05", "--out", model, "--json");
+        assertEquals(0, r.code(), r.err());
+        java.util.Map<?, ?> j = (java.util.Map<?, ?>) dev.simdnn.io.Json.parse(r.out());
+        assertTrue(((Number) j.get("testLoss")).doubleValue() < 1e-3, "test MSE " + j.get("testLoss"));
+        assertEquals(0, run("eval", "--model", model, "--data", file.toString()).code());
+        java.nio.file.Path in = dir.resolve("in.csv");
+        java.nio.file.Files.writeString(in, "0.5,0.25\n");
+        Result p = run("predict", "--model", model, "--input", in.toString());
+        assertEquals(2.0, Double.parseDouble(p.out().strip()), 0.05, "3·0.5 - 2·0.25 + 1");
+        assertEquals(0, run("train", "--data", file.toString(), "--task", "regression", "--loss", "huber", "--epochs", "2",
+                "--layers", "4").code());
+        assertEquals(2, run("train", "--data", file.toString(), "--task", "regression", "--loss", "ce").code());
+        assertEquals(2, run("train", "--data", "iris", "--loss", "mse").code());
+        assertEquals(0, run("train", "--data", "breast-cancer", "--loss", "hinge", "--epochs", "2", "--layers", "4").code());
+    }
+
+    @Test
     void helpExitsZero() {
         Result r = run("train", "--help");
         assertEquals(0, r.code());

@@ -141,6 +141,29 @@ public final class CsvLoader {
         return new Dataset(Tensor.of(x, rows, f), Tensor.of(y, rows, 1), classes, List.of());
     }
 
+    /** A regression data set: the label column is the value to predict; every other column is a feature. */
+    public Dataset regression(Path file, String labelColumn) throws IOException {
+        Table t = read(file);
+        int lc = t.column(labelColumn, file);
+        int rows = t.rows().length;
+        int f = t.columns() - 1;
+        if (f < 1) {
+            throw new IllegalArgumentException(file.getFileName() + ": needs at least one feature column besides the target");
+        }
+        float[] x = new float[rows * f];
+        float[] y = new float[rows];
+        for (int r = 0; r < rows; r++) {
+            float[] row = t.rows()[r];
+            y[r] = row[lc];
+            for (int j = 0, k = 0; j < row.length; j++) {
+                if (j != lc) {
+                    x[r * f + k++] = row[j];
+                }
+            }
+        }
+        return new Dataset(Tensor.of(x, rows, f), Tensor.of(y, rows, 1), 0, List.of());
+    }
+
     private static boolean allNumbers(String[] cells) {
         for (String c : cells) {
             try {
