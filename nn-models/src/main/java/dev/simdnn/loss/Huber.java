@@ -8,7 +8,7 @@ import dev.simdnn.tensor.Tensor;
  * linear {@code δ(|d| - ½δ)} beyond, {@code d = y - t}; gradient {@code clamp(d, -δ, δ)/N}. As
  * PyTorch's {@code HuberLoss(delta)}: MSE's smoothness near the target, MAE's robustness to outliers.
  */
-public final class Huber extends BufferedLoss {
+public final class Huber extends RegressionLoss {
     private final float delta;
 
     /** Threshold δ > 0 (PyTorch's default is 1). */
@@ -31,21 +31,6 @@ public final class Huber extends BufferedLoss {
     public float evaluate(Kernels kernels, Tensor output, Tensor target) {
         Tensor.requireSameShape(output, target, "Huber output vs target");
         return kernels.huber(output.size(), delta, output.data(), output.offset(), target.data(), target.offset(), null, 0);
-    }
-
-    @Override
-    public int countCorrect(Kernels kernels, Tensor output, Tensor target) {
-        return -1;
-    }
-
-    @Override
-    public boolean isClassification() {
-        return false;
-    }
-
-    @Override
-    public int targetFeatures(int outputFeatures) {
-        return outputFeatures;
     }
 
     @Override

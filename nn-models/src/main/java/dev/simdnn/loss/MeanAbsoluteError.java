@@ -7,7 +7,7 @@ import dev.simdnn.tensor.Tensor;
  * Mean absolute error over every element: {@code L = (1/N)·Σ |y - t|}, {@code ∂L/∂y = sign(y - t)/N}
  * (0 where y = t), as PyTorch's {@code L1Loss}. The target has the output's shape.
  */
-public final class MeanAbsoluteError extends BufferedLoss {
+public final class MeanAbsoluteError extends RegressionLoss {
 
     @Override
     public float forward(Kernels kernels, Tensor output, Tensor target) {
@@ -22,21 +22,6 @@ public final class MeanAbsoluteError extends BufferedLoss {
         Tensor.requireSameShape(output, target, "MAE output vs target");
         return kernels.meanAbsoluteError(output.size(), output.data(), output.offset(), target.data(), target.offset(),
                 null, 0);
-    }
-
-    @Override
-    public int countCorrect(Kernels kernels, Tensor output, Tensor target) {
-        return -1;
-    }
-
-    @Override
-    public boolean isClassification() {
-        return false;
-    }
-
-    @Override
-    public int targetFeatures(int outputFeatures) {
-        return outputFeatures;
     }
 
     @Override

@@ -8,7 +8,7 @@ import dev.simdnn.tensor.Tensor;
  * where N is the number of elements (rows × outputs), as PyTorch's {@code MSELoss(reduction='mean')}.
  * The target has the output's shape.
  */
-public final class MeanSquaredError extends BufferedLoss {
+public final class MeanSquaredError extends RegressionLoss {
 
     @Override
     public float forward(Kernels kernels, Tensor output, Tensor target) {
@@ -23,21 +23,6 @@ public final class MeanSquaredError extends BufferedLoss {
         check(output, target);
         return kernels.meanSquaredError(output.size(), output.data(), output.offset(),
                 target.data(), target.offset(), null, 0);
-    }
-
-    @Override
-    public int countCorrect(Kernels kernels, Tensor output, Tensor target) {
-        return -1;
-    }
-
-    @Override
-    public boolean isClassification() {
-        return false;
-    }
-
-    @Override
-    public int targetFeatures(int outputFeatures) {
-        return outputFeatures;
     }
 
     private static void check(Tensor output, Tensor target) {
