@@ -8,11 +8,12 @@ import java.util.List;
 import java.util.Locale;
 
 /** Counts of (true class, predicted class) of a classifier on a data set. */
-record ConfusionMatrix(int[][] counts) {
+record ConfusionMatrix(int[][] counts, dev.simdnn.metrics.ClassificationMetrics metrics) {
 
     static ConfusionMatrix of(Sequential model, Dataset data, boolean binary) {
         int classes = binary ? 2 : data.numClasses();
-        int[][] c = new int[classes][classes];
+        int[] truth = new int[data.size()];
+        int[] predicted = new int[data.size()];
         Tensor logits = model.predict(data.features());
         for (int r = 0; r < data.size(); r++) {
             float[] z = logits.row(r);
@@ -25,9 +26,11 @@ record ConfusionMatrix(int[][] counts) {
                     pred = z[j] > z[pred] ? j : pred;
                 }
             }
-            c[data.label(r)][pred]++;
+            truth[r] = data.label(r);
+            predicted[r] = pred;
         }
-        return new ConfusionMatrix(c);
+        var m = dev.simdnn.metrics.ClassificationMetrics.of(truth, predicted, classes);
+        return new ConfusionMatrix(m.confusion(), m);
     }
 
     /** A table: rows are true classes, columns predicted ones. */
@@ -47,6 +50,8 @@ record ConfusionMatrix(int[][] counts) {
             }
             b.append('\n');
         }
+        b.append(String.format(Locale.ROOT, "macro precision %.4f  recall %.4f  F1 %.4f%n", metrics.macroPrecision(),
+                metrics.macroRecall(), metrics.macroF1()));
         return b.toString();
     }
 

@@ -93,8 +93,10 @@ final class TrainCommand {
         double seconds = (System.nanoTime() - start) / 1e9;
         Evaluation e = trainer.evaluate(test);
         if (setup.regression) {
-            text.printf(Locale.ROOT, "test: loss %.4f (%s, %d examples)  trained in %.2f s on the %s backend%n",
-                    e.loss(), loss, e.examples(), seconds, kernels.name());
+            var rm = dev.simdnn.metrics.RegressionMetrics.of(test.targets().toArray(),
+                    model.predict(test.features()).toArray());
+            text.printf(Locale.ROOT, "test: loss %.4f (%s, %d examples)  MSE %.4g  MAE %.4g  R² %.4f  trained in %.2f s on the %s backend%n",
+                    e.loss(), loss, e.examples(), rm.mse(), rm.mae(), rm.r2(), seconds, kernels.name());
         } else {
             text.printf(Locale.ROOT, "test: loss %.4f  accuracy %.4f (%d examples)  trained in %.2f s on the %s backend%n",
                     e.loss(), e.accuracy(), e.examples(), seconds, kernels.name());
