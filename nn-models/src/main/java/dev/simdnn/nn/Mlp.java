@@ -38,7 +38,8 @@ public final class Mlp {
 
     /** Collects the layer specification; {@link #build()} creates the layers. */
     public static final class Builder {
-        private record Spec(int units, Activation activation, boolean bias, Initializer init) {
+        /** A dense layer (units ≥ 1) or, with units == 0, a dropout of probability {@code dropout}. */
+        private record Spec(int units, Activation activation, boolean bias, Initializer init, float dropout) {
         }
 
         private int input = -1;
@@ -73,7 +74,16 @@ public final class Mlp {
             if (units < 1) {
                 throw new IllegalArgumentException("a dense layer needs >= 1 unit, got " + units);
             }
-            specs.add(new Spec(units, Objects.requireNonNull(activation, "activation"), bias, init));
+            specs.add(new Spec(units, Objects.requireNonNull(activation, "activation"), bias, init, 0f));
+            return this;
+        }
+
+        /** Inverted dropout of probability {@code p} after the previous layer (seeded from {@link #seed}). */
+        public Builder dropout(float p) {
+            if (!(p >= 0 && p < 1)) {
+                throw new IllegalArgumentException("dropout probability must be in [0, 1), got " + p);
+            }
+            specs.add(new Spec(0, Activation.IDENTITY, false, null, p));
             return this;
         }
 
@@ -100,6 +110,10 @@ public final class Mlp {
             List<Layer> layers = new ArrayList<>();
             int width = input;
             for (Spec s : specs) {
+                if (s.units() == 0) {
+                    layers.add(new Dropout(width, s.dropout(), rng.nextLong()));
+                    continue;
+                }
                 Initializer init = s.init() != null ? s.init() : Initializer.defaultFor(s.activation());
                 layers.add(new Dense(width, s.units(), s.activation(), s.bias(), init, rng));
                 width = s.units();

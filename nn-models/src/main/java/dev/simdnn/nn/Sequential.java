@@ -123,10 +123,13 @@ public final class Sequential implements Layer {
     public InferenceSession newSession() {
         List<Layer> copies = new ArrayList<>();
         for (Layer l : layers) {
-            if (!(l instanceof Dense d)) {
-                throw new UnsupportedOperationException("inference sessions support Dense layers so far, got " + l);
+            if (l instanceof Dense d) {
+                copies.add(new Dense(d));
+            } else if (l instanceof Dropout) {
+                copies.add(l); // the identity in inference, without state: shared safely
+            } else {
+                throw new UnsupportedOperationException("inference sessions support Dense and Dropout layers, got " + l);
             }
-            copies.add(new Dense(d));
         }
         return new InferenceSession(this, new Sequential(inputFeatures, copies, kernels));
     }
