@@ -65,7 +65,7 @@ final class TrainCommand {
         Optimizer opt = setup.optimizer(model);
 
         text.printf(Locale.ROOT, "data: %s, %d train / %d test examples, %d features, %d classes%n",
-                dataName, train.size(), test.size(), all.featureCount(), Math.max(all.numClasses(), test.numClasses()));
+                dataName, train.size(), test.size(), all.featureCount(), all.numClasses());
         text.printf(Locale.ROOT, "model: %s (%d parameters), loss %s, optimizer %s%n",
                 model, model.parameterCount(), loss, opt);
         text.printf(Locale.ROOT, "backend: %s%n", backend == null ? KernelsProvider.bestReason()

@@ -1,5 +1,6 @@
 package dev.simdnn.report;
 
+import dev.simdnn.io.AtomicFiles;
 import dev.simdnn.io.Json;
 
 import dev.simdnn.train.EpochStats;
@@ -42,11 +43,11 @@ public final class Report {
         charts.put("speedup.svg", speedupChart());
         charts.put("curve.svg", curveChart());
         for (Map.Entry<String, String> c : charts.entrySet()) {
-            writeAtomically(dir.resolve(c.getKey()), c.getValue());
+            AtomicFiles.write(dir.resolve(c.getKey()), c.getValue());
         }
-        writeAtomically(dir.resolve("report.md"), markdown(charts));
-        writeAtomically(dir.resolve("report.html"), html(charts));
-        writeAtomically(dir.resolve("results.json"), Json.write(resultsJson()));
+        AtomicFiles.write(dir.resolve("report.md"), markdown(charts));
+        AtomicFiles.write(dir.resolve("report.html"), html(charts));
+        AtomicFiles.write(dir.resolve("results.json"), Json.write(resultsJson()));
         return new ArrayList<>(charts.keySet());
     }
 
@@ -209,9 +210,5 @@ public final class Report {
         }
         root.put("trainingCurve", c);
         return root;
-    }
-
-    private static void writeAtomically(Path target, String content) throws IOException {
-        dev.simdnn.io.AtomicFiles.write(target, content);
     }
 }

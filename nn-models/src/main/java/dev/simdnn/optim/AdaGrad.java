@@ -3,7 +3,6 @@ package dev.simdnn.optim;
 import dev.simdnn.layer.Parameter;
 import dev.simdnn.tensor.Tensor;
 
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -18,21 +17,16 @@ import java.util.List;
  */
 public final class AdaGrad extends Optimizer {
     private float epsilon = 1e-10f;
-    private final List<Tensor> sums = new ArrayList<>();
+    private final List<Tensor> sums;
 
     public AdaGrad(List<Parameter> parameters, float learningRate) {
         super(parameters, learningRate);
-        for (Parameter p : this.parameters) {
-            sums.add(Tensor.zeros(p.value().shape()));
-        }
+        this.sums = zerosLikeParameters();
     }
 
     /** The denominator's ε > 0. */
     public AdaGrad epsilon(float epsilon) {
-        if (!(epsilon > 0) || !Float.isFinite(epsilon)) {
-            throw new IllegalArgumentException("epsilon must be > 0, got " + epsilon);
-        }
-        this.epsilon = epsilon;
+        this.epsilon = checkEpsilon(epsilon);
         return this;
     }
 

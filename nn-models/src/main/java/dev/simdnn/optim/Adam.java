@@ -3,7 +3,6 @@ package dev.simdnn.optim;
 import dev.simdnn.layer.Parameter;
 import dev.simdnn.tensor.Tensor;
 
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -23,15 +22,13 @@ public class Adam extends Optimizer {
     private float epsilon = 1e-8f;
     private boolean decoupled;
     private int t;
-    private final List<Tensor> m = new ArrayList<>();
-    private final List<Tensor> v = new ArrayList<>();
+    private final List<Tensor> m;
+    private final List<Tensor> v;
 
     public Adam(List<Parameter> parameters, float learningRate) {
         super(parameters, learningRate);
-        for (Parameter p : this.parameters) {
-            m.add(Tensor.zeros(p.value().shape()));
-            v.add(Tensor.zeros(p.value().shape()));
-        }
+        this.m = zerosLikeParameters();
+        this.v = zerosLikeParameters();
     }
 
     /** The moment decay rates, each in [0, 1). */
@@ -43,10 +40,7 @@ public class Adam extends Optimizer {
 
     /** The denominator's ε > 0. */
     public Adam epsilon(float epsilon) {
-        if (!(epsilon > 0) || !Float.isFinite(epsilon)) {
-            throw new IllegalArgumentException("epsilon must be > 0, got " + epsilon);
-        }
-        this.epsilon = epsilon;
+        this.epsilon = checkEpsilon(epsilon);
         return this;
     }
 

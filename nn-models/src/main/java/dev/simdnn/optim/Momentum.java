@@ -3,7 +3,6 @@ package dev.simdnn.optim;
 import dev.simdnn.layer.Parameter;
 import dev.simdnn.tensor.Tensor;
 
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -19,15 +18,13 @@ import java.util.List;
 public final class Momentum extends Optimizer {
     private final float momentum;
     private boolean nesterov;
-    private final List<Tensor> velocity = new ArrayList<>();
+    private final List<Tensor> velocity;
 
     /** Momentum {@code μ ∈ [0, 1)}, usually 0.9. */
     public Momentum(List<Parameter> parameters, float learningRate, float momentum) {
         super(parameters, learningRate);
         this.momentum = checkUnitInterval("momentum", momentum);
-        for (Parameter p : this.parameters) {
-            velocity.add(Tensor.zeros(p.value().shape()));
-        }
+        this.velocity = zerosLikeParameters();
     }
 
     /** Uses Nesterov's look-ahead form of the update. */

@@ -3,7 +3,9 @@ package dev.simdnn.optim;
 import dev.simdnn.kernel.Kernels;
 import dev.simdnn.kernel.KernelsProvider;
 import dev.simdnn.layer.Parameter;
+import dev.simdnn.tensor.Tensor;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
@@ -73,6 +75,22 @@ public abstract class Optimizer {
 
     public List<Parameter> parameters() {
         return parameters;
+    }
+
+    /** Per-parameter optimizer state: one zero tensor shaped like each parameter, allocated once. */
+    protected final List<Tensor> zerosLikeParameters() {
+        List<Tensor> state = new ArrayList<>(parameters.size());
+        for (Parameter p : parameters) {
+            state.add(Tensor.zeros(p.value().shape()));
+        }
+        return state;
+    }
+
+    static float checkEpsilon(float epsilon) {
+        if (!(epsilon > 0) || !Float.isFinite(epsilon)) {
+            throw new IllegalArgumentException("epsilon must be > 0, got " + epsilon);
+        }
+        return epsilon;
     }
 
     static float checkUnitInterval(String name, float v) {

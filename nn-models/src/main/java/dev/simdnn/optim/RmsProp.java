@@ -3,7 +3,6 @@ package dev.simdnn.optim;
 import dev.simdnn.layer.Parameter;
 import dev.simdnn.tensor.Tensor;
 
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -18,7 +17,7 @@ import java.util.List;
 public final class RmsProp extends Optimizer {
     private final float rho;
     private float epsilon = 1e-8f;
-    private final List<Tensor> means = new ArrayList<>();
+    private final List<Tensor> means;
 
     public RmsProp(List<Parameter> parameters, float learningRate) {
         this(parameters, learningRate, 0.99f);
@@ -28,17 +27,12 @@ public final class RmsProp extends Optimizer {
     public RmsProp(List<Parameter> parameters, float learningRate, float rho) {
         super(parameters, learningRate);
         this.rho = checkUnitInterval("rho", rho);
-        for (Parameter p : this.parameters) {
-            means.add(Tensor.zeros(p.value().shape()));
-        }
+        this.means = zerosLikeParameters();
     }
 
     /** The denominator's ε > 0. */
     public RmsProp epsilon(float epsilon) {
-        if (!(epsilon > 0) || !Float.isFinite(epsilon)) {
-            throw new IllegalArgumentException("epsilon must be > 0, got " + epsilon);
-        }
-        this.epsilon = epsilon;
+        this.epsilon = checkEpsilon(epsilon);
         return this;
     }
 

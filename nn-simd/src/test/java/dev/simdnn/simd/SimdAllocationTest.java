@@ -23,6 +23,8 @@ class SimdAllocationTest {
     private static final com.sun.management.ThreadMXBean THREADS =
             (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
 
+    private static final int[] PREDICTED = new int[70];
+
     private static long steadyStateBytes(Runnable op) {
         long deadline = System.nanoTime() + 15_000_000_000L;
         long last = -1;
@@ -88,6 +90,21 @@ class SimdAllocationTest {
         check(failures, "momentum", () -> k.momentumUpdate(w.length, 1e-3f, 0.9f, true, 0f, w, 0, x, 0, z, 0));
         check(failures, "adagrad", () -> k.adagradUpdate(w.length, 1e-3f, 1e-10f, 0f, w, 0, x, 0, z, 0));
         check(failures, "rmsprop", () -> k.rmspropUpdate(w.length, 1e-3f, 0.9f, 1e-8f, 0f, w, 0, x, 0, z, 0));
+        check(failures, "softmax", () -> k.softmax(rows, narrow, yn, 0, zn, 0));
+        check(failures, "mse", () -> k.meanSquaredError(z.length, g, 0, y, 0, z, 0));
+        check(failures, "sgd", () -> k.sgdUpdate(w.length, 1e-3f, 0.01f, w, 0, x, 0));
+        check(failures, "add", () -> k.add(z.length, g, 0, y, 0, z, 0));
+        check(failures, "multiply", () -> k.multiply(z.length, g, 0, y, 0, z, 0));
+        check(failures, "multiplyAccumulate", () -> k.multiplyAccumulate(z.length, g, 0, y, 0, z, 0));
+        check(failures, "axpy", () -> k.axpy(z.length, 0.5f, g, 0, z, 0));
+        check(failures, "scale", () -> k.scale(z.length, 1f, z, 0));
+        check(failures, "clamp", () -> k.clamp(z.length, -1f, 1f, z, 0));
+        check(failures, "sum", () -> k.sum(z.length, g, 0));
+        check(failures, "dot", () -> k.dot(z.length, g, 0, y, 0));
+        check(failures, "sumOfSquares", () -> k.sumOfSquares(z.length, g, 0));
+        check(failures, "sumOfAbs", () -> k.sumOfAbs(z.length, g, 0));
+        check(failures, "argmax", () -> k.argmaxRows(rows, narrow, yn, 0, PREDICTED, 0));
+        check(failures, "gemm NT packed", () -> k.gemm(false, true, rows, out, in, 1f, x, 0, in, w, 0, in, 0f, z, 0, out));
         assertTrue(failures.isEmpty(), "kernels allocating in steady state: " + failures);
     }
 
