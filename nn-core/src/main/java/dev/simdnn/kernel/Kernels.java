@@ -82,17 +82,20 @@ public interface Kernels {
     // ------------------------------------------------------------------ losses
 
     /**
-     * Softmax and cross-entropy in one pass over {@code rows × cols} logits: returns the mean over
-     * rows of {@code -log softmax(logits)[label]}, and writes the gradient of that mean,
-     * {@code (softmax - onehot(label)) / rows}, to {@code grad}. Stable for any finite logits
-     * (the row max is subtracted before {@code exp}).
+     * Softmax and cross-entropy in one pass over {@code rows × cols} logits, with optional label
+     * smoothing ε: the target of a row with label {@code y} is {@code q = (1 - ε)·onehot(y) + ε/cols}.
+     * Returns the mean over rows of {@code -Σ_j q_j·log softmax(logits)_j}, and writes the gradient
+     * of that mean, {@code (softmax - q) / rows}, to {@code grad}. With ε = 0 this is the plain
+     * {@code -log softmax(logits)[label]}. Stable for any finite logits (the row max is subtracted
+     * before {@code exp}).
      *
-     * @param logits not modified
-     * @param labels not modified: {@code rows} class indices in {@code [0, cols)}, stored as floats
-     * @param grad   modified: {@code rows × cols}, or {@code null} for the loss only; may alias
-     *               {@code logits}
+     * @param labelSmoothing ε in {@code [0, 1)}
+     * @param logits         not modified
+     * @param labels         not modified: {@code rows} class indices in {@code [0, cols)}, stored as floats
+     * @param grad           modified: {@code rows × cols}, or {@code null} for the loss only; may
+     *                       alias {@code logits}
      */
-    float softmaxCrossEntropy(int rows, int cols, float[] logits, int logitsOffset,
+    float softmaxCrossEntropy(int rows, int cols, float labelSmoothing, float[] logits, int logitsOffset,
                               float[] labels, int labelsOffset, float[] grad, int gradOffset);
 
     /** Row-wise softmax of {@code rows × cols} values; {@code y} (modified) may alias {@code x}. */
@@ -216,4 +219,104 @@ public interface Kernels {
 
     /** For each of {@code rows} rows of {@code cols} values: the column of the largest (first on ties). */
     void argmaxRows(int rows, int cols, float[] x, int xOffset, int[] out, int outOffset);
+
+    // ------------------------------------------------------------------ layers
+
+    /**
+     * PReLU over {@code rows × cols}: {@code y = x} where {@code x > 0}, else {@code slope[c]·x},
+     * with one learnable slope per column (channel). {@code y} (modified) may alias {@code x}.
+     */
+    void preluForward(int rows, int cols, float[] x, int xOffset, float[] slope, int slopeOffset,
+                      float[] y, int yOffset);
+
+    /**
+     * PReLU's backward: {@code dx = dy} where {@code x > 0}, else {@code slope[c]·dy}; and
+     * {@code dslope[c] += Σ_rows dy·x} over the rows where {@code x <= 0}.
+     *
+     * @param dx     modified ({@code rows × cols}), or {@code null} to skip; may alias {@code dy}
+     * @param dslope accumulated into ({@code cols})
+     */
+    void preluBackward(int rows, int cols, float[] x, int xOffset, float[] slope, int slopeOffset,
+                       float[] dy, int dyOffset, float[] dx, int dxOffset, float[] dslope, int dslopeOffset);
+
+    /**
+     * Maxout: each row of {@code z} holds {@code pieces} blocks of {@code units} values
+     * ({@code z[r, p·units + u]}); {@code y[r, u] = max_p z[r, p·units + u]}.
+     */
+    void maxoutForward(int rows, int units, int pieces, float[] z, int zOffset, float[] y, int yOffset);
+
+    /**
+     * Maxout's backward: routes {@code dy[r, u]} to the piece that was the maximum (the first one
+     * on ties) and writes zero to the others; {@code dz} ({@code rows × pieces·units}) is overwritten.
+     */
+    void maxoutBackward(int rows, int units, int pieces, float[] z, int zOffset, float[] dy, int dyOffset,
+                        float[] dz, int dzOffset);
+
+    /**
+     * Batch normalisation in training mode over {@code rows × cols} (statistics per column):
+     * writes the batch mean and biased variance of each column, {@code xhat = (x - mean)/√(var + ε)}
+     * and {@code y = gamma·xhat + beta}. Means and variances are computed in two passes.
+     *
+     * @param mean     modified ({@code cols})
+     * @param variance modified ({@code cols}), biased: divided by {@code rows}
+     * @param xhat     modified ({@code rows × cols})
+     * @param y        modified ({@code rows × cols}); may alias {@code xhat}, not {@code x}
+     */
+    void batchNormForward(int rows, int cols, float epsilon, float[] x, int xOffset,
+                          float[] gamma, int gammaOffset, float[] beta, int betaOffset,
+                          float[] mean, int meanOffset, float[] variance, int varianceOffset,
+                          float[] xhat, int xhatOffset, float[] y, int yOffset);
+
+    /**
+     * Batch normalisation's backward over {@code rows × cols}: writes the column sums
+     * {@code sumDy = Σ_rows dy} (the gradient of beta) and {@code sumDyXhat = Σ_rows dy·xhat} (of
+     * gamma), and {@code dx = gamma/(rows·√(var + ε))·(rows·dy - sumDy - xhat·sumDyXhat)}.
+     *
+     * @param sumDy     overwritten ({@code cols})
+     * @param sumDyXhat overwritten ({@code cols})
+     * @param dx        modified ({@code rows × cols}), or {@code null} to skip; may alias {@code dy}
+     */
+    void batchNormBackward(int rows, int cols, float epsilon, float[] dy, int dyOffset, float[] xhat, int xhatOffset,
+                           float[] gamma, int gammaOffset, float[] variance, int varianceOffset,
+                           float[] sumDy, int sumDyOffset, float[] sumDyXhat, int sumDyXhatOffset,
+                           float[] dx, int dxOffset);
+
+    /** {@code y[r, c] = x[r, c]·scale[c] + shift[c]} over {@code rows × cols}; {@code y} may alias {@code x}. */
+    void scaleShiftColumns(int rows, int cols, float[] x, int xOffset, float[] scale, int scaleOffset,
+                           float[] shift, int shiftOffset, float[] y, int yOffset);
+
+    /**
+     * Layer normalisation over {@code rows × cols} (statistics per row): writes each row's mean and
+     * biased variance, {@code xhat = (x - mean)/√(var + ε)} and {@code y = gamma[c]·xhat + beta[c]}.
+     *
+     * @param mean     modified ({@code rows})
+     * @param variance modified ({@code rows})
+     * @param y        modified; may alias {@code xhat}, not {@code x}
+     */
+    void layerNormForward(int rows, int cols, float epsilon, float[] x, int xOffset,
+                          float[] gamma, int gammaOffset, float[] beta, int betaOffset,
+                          float[] mean, int meanOffset, float[] variance, int varianceOffset,
+                          float[] xhat, int xhatOffset, float[] y, int yOffset);
+
+    /**
+     * Layer normalisation's backward: {@code dgamma[c] += Σ_rows dy·xhat}, {@code dbeta[c] += Σ_rows dy},
+     * and per row, with {@code g = gamma·dy}:
+     * {@code dx = (cols·g - Σ_c g - xhat·Σ_c g·xhat) / (cols·√(var + ε))}.
+     *
+     * @param dx modified, or {@code null} to skip; must not alias {@code dy}
+     */
+    void layerNormBackward(int rows, int cols, float epsilon, float[] dy, int dyOffset, float[] xhat, int xhatOffset,
+                           float[] gamma, int gammaOffset, float[] variance, int varianceOffset,
+                           float[] dgamma, int dgammaOffset, float[] dbeta, int dbetaOffset,
+                           float[] dx, int dxOffset);
+
+    // ------------------------------------------------------------------ regularisation
+
+    /**
+     * The elastic-net penalty {@code l1·Σ|w| + (l2/2)·Σw²} of {@code n} weights, returned; its
+     * gradient {@code l1·sign(w) + l2·w} (with {@code sign(0) = 0}, the subgradient PyTorch and
+     * Keras use) is added to {@code g} unless {@code g} is null. L1 alone is {@code l2 = 0}, L2
+     * (weight decay as a loss term) is {@code l1 = 0}.
+     */
+    float elasticNetPenalty(int n, float l1, float l2, float[] w, int wOffset, float[] g, int gOffset);
 }

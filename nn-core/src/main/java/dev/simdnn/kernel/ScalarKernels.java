@@ -131,8 +131,9 @@ public final class ScalarKernels implements Kernels {
     // ------------------------------------------------------------------ losses
 
     @Override
-    public float softmaxCrossEntropy(int rows, int cols, float[] logits, int logitsOffset,
+    public float softmaxCrossEntropy(int rows, int cols, float labelSmoothing, float[] logits, int logitsOffset,
                                      float[] labels, int labelsOffset, float[] grad, int gradOffset) {
+        double eps = labelSmoothing;
         double total = 0;
         for (int r = 0; r < rows; r++) {
             int lr = logitsOffset + r * cols;
@@ -147,12 +148,20 @@ public final class ScalarKernels implements Kernels {
                 sumExp += Math.exp(logits[lr + j] - max);
             }
             double logSumExp = Math.log(sumExp);
-            total += logSumExp - (logits[lr + label] - max);
+            // -Σ q_j log p_j = lse - (1-ε)·z_y - (ε/cols)·Σ z_j, all relative to the row max
+            double shiftedSum = 0;
+            if (eps != 0) {
+                for (int j = 0; j < cols; j++) {
+                    shiftedSum += logits[lr + j] - max;
+                }
+            }
+            total += logSumExp - (1 - eps) * (logits[lr + label] - max) - eps / cols * shiftedSum;
             if (grad != null) {
                 int gr = gradOffset + r * cols;
                 for (int j = 0; j < cols; j++) {
                     double p = Math.exp(logits[lr + j] - max - logSumExp);
-                    grad[gr + j] = flush((float) ((p - (j == label ? 1.0 : 0.0)) / rows));
+                    double q = (j == label ? 1 - eps : 0.0) + eps / cols;
+                    grad[gr + j] = flush((float) ((p - q) / rows));
                 }
             }
         }
@@ -428,5 +437,217 @@ public final class ScalarKernels implements Kernels {
             }
             out[outOffset + r] = best;
         }
+    }
+
+    // ------------------------------------------------------------------ layers
+
+    @Override
+    public void preluForward(int rows, int cols, float[] x, int xOffset, float[] slope, int slopeOffset,
+                             float[] y, int yOffset) {
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < cols; c++) {
+                float v = x[xOffset + r * cols + c];
+                y[yOffset + r * cols + c] = v > 0 ? v : slope[slopeOffset + c] * v;
+            }
+        }
+    }
+
+    @Override
+    public void preluBackward(int rows, int cols, float[] x, int xOffset, float[] slope, int slopeOffset,
+                              float[] dy, int dyOffset, float[] dx, int dxOffset, float[] dslope, int dslopeOffset) {
+        for (int c = 0; c < cols; c++) {
+            double ds = 0;
+            float a = slope[slopeOffset + c];
+            for (int r = 0; r < rows; r++) {
+                float v = x[xOffset + r * cols + c];
+                float g = dy[dyOffset + r * cols + c];
+                if (v <= 0) {
+                    ds += (double) g * v;
+                }
+                if (dx != null) {
+                    dx[dxOffset + r * cols + c] = v > 0 ? g : a * g;
+                }
+            }
+            dslope[dslopeOffset + c] += (float) ds;
+        }
+    }
+
+    @Override
+    public void maxoutForward(int rows, int units, int pieces, float[] z, int zOffset, float[] y, int yOffset) {
+        for (int r = 0; r < rows; r++) {
+            int zr = zOffset + r * units * pieces;
+            for (int u = 0; u < units; u++) {
+                float best = z[zr + u];
+                for (int p = 1; p < pieces; p++) {
+                    best = Math.max(best, z[zr + p * units + u]);
+                }
+                y[yOffset + r * units + u] = best;
+            }
+        }
+    }
+
+    @Override
+    public void maxoutBackward(int rows, int units, int pieces, float[] z, int zOffset, float[] dy, int dyOffset,
+                               float[] dz, int dzOffset) {
+        for (int r = 0; r < rows; r++) {
+            int zr = zOffset + r * units * pieces;
+            int dzr = dzOffset + r * units * pieces;
+            for (int u = 0; u < units; u++) {
+                int best = 0;
+                for (int p = 1; p < pieces; p++) {
+                    if (z[zr + p * units + u] > z[zr + best * units + u]) {
+                        best = p;
+                    }
+                }
+                for (int p = 0; p < pieces; p++) {
+                    dz[dzr + p * units + u] = p == best ? dy[dyOffset + r * units + u] : 0f;
+                }
+            }
+        }
+    }
+
+    @Override
+    public void batchNormForward(int rows, int cols, float epsilon, float[] x, int xOffset,
+                                 float[] gamma, int gammaOffset, float[] beta, int betaOffset,
+                                 float[] mean, int meanOffset, float[] variance, int varianceOffset,
+                                 float[] xhat, int xhatOffset, float[] y, int yOffset) {
+        for (int c = 0; c < cols; c++) {
+            double s = 0;
+            for (int r = 0; r < rows; r++) {
+                s += x[xOffset + r * cols + c];
+            }
+            double mu = s / rows;
+            double ss = 0;
+            for (int r = 0; r < rows; r++) {
+                double d = x[xOffset + r * cols + c] - mu;
+                ss += d * d;
+            }
+            double var = ss / rows;
+            double inv = 1 / Math.sqrt(var + epsilon);
+            mean[meanOffset + c] = (float) mu;
+            variance[varianceOffset + c] = (float) var;
+            for (int r = 0; r < rows; r++) {
+                double h = (x[xOffset + r * cols + c] - mu) * inv;
+                xhat[xhatOffset + r * cols + c] = (float) h;
+                y[yOffset + r * cols + c] = (float) (gamma[gammaOffset + c] * h + beta[betaOffset + c]);
+            }
+        }
+    }
+
+    @Override
+    public void batchNormBackward(int rows, int cols, float epsilon, float[] dy, int dyOffset, float[] xhat, int xhatOffset,
+                                  float[] gamma, int gammaOffset, float[] variance, int varianceOffset,
+                                  float[] sumDy, int sumDyOffset, float[] sumDyXhat, int sumDyXhatOffset,
+                                  float[] dx, int dxOffset) {
+        for (int c = 0; c < cols; c++) {
+            double s = 0;
+            double sh = 0;
+            for (int r = 0; r < rows; r++) {
+                double g = dy[dyOffset + r * cols + c];
+                s += g;
+                sh += g * xhat[xhatOffset + r * cols + c];
+            }
+            sumDy[sumDyOffset + c] = (float) s;
+            sumDyXhat[sumDyXhatOffset + c] = (float) sh;
+            if (dx != null) {
+                double k = gamma[gammaOffset + c] / (rows * Math.sqrt(variance[varianceOffset + c] + (double) epsilon));
+                for (int r = 0; r < rows; r++) {
+                    int i = r * cols + c;
+                    dx[dxOffset + i] = (float) (k * ((double) rows * dy[dyOffset + i] - s - xhat[xhatOffset + i] * sh));
+                }
+            }
+        }
+    }
+
+    @Override
+    public void scaleShiftColumns(int rows, int cols, float[] x, int xOffset, float[] scale, int scaleOffset,
+                                  float[] shift, int shiftOffset, float[] y, int yOffset) {
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < cols; c++) {
+                y[yOffset + r * cols + c] = x[xOffset + r * cols + c] * scale[scaleOffset + c] + shift[shiftOffset + c];
+            }
+        }
+    }
+
+    @Override
+    public void layerNormForward(int rows, int cols, float epsilon, float[] x, int xOffset,
+                                 float[] gamma, int gammaOffset, float[] beta, int betaOffset,
+                                 float[] mean, int meanOffset, float[] variance, int varianceOffset,
+                                 float[] xhat, int xhatOffset, float[] y, int yOffset) {
+        for (int r = 0; r < rows; r++) {
+            int xr = xOffset + r * cols;
+            double s = 0;
+            for (int c = 0; c < cols; c++) {
+                s += x[xr + c];
+            }
+            double mu = s / cols;
+            double ss = 0;
+            for (int c = 0; c < cols; c++) {
+                double d = x[xr + c] - mu;
+                ss += d * d;
+            }
+            double var = ss / cols;
+            double inv = 1 / Math.sqrt(var + epsilon);
+            mean[meanOffset + r] = (float) mu;
+            variance[varianceOffset + r] = (float) var;
+            for (int c = 0; c < cols; c++) {
+                double h = (x[xr + c] - mu) * inv;
+                xhat[xhatOffset + r * cols + c] = (float) h;
+                y[yOffset + r * cols + c] = (float) (gamma[gammaOffset + c] * h + beta[betaOffset + c]);
+            }
+        }
+    }
+
+    @Override
+    public void layerNormBackward(int rows, int cols, float epsilon, float[] dy, int dyOffset, float[] xhat, int xhatOffset,
+                                  float[] gamma, int gammaOffset, float[] variance, int varianceOffset,
+                                  float[] dgamma, int dgammaOffset, float[] dbeta, int dbetaOffset,
+                                  float[] dx, int dxOffset) {
+        for (int c = 0; c < cols; c++) {
+            double sg = 0;
+            double sb = 0;
+            for (int r = 0; r < rows; r++) {
+                double g = dy[dyOffset + r * cols + c];
+                sb += g;
+                sg += g * xhat[xhatOffset + r * cols + c];
+            }
+            dgamma[dgammaOffset + c] += (float) sg;
+            dbeta[dbetaOffset + c] += (float) sb;
+        }
+        if (dx == null) {
+            return;
+        }
+        for (int r = 0; r < rows; r++) {
+            double s = 0;
+            double sh = 0;
+            for (int c = 0; c < cols; c++) {
+                double g = (double) gamma[gammaOffset + c] * dy[dyOffset + r * cols + c];
+                s += g;
+                sh += g * xhat[xhatOffset + r * cols + c];
+            }
+            double k = 1 / (cols * Math.sqrt(variance[varianceOffset + r] + (double) epsilon));
+            for (int c = 0; c < cols; c++) {
+                int i = r * cols + c;
+                double g = (double) gamma[gammaOffset + c] * dy[dyOffset + i];
+                dx[dxOffset + i] = (float) (k * (cols * g - s - xhat[xhatOffset + i] * sh));
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ regularisation
+
+    @Override
+    public float elasticNetPenalty(int n, float l1, float l2, float[] w, int wOffset, float[] g, int gOffset) {
+        double abs = 0;
+        double sq = 0;
+        for (int i = 0; i < n; i++) {
+            float v = w[wOffset + i];
+            abs += Math.abs(v);
+            sq += (double) v * v;
+            if (g != null) {
+                g[gOffset + i] += l1 * Math.signum(v) + l2 * v;
+            }
+        }
+        return (float) (l1 * abs + 0.5 * l2 * sq);
     }
 }

@@ -56,7 +56,7 @@ public abstract class KernelsContractTest {
                 contract.add(m.getName());
             }
         }
-        assertEquals(27, contract.size(), "the number of Kernels methods changed: update this suite " + contract);
+        assertEquals(37, contract.size(), "the number of Kernels methods changed: update this suite " + contract);
         Set<String> missing = new TreeSet<>(contract);
         missing.removeAll(covered);
         assertTrue(missing.isEmpty(), "Kernels methods without a cross-check: " + missing);
@@ -352,7 +352,7 @@ public abstract class KernelsContractTest {
         // logits [0, ln 3] → softmax [1/4, 3/4]; label 1 → loss -ln(3/4); grad [1/4, -1/4]
         float[] logits = {0f, (float) Math.log(3)};
         float[] grad = new float[2];
-        float loss = kernels().softmaxCrossEntropy(1, 2, logits, 0, new float[] {1}, 0, grad, 0);
+        float loss = kernels().softmaxCrossEntropy(1, 2, 0f, logits, 0, new float[] {1}, 0, grad, 0);
         assertEquals(-Math.log(0.75), loss, 1e-6);
         assertEquals(0.25, grad[0], 1e-6);
         assertEquals(-0.25, grad[1], 1e-6);
@@ -371,7 +371,7 @@ public abstract class KernelsContractTest {
                         labels[r] = rng.nextInt(cols);
                     }
                     float[] grad = new float[rows * cols];
-                    float loss = kernels().softmaxCrossEntropy(rows, cols, logits, 0, labels, 0, grad, 0);
+                    float loss = kernels().softmaxCrossEntropy(rows, cols, 0f, logits, 0, labels, 0, grad, 0);
                     double expectLoss = 0;
                     for (int r = 0; r < rows; r++) {
                         double max = Double.NEGATIVE_INFINITY;
@@ -398,7 +398,7 @@ public abstract class KernelsContractTest {
                     assertTrue(Float.isFinite(loss), "finite loss for logits of scale " + scale);
                     // The loss is a difference of values of size `scale`: cancellation costs scale·u.
                     assertEquals(expectLoss, loss, 1e-5 * Math.max(1, expectLoss) + 4 * scale * U);
-                    float lossOnly = kernels().softmaxCrossEntropy(rows, cols, logits, 0, labels, 0, null, 0);
+                    float lossOnly = kernels().softmaxCrossEntropy(rows, cols, 0f, logits, 0, labels, 0, null, 0);
                     assertEquals(loss, lossOnly, 1e-6 * Math.max(1, Math.abs(loss)));
                 }
             }
@@ -595,7 +595,7 @@ public abstract class KernelsContractTest {
         assertTrue(m[1] > 0 && s2[1] > 0);
         // p(class 1) = e^-100 / (1 + e^-100) ≈ 3.7e-44: its gradient is flushed to 0, not subnormal
         float[] grad = new float[2];
-        kernels().softmaxCrossEntropy(1, 2, new float[] {0f, -100f}, 0, new float[] {0}, 0, grad, 0);
+        kernels().softmaxCrossEntropy(1, 2, 0f, new float[] {0f, -100f}, 0, new float[] {0}, 0, grad, 0);
         assertEquals(0f, grad[1], 0f);
         assertEquals(0f, grad[0], 0f, "p - 1 ≈ -3.7e-44 is flushed too");
     }
@@ -670,6 +670,316 @@ public abstract class KernelsContractTest {
                     assertTrue(r[i * cols + j] <= r[i * cols + o[i]]);
                 }
             }
+        }
+    }
+
+    // ================================================================== label smoothing, layers, penalties
+
+    @Test
+    @Covers({"softmaxCrossEntropy"})
+    void labelSmoothingMatchesTheSmoothedTargetDistribution() {
+        // Known answer: logits [0, ln 3] → p = [1/4, 3/4]; label 1, ε = 0.2 → q = [0.1, 0.9];
+        // loss = -(0.1·ln 1/4 + 0.9·ln 3/4), grad = p - q = [0.15, -0.15]
+        float[] grad = new float[2];
+        float loss = kernels().softmaxCrossEntropy(1, 2, 0.2f, new float[] {0f, (float) Math.log(3)}, 0,
+                new float[] {1}, 0, grad, 0);
+        assertEquals(-(0.1 * Math.log(0.25) + 0.9 * Math.log(0.75)), loss, 1e-6);
+        assertEquals(0.15, grad[0], 1e-6);
+        assertEquals(-0.15, grad[1], 1e-6);
+        SplittableRandom rng = new SplittableRandom(41);
+        for (int rows : new int[] {1, 5}) {
+            for (int cols : edgeSizes()) {
+                float eps = 0.1f;
+                float[] logits = random(rng, rows * cols, 20);
+                float[] labels = new float[rows];
+                for (int r = 0; r < rows; r++) {
+                    labels[r] = rng.nextInt(cols);
+                }
+                float[] g = new float[rows * cols];
+                float l = kernels().softmaxCrossEntropy(rows, cols, eps, logits, 0, labels, 0, g, 0);
+                double expect = 0;
+                for (int r = 0; r < rows; r++) {
+                    double max = Double.NEGATIVE_INFINITY;
+                    for (int j = 0; j < cols; j++) {
+                        max = Math.max(max, logits[r * cols + j]);
+                    }
+                    double se = 0;
+                    for (int j = 0; j < cols; j++) {
+                        se += Math.exp(logits[r * cols + j] - max);
+                    }
+                    for (int j = 0; j < cols; j++) {
+                        double logP = logits[r * cols + j] - max - Math.log(se);
+                        double q = (j == labels[r] ? 1 - (double) eps : 0) + (double) eps / cols;
+                        expect -= q * logP;
+                        assertEquals((Math.exp(logP) - q) / rows, g[r * cols + j], 64 * U / rows + 1e-37, "grad");
+                    }
+                }
+                assertEquals(expect / rows, l, 1e-5 * Math.max(1, expect / rows) + 80 * U, "loss");
+            }
+        }
+    }
+
+    @Test
+    @Covers({"preluForward", "preluBackward"})
+    void preluMatchesReference() {
+        SplittableRandom rng = new SplittableRandom(43);
+        for (int rows : new int[] {1, 3, 8}) {
+            for (int cols : edgeSizes()) {
+                int off = 3;
+                float[] x = random(rng, off + rows * cols, 2);
+                x[off] = 0f; // x = 0 takes the slope branch, as in PyTorch
+                float[] a = random(rng, off + cols, 0.5);
+                float[] dy = random(rng, off + rows * cols, 1);
+                float[] y = new float[off + rows * cols];
+                kernels().preluForward(rows, cols, x, off, a, off, y, off);
+                float[] dx = new float[off + rows * cols];
+                float[] da = new float[off + cols];
+                Arrays.fill(da, 0.25f);
+                kernels().preluBackward(rows, cols, x, off, a, off, dy, off, dx, off, da, off);
+                for (int c = 0; c < cols; c++) {
+                    double expect = 0.25;
+                    double mag = 0.25;
+                    for (int r = 0; r < rows; r++) {
+                        int i = off + r * cols + c;
+                        boolean pos = x[i] > 0;
+                        assertEquals(pos ? x[i] : a[off + c] * x[i], y[i], "y");
+                        assertEquals(pos ? dy[i] : a[off + c] * dy[i], dx[i], "dx");
+                        if (!pos) {
+                            expect += (double) dy[i] * x[i];
+                            mag += Math.abs((double) dy[i] * x[i]);
+                        }
+                    }
+                    assertEquals(expect, da[off + c], (rows + 2) * 2 * U * mag, "dslope accumulates");
+                }
+                float[] da2 = new float[off + cols];
+                kernels().preluBackward(rows, cols, x, off, a, off, dy, off, null, 0, da2, off);
+                for (int c = 0; c < cols; c++) {
+                    assertEquals(da[off + c] - 0.25f, da2[off + c], 1e-5, "dx == null skips only dx");
+                }
+            }
+        }
+    }
+
+    @Test
+    @Covers({"maxoutForward", "maxoutBackward"})
+    void maxoutRoutesTheGradientToTheFirstMaximum() {
+        // two units, three pieces; unit 1 ties between pieces 0 and 2
+        float[] z = {1, 5, 3, 2, 2, 5};
+        float[] y = new float[2];
+        kernels().maxoutForward(1, 2, 3, z, 0, y, 0);
+        assertArrayEquals(new float[] {3, 5}, y);
+        float[] dz = new float[6];
+        Arrays.fill(dz, 9f);
+        kernels().maxoutBackward(1, 2, 3, z, 0, new float[] {10, 20}, 0, dz, 0);
+        assertArrayEquals(new float[] {0, 20, 10, 0, 0, 0}, dz);
+        SplittableRandom rng = new SplittableRandom(47);
+        for (int pieces : new int[] {1, 2, 3, 5}) {
+            for (int units : edgeSizes()) {
+                int rows = 3;
+                int off = 2;
+                float[] zz = random(rng, off + rows * units * pieces, 1);
+                float[] dy = random(rng, off + rows * units, 1);
+                float[] yy = new float[off + rows * units];
+                float[] dd = new float[off + rows * units * pieces];
+                kernels().maxoutForward(rows, units, pieces, zz, off, yy, off);
+                kernels().maxoutBackward(rows, units, pieces, zz, off, dy, off, dd, off);
+                for (int r = 0; r < rows; r++) {
+                    for (int u = 0; u < units; u++) {
+                        int best = 0;
+                        for (int p = 1; p < pieces; p++) {
+                            if (zz[off + r * units * pieces + p * units + u] > zz[off + r * units * pieces + best * units + u]) {
+                                best = p;
+                            }
+                        }
+                        assertEquals(zz[off + r * units * pieces + best * units + u], yy[off + r * units + u]);
+                        for (int p = 0; p < pieces; p++) {
+                            assertEquals(p == best ? dy[off + r * units + u] : 0f, dd[off + r * units * pieces + p * units + u]);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    @Covers({"batchNormForward", "batchNormBackward", "scaleShiftColumns"})
+    void batchNormMatchesReference() {
+        SplittableRandom rng = new SplittableRandom(53);
+        float eps = 1e-5f;
+        for (int rows : new int[] {1, 2, 7, 33}) {
+            for (int cols : edgeSizes()) {
+                int off = 1;
+                float[] x = random(rng, off + rows * cols, 2);
+                for (int i = off; i < x.length; i++) {
+                    x[i] += 0.5f; // a mean away from zero
+                }
+                float[] gamma = random(rng, off + cols, 2);
+                float[] beta = random(rng, off + cols, 1);
+                float[] mean = new float[off + cols];
+                float[] var = new float[off + cols];
+                float[] xhat = new float[off + rows * cols];
+                float[] y = new float[off + rows * cols];
+                kernels().batchNormForward(rows, cols, eps, x, off, gamma, off, beta, off, mean, off, var, off, xhat, off, y, off);
+                float[] dy = random(rng, off + rows * cols, 1);
+                float[] s1 = new float[off + cols];
+                float[] s2 = new float[off + cols];
+                float[] dx = new float[off + rows * cols];
+                kernels().batchNormBackward(rows, cols, eps, dy, off, xhat, off, gamma, off, var, off, s1, off, s2, off, dx, off);
+                double tol = (rows + 16) * 8 * U;
+                for (int c = 0; c < cols; c++) {
+                    double mu = 0;
+                    for (int r = 0; r < rows; r++) {
+                        mu += x[off + r * cols + c];
+                    }
+                    mu /= rows;
+                    double v = 0;
+                    for (int r = 0; r < rows; r++) {
+                        v += Math.pow(x[off + r * cols + c] - mu, 2);
+                    }
+                    v /= rows;
+                    assertEquals(mu, mean[off + c], tol * 3, "mean");
+                    assertEquals(v, var[off + c], tol * 9, "variance");
+                    double inv = 1 / Math.sqrt(v + eps);
+                    double sDy = 0;
+                    double sDyH = 0;
+                    double mag = 0;
+                    double[] h = new double[rows];
+                    for (int r = 0; r < rows; r++) {
+                        h[r] = (x[off + r * cols + c] - mu) * inv;
+                        int i = off + r * cols + c;
+                        assertEquals(h[r], xhat[i], tol * (1 + Math.abs(h[r])) * 4 * inv, "xhat");
+                        assertEquals(gamma[off + c] * h[r] + beta[off + c], y[i],
+                                tol * (Math.abs(beta[off + c]) + Math.abs(gamma[off + c]) * (1 + Math.abs(h[r])) * 4 * inv), "y");
+                        sDy += dy[i];
+                        sDyH += dy[i] * h[r];
+                        mag += Math.abs(dy[i]) * (1 + Math.abs(h[r]));
+                    }
+                    assertEquals(sDy, s1[off + c], tol * mag, "sum dy");
+                    assertEquals(sDyH, s2[off + c], tol * mag * 4 * inv, "sum dy·xhat");
+                    for (int r = 0; r < rows; r++) {
+                        int i = off + r * cols + c;
+                        double expect = gamma[off + c] * inv / rows * (rows * dy[i] - sDy - h[r] * sDyH);
+                        double scale = Math.abs(gamma[off + c]) * inv / rows * (rows * Math.abs(dy[i]) + mag * (1 + Math.abs(h[r])));
+                        assertEquals(expect, dx[i], tol * scale * 8 * inv + 1e-30, "dx");
+                    }
+                }
+                // inference: y = x·scale + shift, exact to one rounding of each operation
+                float[] out = new float[off + rows * cols];
+                kernels().scaleShiftColumns(rows, cols, x, off, gamma, off, beta, off, out, off);
+                for (int r = 0; r < rows; r++) {
+                    for (int c = 0; c < cols; c++) {
+                        int i = off + r * cols + c;
+                        double expect = (double) x[i] * gamma[off + c] + beta[off + c];
+                        assertEquals(expect, out[i], 2 * U * (Math.abs(x[i] * gamma[off + c]) + Math.abs(expect)) + 1e-30);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    @Covers({"layerNormForward", "layerNormBackward"})
+    void layerNormMatchesReference() {
+        SplittableRandom rng = new SplittableRandom(59);
+        float eps = 1e-5f;
+        for (int rows : new int[] {1, 4}) {
+            for (int cols : edgeSizes()) {
+                int off = 2;
+                float[] x = random(rng, off + rows * cols, 3);
+                float[] gamma = random(rng, off + cols, 2);
+                float[] beta = random(rng, off + cols, 1);
+                float[] mean = new float[off + rows];
+                float[] var = new float[off + rows];
+                float[] xhat = new float[off + rows * cols];
+                float[] y = new float[off + rows * cols];
+                kernels().layerNormForward(rows, cols, eps, x, off, gamma, off, beta, off, mean, off, var, off, xhat, off, y, off);
+                float[] dy = random(rng, off + rows * cols, 1);
+                float[] dg = new float[off + cols];
+                float[] db = new float[off + cols];
+                Arrays.fill(dg, 1f);
+                Arrays.fill(db, -1f);
+                float[] dx = new float[off + rows * cols];
+                kernels().layerNormBackward(rows, cols, eps, dy, off, xhat, off, gamma, off, var, off, dg, off, db, off, dx, off);
+                double tol = (cols + 16) * 8 * U;
+                double[][] h = new double[rows][cols];
+                for (int r = 0; r < rows; r++) {
+                    double mu = 0;
+                    for (int c = 0; c < cols; c++) {
+                        mu += x[off + r * cols + c];
+                    }
+                    mu /= cols;
+                    double v = 0;
+                    for (int c = 0; c < cols; c++) {
+                        v += Math.pow(x[off + r * cols + c] - mu, 2);
+                    }
+                    v /= cols;
+                    assertEquals(mu, mean[off + r], tol * 3, "mean");
+                    assertEquals(v, var[off + r], tol * 9 * Math.max(1, v), "variance");
+                    double inv = 1 / Math.sqrt(v + eps);
+                    double s = 0;
+                    double sh = 0;
+                    double mag = 0;
+                    for (int c = 0; c < cols; c++) {
+                        int i = off + r * cols + c;
+                        h[r][c] = (x[i] - mu) * inv;
+                        assertEquals(h[r][c], xhat[i], tol * (1 + Math.abs(h[r][c])) * 4 * inv * 3, "xhat");
+                        assertEquals(gamma[off + c] * h[r][c] + beta[off + c], y[i],
+                                tol * (1 + Math.abs(gamma[off + c]) * (1 + Math.abs(h[r][c])) * 12 * inv), "y");
+                        double g = gamma[off + c] * dy[i];
+                        s += g;
+                        sh += g * h[r][c];
+                        mag += Math.abs(g) * (1 + Math.abs(h[r][c]));
+                    }
+                    for (int c = 0; c < cols; c++) {
+                        int i = off + r * cols + c;
+                        double g = gamma[off + c] * dy[i];
+                        double expect = inv / cols * (cols * g - s - h[r][c] * sh);
+                        double scale = inv / cols * (cols * Math.abs(g) + mag * (1 + Math.abs(h[r][c])));
+                        assertEquals(expect, dx[i], tol * scale * 12 * inv + 1e-30, "dx");
+                    }
+                }
+                for (int c = 0; c < cols; c++) {
+                    double sg = 1;
+                    double sb = -1;
+                    double mag = 2;
+                    for (int r = 0; r < rows; r++) {
+                        int i = off + r * cols + c;
+                        sg += dy[i] * h[r][c];
+                        sb += dy[i];
+                        mag += Math.abs(dy[i]) * (1 + Math.abs(h[r][c]));
+                    }
+                    assertEquals(sg, dg[off + c], (rows + 8) * 8 * U * mag * 12, "dgamma accumulates");
+                    assertEquals(sb, db[off + c], (rows + 8) * 8 * U * mag, "dbeta accumulates");
+                }
+            }
+        }
+    }
+
+    @Test
+    @Covers({"elasticNetPenalty"})
+    void elasticNetPenaltyAndItsGradient() {
+        // known answer: w = [-2, 0, 3], l1 = 0.5, l2 = 0.1 → 0.5·5 + 0.05·13 = 3.15; g += [-0.7, 0, 0.8]
+        float[] g = {1, 1, 1};
+        float p = kernels().elasticNetPenalty(3, 0.5f, 0.1f, new float[] {-2, 0, 3}, 0, g, 0);
+        assertEquals(3.15, p, 1e-6);
+        assertArrayEquals(new float[] {0.3f, 1f, 1.8f}, g, 1e-6f);
+        SplittableRandom rng = new SplittableRandom(61);
+        for (int n : edgeSizes()) {
+            float[] w = random(rng, n + 1, 3);
+            float[] g0 = random(rng, n + 1, 1);
+            float[] gg = g0.clone();
+            float l1 = 0.03f;
+            float l2 = 0.2f;
+            float pen = kernels().elasticNetPenalty(n, l1, l2, w, 1, gg, 1);
+            double expect = 0;
+            for (int i = 1; i <= n; i++) {
+                expect += l1 * Math.abs(w[i]) + 0.5 * l2 * w[i] * w[i];
+                double ge = g0[i] + l1 * Math.signum(w[i]) + (double) l2 * w[i];
+                assertEquals(ge, gg[i], 4 * U * (Math.abs(g0[i]) + l1 + Math.abs(l2 * w[i])), "gradient");
+            }
+            assertEquals(g0[0], gg[0], "offset respected");
+            assertEquals(expect, pen, (n + 4) * 2 * U * expect + 1e-30, "penalty");
+            assertEquals(pen, kernels().elasticNetPenalty(n, l1, l2, w, 1, null, 0), 1e-6 * pen, "value only");
         }
     }
 

@@ -2,6 +2,7 @@ package dev.simdnn.simd;
 
 import dev.simdnn.kernel.Activation;
 import dev.simdnn.kernel.Kernels;
+import dev.simdnn.simd.fused.LayerKernels;
 import dev.simdnn.simd.fused.VectorActivations;
 import dev.simdnn.simd.fused.VectorMath;
 import dev.simdnn.simd.gemm.Gemm;
@@ -84,10 +85,13 @@ public final class SimdKernels implements Kernels {
     // ------------------------------------------------------------------ losses
 
     @Override
-    public float softmaxCrossEntropy(int rows, int cols, float[] logits, int logitsOffset,
+    public float softmaxCrossEntropy(int rows, int cols, float labelSmoothing, float[] logits, int logitsOffset,
                                      float[] labels, int labelsOffset, float[] grad, int gradOffset) {
         double total = 0;
         float invRows = 1f / rows;
+        double eps = labelSmoothing;
+        float smooth = (float) (eps / cols / rows);
+        float labelWeight = (float) ((1 - eps) / rows);
         for (int r = 0; r < rows; r++) {
             int lr = logitsOffset + r * cols;
             int label = (int) labels[labelsOffset + r];
@@ -95,7 +99,9 @@ public final class SimdKernels implements Kernels {
             float max = max(cols, logits, lr);
             float labelLogit = logits[lr + label];
             float sumExp = sumExpShifted(cols, logits, lr, max);
-            total += Math.log(sumExp) - (labelLogit - max);
+            // -Σ q_j log p_j = lse - (1-ε)·z_y - (ε/cols)·Σ z_j, all relative to the row max
+            double shiftedSum = eps == 0 ? 0 : sumShifted(cols, logits, lr, max);
+            total += Math.log(sumExp) - (1 - eps) * (labelLogit - max) - eps / cols * shiftedSum;
             if (grad != null) {
                 // p_j = exp(z_j - max) / Σ; grad = (p - onehot) / rows. Dividing by Σ (rather than
                 // subtracting log Σ inside exp) keeps the exponent's rounding error at |z_j - max|·u.
@@ -103,12 +109,12 @@ public final class SimdKernels implements Kernels {
                 int gr = gradOffset + r * cols;
                 for (int j = 0; j < cols; j += L) {
                     VectorMask<Float> m = S.indexInRange(j, cols);
-                    FloatVector p = VectorMath.exp(FloatVector.fromArray(S, logits, lr + j, m).sub(max)).mul(scale);
+                    FloatVector p = VectorMath.exp(FloatVector.fromArray(S, logits, lr + j, m).sub(max)).mul(scale).sub(smooth);
                     // flushed to zero below 2^-126, written out here: a helper taking the vector
                     // was not inlined in this loop and boxed it
                     p.blend(0f, p.abs().compare(VectorOperators.LT, Float.MIN_NORMAL)).intoArray(grad, gr + j, m);
                 }
-                grad[gr + label] -= invRows;
+                grad[gr + label] -= labelWeight;
             }
         }
         return (float) (total / rows);
@@ -125,6 +131,15 @@ public final class SimdKernels implements Kernels {
             m = Math.max(m, x[off + j]);
         }
         return m;
+    }
+
+    private static float sumShifted(int n, float[] x, int off, float shift) {
+        FloatVector acc = FloatVector.zero(S);
+        for (int j = 0; j < n; j += L) {
+            VectorMask<Float> m = S.indexInRange(j, n);
+            acc = acc.add(FloatVector.fromArray(S, x, off + j, m).sub(shift).blend(0f, m.not()));
+        }
+        return acc.reduceLanes(VectorOperators.ADD);
     }
 
     private static float sumExpShifted(int n, float[] x, int off, float shift) {
@@ -484,5 +499,77 @@ public final class SimdKernels implements Kernels {
             }
             out[outOffset + r] = best;
         }
+    }
+
+    // ------------------------------------------------------------------ layers and penalties
+
+    @Override
+    public void preluForward(int rows, int cols, float[] x, int xOffset, float[] slope, int slopeOffset,
+                             float[] y, int yOffset) {
+        LayerKernels.preluForward(rows, cols, x, xOffset, slope, slopeOffset, y, yOffset);
+    }
+
+    @Override
+    public void preluBackward(int rows, int cols, float[] x, int xOffset, float[] slope, int slopeOffset,
+                              float[] dy, int dyOffset, float[] dx, int dxOffset, float[] dslope, int dslopeOffset) {
+        LayerKernels.preluBackward(rows, cols, x, xOffset, slope, slopeOffset, dy, dyOffset, dx, dxOffset, dslope, dslopeOffset);
+    }
+
+    @Override
+    public void maxoutForward(int rows, int units, int pieces, float[] z, int zOffset, float[] y, int yOffset) {
+        LayerKernels.maxoutForward(rows, units, pieces, z, zOffset, y, yOffset);
+    }
+
+    @Override
+    public void maxoutBackward(int rows, int units, int pieces, float[] z, int zOffset, float[] dy, int dyOffset,
+                               float[] dz, int dzOffset) {
+        LayerKernels.maxoutBackward(rows, units, pieces, z, zOffset, dy, dyOffset, dz, dzOffset);
+    }
+
+    @Override
+    public void batchNormForward(int rows, int cols, float epsilon, float[] x, int xOffset,
+                                 float[] gamma, int gammaOffset, float[] beta, int betaOffset,
+                                 float[] mean, int meanOffset, float[] variance, int varianceOffset,
+                                 float[] xhat, int xhatOffset, float[] y, int yOffset) {
+        LayerKernels.batchNormForward(rows, cols, epsilon, x, xOffset, gamma, gammaOffset, beta, betaOffset,
+                mean, meanOffset, variance, varianceOffset, xhat, xhatOffset, y, yOffset);
+    }
+
+    @Override
+    public void batchNormBackward(int rows, int cols, float epsilon, float[] dy, int dyOffset, float[] xhat, int xhatOffset,
+                                  float[] gamma, int gammaOffset, float[] variance, int varianceOffset,
+                                  float[] sumDy, int sumDyOffset, float[] sumDyXhat, int sumDyXhatOffset,
+                                  float[] dx, int dxOffset) {
+        LayerKernels.batchNormBackward(rows, cols, epsilon, dy, dyOffset, xhat, xhatOffset, gamma, gammaOffset,
+                variance, varianceOffset, sumDy, sumDyOffset, sumDyXhat, sumDyXhatOffset, dx, dxOffset);
+    }
+
+    @Override
+    public void scaleShiftColumns(int rows, int cols, float[] x, int xOffset, float[] scale, int scaleOffset,
+                                  float[] shift, int shiftOffset, float[] y, int yOffset) {
+        LayerKernels.scaleShiftColumns(rows, cols, x, xOffset, scale, scaleOffset, shift, shiftOffset, y, yOffset);
+    }
+
+    @Override
+    public void layerNormForward(int rows, int cols, float epsilon, float[] x, int xOffset,
+                                 float[] gamma, int gammaOffset, float[] beta, int betaOffset,
+                                 float[] mean, int meanOffset, float[] variance, int varianceOffset,
+                                 float[] xhat, int xhatOffset, float[] y, int yOffset) {
+        LayerKernels.layerNormForward(rows, cols, epsilon, x, xOffset, gamma, gammaOffset, beta, betaOffset,
+                mean, meanOffset, variance, varianceOffset, xhat, xhatOffset, y, yOffset);
+    }
+
+    @Override
+    public void layerNormBackward(int rows, int cols, float epsilon, float[] dy, int dyOffset, float[] xhat, int xhatOffset,
+                                  float[] gamma, int gammaOffset, float[] variance, int varianceOffset,
+                                  float[] dgamma, int dgammaOffset, float[] dbeta, int dbetaOffset,
+                                  float[] dx, int dxOffset) {
+        LayerKernels.layerNormBackward(rows, cols, epsilon, dy, dyOffset, xhat, xhatOffset, gamma, gammaOffset,
+                variance, varianceOffset, dgamma, dgammaOffset, dbeta, dbetaOffset, dx, dxOffset);
+    }
+
+    @Override
+    public float elasticNetPenalty(int n, float l1, float l2, float[] w, int wOffset, float[] g, int gOffset) {
+        return LayerKernels.elasticNetPenalty(n, l1, l2, w, wOffset, g, gOffset);
     }
 }

@@ -81,7 +81,21 @@ class SimdAllocationTest {
             check(failures, a + " dense (batch 1)",
                     () -> k.denseForward(1, in, out, x, 0, w, 0, b, 0, a, null, 0, y, 0));
         }
-        check(failures, "softmax cross-entropy", () -> k.softmaxCrossEntropy(rows, narrow, yn, 0, labels, 0, zn, 0));
+        check(failures, "softmax cross-entropy", () -> k.softmaxCrossEntropy(rows, narrow, 0f, yn, 0, labels, 0, zn, 0));
+        check(failures, "softmax cross-entropy, smoothed", () -> k.softmaxCrossEntropy(rows, narrow, 0.1f, yn, 0, labels, 0, zn, 0));
+        float[] c1 = new float[out], c2 = new float[out], c3 = new float[out], r1 = new float[rows], r2 = new float[rows];
+        float[] h = new float[rows * out], d = new float[rows * out];
+        java.util.Arrays.fill(c3, 1f);
+        check(failures, "prelu forward", () -> k.preluForward(rows, out, g, 0, b, 0, y, 0));
+        check(failures, "prelu backward", () -> k.preluBackward(rows, out, g, 0, b, 0, g, 0, d, 0, c1, 0));
+        check(failures, "maxout forward", () -> k.maxoutForward(rows, out / 3, 3, g, 0, y, 0));
+        check(failures, "maxout backward", () -> k.maxoutBackward(rows, out / 3, 3, g, 0, y, 0, d, 0));
+        check(failures, "batch norm forward", () -> k.batchNormForward(rows, out, 1e-5f, g, 0, c3, 0, b, 0, c1, 0, c2, 0, h, 0, y, 0));
+        check(failures, "batch norm backward", () -> k.batchNormBackward(rows, out, 1e-5f, g, 0, h, 0, c3, 0, c2, 0, c1, 0, b, 0, d, 0));
+        check(failures, "scale shift columns", () -> k.scaleShiftColumns(rows, out, g, 0, c3, 0, c1, 0, y, 0));
+        check(failures, "layer norm forward", () -> k.layerNormForward(rows, out, 1e-5f, g, 0, c3, 0, b, 0, r1, 0, r2, 0, h, 0, y, 0));
+        check(failures, "layer norm backward", () -> k.layerNormBackward(rows, out, 1e-5f, g, 0, h, 0, c3, 0, r2, 0, c1, 0, c2, 0, d, 0));
+        check(failures, "elastic net", () -> k.elasticNetPenalty(w.length, 1e-4f, 1e-4f, w, 0, d, 0));
         check(failures, "binary cross-entropy", () -> k.binaryCrossEntropyWithLogits(z.length, g, 0, y, 0, z, 0));
         check(failures, "mae", () -> k.meanAbsoluteError(z.length, g, 0, y, 0, z, 0));
         check(failures, "huber", () -> k.huber(z.length, 1f, g, 0, y, 0, z, 0));
