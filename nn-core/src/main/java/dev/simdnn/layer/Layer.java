@@ -41,4 +41,25 @@ public interface Layer {
 
     /** Output width for a given input width. */
     int outputFeatures(int inputFeatures);
+
+    /**
+     * State that is not learned by gradient descent but belongs to the model (PyTorch's
+     * {@code buffers()}), such as batch normalisation's running mean and variance: saved and
+     * restored with the parameters (early stopping restores both). Empty by default.
+     */
+    default List<Tensor> buffers() {
+        return List.of();
+    }
+
+    /**
+     * A layer computing the same function in {@link Mode#INFERENCE}, sharing this layer's
+     * parameters and buffers (read-only) but with its own scratch memory, so that several threads
+     * can predict at once, each with its own copy. A layer without scratch state may return itself.
+     *
+     * @throws UnsupportedOperationException if this layer cannot be shared (the default)
+     */
+    default Layer inferenceCopy() {
+        throw new UnsupportedOperationException(getClass().getSimpleName()
+                + " does not support concurrent inference: implement Layer.inferenceCopy()");
+    }
 }

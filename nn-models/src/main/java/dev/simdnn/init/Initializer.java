@@ -24,6 +24,11 @@ public interface Initializer {
         return named("zeros", (t, fi, fo, rng) -> t.fill(0f));
     }
 
+    /** All ones (batch normalisation's γ, for example). */
+    static Initializer ones() {
+        return constant(1f);
+    }
+
     /** Every element set to {@code value}. */
     static Initializer constant(float value) {
         return named("constant(" + value + ")", (t, fi, fo, rng) -> t.fill(value));

@@ -73,6 +73,11 @@ public final class Dense implements Layer {
         this.dxBuf = new RowBuffer(in);
     }
 
+    @Override
+    public Layer inferenceCopy() {
+        return new Dense(this);
+    }
+
     /** A dense layer with bias and the default initialiser for its activation. */
     public Dense(int in, int out, Activation activation, RandomGenerator rng) {
         this(in, out, activation, true, Initializer.defaultFor(activation), rng);

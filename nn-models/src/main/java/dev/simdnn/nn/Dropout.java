@@ -78,6 +78,12 @@ public final class Dropout implements Layer {
         return dx;
     }
 
+    /** Itself: in inference dropout is the identity and touches no state. */
+    @Override
+    public Layer inferenceCopy() {
+        return this;
+    }
+
     @Override
     public List<Parameter> parameters() {
         return List.of();

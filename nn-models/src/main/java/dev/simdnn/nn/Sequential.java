@@ -121,17 +121,17 @@ public final class Sequential implements Layer {
      * while sessions predict gives them whatever weights they read.
      */
     public InferenceSession newSession() {
+        return new InferenceSession(this, inferenceCopy());
+    }
+
+    /** The layers' inference copies in a new model (see {@link Layer#inferenceCopy()}). */
+    @Override
+    public Sequential inferenceCopy() {
         List<Layer> copies = new ArrayList<>();
         for (Layer l : layers) {
-            if (l instanceof Dense d) {
-                copies.add(new Dense(d));
-            } else if (l instanceof Dropout) {
-                copies.add(l); // the identity in inference, without state: shared safely
-            } else {
-                throw new UnsupportedOperationException("inference sessions support Dense and Dropout layers, got " + l);
-            }
+            copies.add(l.inferenceCopy());
         }
-        return new InferenceSession(this, new Sequential(inputFeatures, copies, kernels));
+        return new Sequential(inputFeatures, copies, kernels);
     }
 
     @Override
@@ -143,6 +143,15 @@ public final class Sequential implements Layer {
         return Collections.unmodifiableList(all);
     }
 
+    @Override
+    public List<Tensor> buffers() {
+        List<Tensor> all = new ArrayList<>();
+        for (Layer l : layers) {
+            all.addAll(l.buffers());
+        }
+        return Collections.unmodifiableList(all);
+    }
+
     /**
      * Parameters by the names PyTorch's {@code state_dict} would give an equivalent
      * {@code nn.Sequential}: {@code "0.weight"}, {@code "0.bias"}, {@code "1.weight"}, …
@@ -150,11 +159,24 @@ public final class Sequential implements Layer {
     public Map<String, Parameter> namedParameters() {
         Map<String, Parameter> named = new LinkedHashMap<>();
         for (int i = 0; i < layers.size(); i++) {
-            for (Parameter p : layers.get(i).parameters()) {
-                named.put(i + "." + p.name(), p);
-            }
+            putNamed(named, i + ".", layers.get(i));
         }
         return Collections.unmodifiableMap(named);
+    }
+
+    /** Adds {@code layer}'s parameters under {@code prefix}, nesting the names of composite layers. */
+    static void putNamed(Map<String, Parameter> named, String prefix, Layer layer) {
+        if (layer instanceof Sequential s) {
+            s.namedParameters().forEach((k, v) -> named.put(prefix + k, v));
+        } else if (layer instanceof Residual r) {
+            r.namedParameters().forEach((k, v) -> named.put(prefix + k, v));
+        } else {
+            for (Parameter p : layer.parameters()) {
+                if (named.put(prefix + p.name(), p) != null) {
+                    throw new IllegalStateException("two parameters named " + prefix + p.name() + " in " + layer);
+                }
+            }
+        }
     }
 
     /** Total number of learnable scalars. */

@@ -39,6 +39,7 @@ public final class Trainer {
     private final float minDelta;
     private final float clipNorm;
     private final float clipValue;
+    private final dev.simdnn.optim.Penalty penalty;
     private int bestEpoch;
 
     private Trainer(Builder b) {
@@ -55,6 +56,7 @@ public final class Trainer {
         this.clipNorm = b.clipNorm;
         this.clipValue = b.clipValue;
         this.minDelta = b.minDelta;
+        this.penalty = b.penalty;
     }
 
     public static Builder builder(Sequential model, Loss loss, Optimizer optimizer) {
@@ -121,6 +123,9 @@ public final class Trainer {
                     correct += loss.countCorrect(k, out, by);
                 }
                 model.backward(k, loss.backward(), false);
+                if (penalty != null) {
+                    batchLoss += penalty.apply(k, optimizer.parameters());
+                }
                 if (clipNorm > 0) {
                     dev.simdnn.optim.GradientClipping.byGlobalNorm(k, optimizer.parameters(), clipNorm);
                 }
@@ -280,6 +285,7 @@ public final class Trainer {
         private long seed = 0;
         private boolean shuffle = true;
         private final List<TrainingListener> listeners = new ArrayList<>();
+        private dev.simdnn.optim.Penalty penalty;
         private int patience;
         private float minDelta;
         private dev.simdnn.optim.LearningRateSchedule schedule;
@@ -360,6 +366,15 @@ public final class Trainer {
         /** The learning rate per epoch (the optimizer's rate is the base); default constant. */
         public Builder schedule(dev.simdnn.optim.LearningRateSchedule schedule) {
             this.schedule = Objects.requireNonNull(schedule, "schedule");
+            return this;
+        }
+
+        /**
+         * Adds an L1/L2/elastic-net penalty on the weights to the loss and its gradient, before
+         * clipping and the optimizer step; the reported training loss includes it.
+         */
+        public Builder penalty(dev.simdnn.optim.Penalty penalty) {
+            this.penalty = java.util.Objects.requireNonNull(penalty, "penalty");
             return this;
         }
 

@@ -1,0 +1,194 @@
+package dev.simdnn.nn;
+
+import dev.simdnn.kernel.Kernels;
+import dev.simdnn.layer.Layer;
+import dev.simdnn.layer.Mode;
+import dev.simdnn.layer.Parameter;
+import dev.simdnn.layer.RowBuffer;
+import dev.simdnn.tensor.Tensor;
+
+import java.util.List;
+
+/**
+ * Batch normalisation (Ioffe and Szegedy 2015), per feature, as PyTorch's {@code BatchNorm1d}.
+ *
+ * <p>Training: with the batch mean μ and biased variance σ² of each feature,
+ * {@code x̂ = (x - μ)/√(σ² + ε)} and {@code y = γ·x̂ + β}; the running statistics move by
+ * {@code running = (1 - m)·running + m·batch}, using the <em>unbiased</em> batch variance
+ * ({@code σ²·n/(n-1)}) for the running variance. Inference: the running statistics replace the
+ * batch's, so one sample's prediction does not depend on the others in its batch.
+ *
+ * <p>Backward (training mode): {@code dβ = Σ dy}, {@code dγ = Σ dy·x̂},
+ * {@code dx = γ/(n·√(σ² + ε))·(n·dy - Σ dy - x̂·Σ dy·x̂)}. γ starts at 1, β at 0, the running
+ * mean at 0 and the running variance at 1. The running statistics are {@link #buffers()}.
+ */
+public final class BatchNorm implements Layer {
+    private final int features;
+    private final float momentum;
+    private final float epsilon;
+    private final Parameter gamma;
+    private final Parameter beta;
+    private final Tensor runningMean;
+    private final Tensor runningVar;
+
+    private final RowBuffer xhatBuf;
+    private final RowBuffer yBuf;
+    private final RowBuffer dxBuf;
+    private final Tensor mean;
+    private final Tensor var;
+    private final Tensor sumDy;
+    private final Tensor sumDyXhat;
+    private final Tensor scale;
+    private final Tensor shift;
+    private Tensor lastXhat;
+
+    /** Over {@code features} features with PyTorch's defaults: momentum 0.1, ε = 1e-5. */
+    public BatchNorm(int features) {
+        this(features, 0.1f, 1e-5f);
+    }
+
+    /**
+     * @param momentum weight {@code m ∈ (0, 1]} of the newest batch in the running statistics
+     * @param epsilon  added to the variance, {@code > 0}
+     */
+    public BatchNorm(int features, float momentum, float epsilon) {
+        Shapes.positive("batch norm features", features);
+        if (!(momentum > 0 && momentum <= 1)) {
+            throw new IllegalArgumentException("batch norm momentum must be in (0, 1], got " + momentum);
+        }
+        if (!(epsilon > 0 && Float.isFinite(epsilon))) {
+            throw new IllegalArgumentException("batch norm epsilon must be > 0, got " + epsilon);
+        }
+        this.features = features;
+        this.momentum = momentum;
+        this.epsilon = epsilon;
+        this.gamma = new Parameter("gamma", Tensor.zeros(features));
+        gamma.value().fill(1f);
+        this.beta = new Parameter("beta", Tensor.zeros(features));
+        this.runningMean = Tensor.zeros(features);
+        this.runningVar = Tensor.zeros(features);
+        runningVar.fill(1f);
+        this.xhatBuf = new RowBuffer(features);
+        this.yBuf = new RowBuffer(features);
+        this.dxBuf = new RowBuffer(features);
+        this.mean = Tensor.zeros(features);
+        this.var = Tensor.zeros(features);
+        this.sumDy = Tensor.zeros(features);
+        this.sumDyXhat = Tensor.zeros(features);
+        this.scale = Tensor.zeros(features);
+        this.shift = Tensor.zeros(features);
+    }
+
+    private BatchNorm(BatchNorm shared) {
+        this.features = shared.features;
+        this.momentum = shared.momentum;
+        this.epsilon = shared.epsilon;
+        this.gamma = shared.gamma;
+        this.beta = shared.beta;
+        this.runningMean = shared.runningMean;
+        this.runningVar = shared.runningVar;
+        this.xhatBuf = new RowBuffer(features);
+        this.yBuf = new RowBuffer(features);
+        this.dxBuf = new RowBuffer(features);
+        this.mean = Tensor.zeros(features);
+        this.var = Tensor.zeros(features);
+        this.sumDy = Tensor.zeros(features);
+        this.sumDyXhat = Tensor.zeros(features);
+        this.scale = Tensor.zeros(features);
+        this.shift = Tensor.zeros(features);
+    }
+
+    public Parameter gamma() {
+        return gamma;
+    }
+
+    public Parameter beta() {
+        return beta;
+    }
+
+    /** The running mean per feature (used in inference). */
+    public Tensor runningMean() {
+        return runningMean;
+    }
+
+    /** The running (unbiased) variance per feature (used in inference). */
+    public Tensor runningVariance() {
+        return runningVar;
+    }
+
+    @Override
+    public Tensor forward(Kernels kernels, Tensor input, Mode mode) {
+        Shapes.checkInput(this, input, features);
+        int rows = input.rows();
+        Tensor y = yBuf.rows(rows);
+        if (mode == Mode.INFERENCE) {
+            // y = x·(γ/√(var + ε)) + (β - mean·γ/√(var + ε)): O(features) set-up, then one fused pass
+            for (int c = 0; c < features; c++) {
+                float s = (float) (gamma.value().getFlat(c) / Math.sqrt((double) runningVar.getFlat(c) + epsilon));
+                scale.setFlat(c, s);
+                shift.setFlat(c, beta.value().getFlat(c) - runningMean.getFlat(c) * s);
+            }
+            kernels.scaleShiftColumns(rows, features, input.data(), input.offset(), scale.data(), scale.offset(),
+                    shift.data(), shift.offset(), y.data(), y.offset());
+            lastXhat = null;
+            return y;
+        }
+        if (rows < 2) {
+            throw new IllegalArgumentException(this + " needs a batch of >= 2 rows in training mode (the variance of "
+                    + "one row is 0), got " + input.shape());
+        }
+        Tensor xhat = xhatBuf.rows(rows);
+        kernels.batchNormForward(rows, features, epsilon, input.data(), input.offset(),
+                gamma.value().data(), gamma.value().offset(), beta.value().data(), beta.value().offset(),
+                mean.data(), mean.offset(), var.data(), var.offset(), xhat.data(), xhat.offset(), y.data(), y.offset());
+        kernels.scale(features, 1 - momentum, runningMean.data(), runningMean.offset());
+        kernels.axpy(features, momentum, mean.data(), mean.offset(), runningMean.data(), runningMean.offset());
+        kernels.scale(features, 1 - momentum, runningVar.data(), runningVar.offset());
+        kernels.axpy(features, momentum * rows / (rows - 1f), var.data(), var.offset(), runningVar.data(), runningVar.offset());
+        lastXhat = xhat;
+        return y;
+    }
+
+    @Override
+    public Tensor backward(Kernels kernels, Tensor gradOutput, boolean needInputGradient) {
+        Shapes.checkBackward(this, lastXhat, gradOutput, features);
+        int rows = gradOutput.rows();
+        Tensor dx = needInputGradient ? dxBuf.rows(rows) : null;
+        kernels.batchNormBackward(rows, features, epsilon, gradOutput.data(), gradOutput.offset(),
+                lastXhat.data(), lastXhat.offset(), gamma.value().data(), gamma.value().offset(),
+                var.data(), var.offset(), sumDy.data(), sumDy.offset(), sumDyXhat.data(), sumDyXhat.offset(),
+                dx == null ? null : dx.data(), dx == null ? 0 : dx.offset());
+        Tensor dg = gamma.grad();
+        Tensor db = beta.grad();
+        kernels.add(features, dg.data(), dg.offset(), sumDyXhat.data(), sumDyXhat.offset(), dg.data(), dg.offset());
+        kernels.add(features, db.data(), db.offset(), sumDy.data(), sumDy.offset(), db.data(), db.offset());
+        return dx;
+    }
+
+    /** γ then β. */
+    @Override
+    public List<Parameter> parameters() {
+        return List.of(gamma, beta);
+    }
+
+    /** The running mean, then the running variance. */
+    @Override
+    public List<Tensor> buffers() {
+        return List.of(runningMean, runningVar);
+    }
+
+    @Override
+    public int outputFeatures(int inputFeatures) {
+        return Shapes.same(this, inputFeatures, features);
+    }
+
+    @Override
+    public Layer inferenceCopy() {
+        return new BatchNorm(this);
+    }
+
+    @Override
+    public String toString() {
+        return "BatchNorm(" + features + ")";
+    }
+}

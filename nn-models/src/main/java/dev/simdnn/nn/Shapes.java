@@ -1,0 +1,43 @@
+package dev.simdnn.nn;
+
+import dev.simdnn.layer.Layer;
+import dev.simdnn.tensor.Tensor;
+
+/** The input checks every layer of this package makes, with messages naming the layer and both shapes. */
+final class Shapes {
+    private Shapes() {
+    }
+
+    static void checkInput(Layer layer, Tensor input, int features) {
+        if (input.rank() != 2 || input.cols() != features) {
+            throw new IllegalArgumentException(layer + " expects input [batch, " + features + "] but got " + input.shape());
+        }
+        if (input.rows() < 1) {
+            throw new IllegalArgumentException(layer + " got an empty batch " + input.shape());
+        }
+    }
+
+    /** Backward needs a training-mode forward first, and a gradient shaped like that forward's output. */
+    static void checkBackward(Layer layer, Tensor lastInput, Tensor gradOutput, int outFeatures) {
+        if (lastInput == null) {
+            throw new IllegalStateException(layer + ": backward needs a forward in training mode first");
+        }
+        if (gradOutput.rank() != 2 || gradOutput.rows() != lastInput.rows() || gradOutput.cols() != outFeatures) {
+            throw new IllegalArgumentException(layer + ": gradient " + gradOutput.shape() + " does not match the output ["
+                    + lastInput.rows() + ", " + outFeatures + "] of the latest forward");
+        }
+    }
+
+    static int same(Layer layer, int inputFeatures, int features) {
+        if (inputFeatures != features) {
+            throw new IllegalArgumentException(layer + " expects " + features + " features, got " + inputFeatures);
+        }
+        return features;
+    }
+
+    static void positive(String what, int value) {
+        if (value < 1) {
+            throw new IllegalArgumentException(what + " must be >= 1, got " + value);
+        }
+    }
+}
