@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.SplittableRandom;
+import java.util.function.UnaryOperator;
 import java.util.random.RandomGenerator;
 
 /**
@@ -38,8 +39,9 @@ public final class Mlp {
 
     /** Collects the layer specification; {@link #build()} creates the layers. */
     public static final class Builder {
-        /** A dense layer (units ≥ 1) or, with units == 0, a dropout of probability {@code dropout}. */
-        private record Spec(int units, Activation activation, boolean bias, Initializer init, float dropout) {
+        /** Creates one layer for the current width, drawing any random numbers from {@code rng}. */
+        private interface Spec {
+            Layer create(int width, RandomGenerator rng, Kernels kernels);
         }
 
         private int input = -1;
@@ -74,7 +76,9 @@ public final class Mlp {
             if (units < 1) {
                 throw new IllegalArgumentException("a dense layer needs >= 1 unit, got " + units);
             }
-            specs.add(new Spec(units, Objects.requireNonNull(activation, "activation"), bias, init, 0f));
+            Objects.requireNonNull(activation, "activation");
+            Initializer chosen = init != null ? init : Initializer.defaultFor(activation);
+            specs.add((w, rng, k) -> new Dense(w, units, activation, bias, chosen, rng));
             return this;
         }
 
@@ -83,7 +87,67 @@ public final class Mlp {
             if (!(p >= 0 && p < 1)) {
                 throw new IllegalArgumentException("dropout probability must be in [0, 1), got " + p);
             }
-            specs.add(new Spec(0, Activation.IDENTITY, false, null, p));
+            specs.add((w, rng, k) -> new Dropout(w, p, rng.nextLong()));
+            return this;
+        }
+
+        /** An activation as a layer of its own (after a normalisation, say). */
+        public Builder activation(Activation activation) {
+            Objects.requireNonNull(activation, "activation");
+            specs.add((w, rng, k) -> new ActivationLayer(activation, w));
+            return this;
+        }
+
+        /** A PReLU with one learnable slope per feature, starting at 0.25. */
+        public Builder prelu() {
+            specs.add((w, rng, k) -> new PRelu(w));
+            return this;
+        }
+
+        /** A maxout layer of {@code units}, each the max of {@code pieces} linear pieces. */
+        public Builder maxout(int units, int pieces) {
+            if (units < 1 || pieces < 1) {
+                throw new IllegalArgumentException("maxout needs >= 1 unit and >= 1 piece, got " + units + " and " + pieces);
+            }
+            specs.add((w, rng, k) -> new Maxout(w, units, pieces, rng));
+            return this;
+        }
+
+        /** Batch normalisation of the previous layer's outputs (momentum 0.1, ε = 1e-5). */
+        public Builder batchNorm() {
+            specs.add((w, rng, k) -> new BatchNorm(w));
+            return this;
+        }
+
+        /** Layer normalisation of the previous layer's outputs (ε = 1e-5). */
+        public Builder layerNorm() {
+            specs.add((w, rng, k) -> new LayerNorm(w));
+            return this;
+        }
+
+        /** A softmax over the outputs: probabilities, for a model used for inference only (train on logits). */
+        public Builder softmax() {
+            specs.add((w, rng, k) -> new Softmax(w));
+            return this;
+        }
+
+        /**
+         * A residual block {@code x + f(x)} whose body {@code f} is built by {@code body} from the
+         * current width, e.g. {@code .residual(b -> b.dense(64, RELU).dense(64))}; a width change
+         * gets a learned projection on the skip path.
+         */
+        public Builder residual(UnaryOperator<Builder> body) {
+            Objects.requireNonNull(body, "body");
+            specs.add((w, rng, k) -> {
+                Builder inner = new Builder();
+                inner.input(w);
+                body.apply(inner);
+                if (inner.specs.isEmpty()) {
+                    throw new IllegalStateException("a residual block needs at least one layer in its body");
+                }
+                Sequential f = new Sequential(w, inner.layers(w, rng, k), k);
+                return new Residual(w, f, rng);
+            });
             return this;
         }
 
@@ -99,26 +163,25 @@ public final class Mlp {
             return this;
         }
 
+        private List<Layer> layers(int width, RandomGenerator rng, Kernels k) {
+            List<Layer> layers = new ArrayList<>();
+            for (Spec s : specs) {
+                Layer l = s.create(width, rng, k);
+                width = l.outputFeatures(width);
+                layers.add(l);
+            }
+            return layers;
+        }
+
         public Sequential build() {
             if (input < 1) {
                 throw new IllegalStateException("call input(features) before build()");
             }
             if (specs.isEmpty()) {
-                throw new IllegalStateException("an MLP needs at least one dense layer");
+                throw new IllegalStateException("an MLP needs at least one layer");
             }
-            RandomGenerator rng = new SplittableRandom(seed);
-            List<Layer> layers = new ArrayList<>();
-            int width = input;
-            for (Spec s : specs) {
-                if (s.units() == 0) {
-                    layers.add(new Dropout(width, s.dropout(), rng.nextLong()));
-                    continue;
-                }
-                Initializer init = s.init() != null ? s.init() : Initializer.defaultFor(s.activation());
-                layers.add(new Dense(width, s.units(), s.activation(), s.bias(), init, rng));
-                width = s.units();
-            }
-            return new Sequential(input, layers, kernels != null ? kernels : KernelsProvider.best());
+            Kernels k = kernels != null ? kernels : KernelsProvider.best();
+            return new Sequential(input, layers(input, new SplittableRandom(seed), k), k);
         }
     }
 }

@@ -96,8 +96,12 @@ public final class Trainer {
         if (early && validation == null) {
             throw new IllegalArgumentException("early stopping needs validation data: call fit(train, validation)");
         }
-        List<dev.simdnn.layer.Parameter> params = model.parameters();
-        float[][] best = early ? new float[params.size()][] : null;
+        // what early stopping snapshots and restores: the parameters and the non-learned state
+        // (batch normalisation's running statistics), which belong to the same epoch
+        List<Tensor> state = new ArrayList<>();
+        model.parameters().forEach(p -> state.add(p.value()));
+        state.addAll(model.buffers());
+        float[][] best = early ? new float[state.size()][] : null;
         float bestLoss = Float.POSITIVE_INFINITY;
         bestEpoch = 0;
         float baseRate = optimizer.learningRate();
@@ -157,8 +161,8 @@ public final class Trainer {
                 if (valLoss < bestLoss - minDelta) {
                     bestLoss = valLoss;
                     bestEpoch = epoch;
-                    for (int i = 0; i < params.size(); i++) {
-                        best[i] = params.get(i).value().toArray(); // a snapshot per improvement, not per step
+                    for (int i = 0; i < state.size(); i++) {
+                        best[i] = state.get(i).toArray(); // a snapshot per improvement, not per step
                     }
                 } else if (epoch - bestEpoch >= patience) {
                     break;
@@ -166,8 +170,8 @@ public final class Trainer {
             }
         }
         if (early && bestEpoch > 0) {
-            for (int i = 0; i < params.size(); i++) {
-                params.get(i).value().copyFrom(best[i]);
+            for (int i = 0; i < state.size(); i++) {
+                state.get(i).copyFrom(best[i]);
             }
         }
         return history;

@@ -52,6 +52,21 @@ class EarlyStoppingTest {
     }
 
     @Test
+    void restoresBatchNormRunningStatisticsWithTheWeights() {
+        // inference through batch norm uses its running statistics: restoring the weights alone
+        // would give a different validation loss from the best epoch's
+        Dataset train = noise(40, 1);
+        Dataset val = noise(200, 2);
+        Sequential model = Mlp.builder().input(10).dense(64).batchNorm().activation(Activation.RELU).dense(3).seed(3).build();
+        Trainer t = Trainer.builder(model, new SoftmaxCrossEntropy(), new Adam(model.parameters(), 0.01f))
+                .epochs(300).batchSize(8).seed(4).earlyStopping(5, 0f).build();
+        List<EpochStats> h = t.fit(train, val);
+        assertTrue(h.size() < 300, "stopped early, after " + h.size() + " epochs");
+        assertEquals(h.get(t.bestEpoch() - 1).validationLoss(), t.evaluate(val).loss(), 1e-6f,
+                "the best epoch's weights and running statistics are back");
+    }
+
+    @Test
     void theScheduleSetsTheRateOfEachEpoch() {
         Sequential model = Mlp.builder().input(10).dense(3).seed(3).build();
         Adam adam = new Adam(model.parameters(), 0.1f);
