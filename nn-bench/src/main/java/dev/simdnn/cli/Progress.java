@@ -28,7 +28,11 @@ final class Progress implements TrainingListener {
     }
 
     @Override
-    public void onBatchEnd(int epoch, int batch, int batches, float loss) {
+    public void onBatchEnd(dev.simdnn.train.BatchStats stats) {
+        int epoch = stats.epoch();
+        int batch = stats.batch();
+        int batches = stats.batches();
+        float loss = stats.loss();
         if (batch == 1) {
             epochStart = System.nanoTime();
             runningLoss = 0;

@@ -37,6 +37,7 @@ public final class Trainer {
     private final dev.simdnn.optim.LearningRateSchedule schedule;
     private final int patience;
     private final float minDelta;
+    private final Monitor monitor;
     private final float clipNorm;
     private final float clipValue;
     private final dev.simdnn.optim.Penalty penalty;
@@ -56,7 +57,16 @@ public final class Trainer {
         this.clipNorm = b.clipNorm;
         this.clipValue = b.clipValue;
         this.minDelta = b.minDelta;
+        this.monitor = b.monitor;
         this.penalty = b.penalty;
+    }
+
+    /** What early stopping watches. */
+    public enum Monitor {
+        /** The validation loss (lower is better). */
+        VALIDATION_LOSS,
+        /** The validation accuracy (higher is better); classification only. */
+        VALIDATION_ACCURACY
     }
 
     public static Builder builder(Sequential model, Loss loss, Optimizer optimizer) {
@@ -96,6 +106,9 @@ public final class Trainer {
         if (early && validation == null) {
             throw new IllegalArgumentException("early stopping needs validation data: call fit(train, validation)");
         }
+        if (early && monitor == Monitor.VALIDATION_ACCURACY && !classification) {
+            throw new IllegalArgumentException("early stopping on validation accuracy needs a classification loss, got " + loss);
+        }
         // what early stopping snapshots and restores: the parameters and the non-learned state
         // (batch normalisation's running statistics), which belong to the same epoch
         List<Tensor> state = new ArrayList<>();
@@ -120,12 +133,12 @@ public final class Trainer {
                 int to = Math.min(n, from + bs);
                 Tensor bx = x.rows(from, to);
                 Tensor by = y.rows(from, to);
+                long stepStart = System.nanoTime();
                 optimizer.zeroGrad();
                 Tensor out = model.forward(k, bx, Mode.TRAINING);
                 float batchLoss = loss.forward(k, out, by);
-                if (classification) {
-                    correct += loss.countCorrect(k, out, by);
-                }
+                int batchCorrect = classification ? loss.countCorrect(k, out, by) : 0;
+                correct += batchCorrect;
                 model.backward(k, loss.backward(), false);
                 if (penalty != null) {
                     batchLoss += penalty.apply(k, optimizer.parameters());
@@ -138,8 +151,14 @@ public final class Trainer {
                 }
                 optimizer.step();
                 lossSum += (double) batchLoss * (to - from);
-                for (int li = 0; li < listeners.size(); li++) { // indexed: no iterator per batch
-                    listeners.get(li).onBatchEnd(epoch, bi + 1, batches, batchLoss);
+                if (!listeners.isEmpty()) {
+                    int rows = to - from;
+                    BatchStats stats = new BatchStats(epoch, bi + 1, batches, rows, batchLoss,
+                            classification ? (float) batchCorrect / rows : Float.NaN, optimizer.learningRate(),
+                            rows / Math.max((System.nanoTime() - stepStart) / 1e9, 1e-9));
+                    for (int li = 0; li < listeners.size(); li++) { // indexed: no iterator per batch
+                        listeners.get(li).onBatchEnd(stats);
+                    }
                 }
             }
             double seconds = (System.nanoTime() - start) / 1e9;
@@ -158,8 +177,10 @@ public final class Trainer {
                 l.onEpochEnd(stats);
             }
             if (early) {
-                if (valLoss < bestLoss - minDelta) {
-                    bestLoss = valLoss;
+                // lower is better: the loss, or minus the accuracy
+                float score = monitor == Monitor.VALIDATION_LOSS ? valLoss : -valAcc;
+                if (score < bestLoss - minDelta) {
+                    bestLoss = score;
                     bestEpoch = epoch;
                     for (int i = 0; i < state.size(); i++) {
                         best[i] = state.get(i).toArray(); // a snapshot per improvement, not per step
@@ -292,6 +313,7 @@ public final class Trainer {
         private dev.simdnn.optim.Penalty penalty;
         private int patience;
         private float minDelta;
+        private Monitor monitor = Monitor.VALIDATION_LOSS;
         private dev.simdnn.optim.LearningRateSchedule schedule;
         private float clipNorm;
         private float clipValue;
@@ -320,6 +342,17 @@ public final class Trainer {
             return this;
         }
 
+        /** Batch gradient descent: every step uses the whole training set (one step per epoch). */
+        public Builder fullBatch() {
+            this.batchSize = Integer.MAX_VALUE;
+            return this;
+        }
+
+        /** Stochastic gradient descent in the strict sense: one example per step. */
+        public Builder stochastic() {
+            return batchSize(1);
+        }
+
         /** Seed of the per-epoch shuffling (default 0). */
         public Builder seed(long seed) {
             this.seed = seed;
@@ -338,6 +371,16 @@ public final class Trainer {
          * Needs {@code fit(train, validation)}.
          */
         public Builder earlyStopping(int patience, float minDelta) {
+            return earlyStopping(patience, minDelta, Monitor.VALIDATION_LOSS);
+        }
+
+        /**
+         * Early stopping on {@code monitor}: stop after {@code patience} epochs in which it did not
+         * improve by more than {@code minDelta} (a loss falling, an accuracy rising), then restore
+         * the weights (and buffers) of the best epoch.
+         */
+        public Builder earlyStopping(int patience, float minDelta, Monitor monitor) {
+            this.monitor = java.util.Objects.requireNonNull(monitor, "monitor");
             if (patience < 1) {
                 throw new IllegalArgumentException("patience must be >= 1 epoch, got " + patience);
             }

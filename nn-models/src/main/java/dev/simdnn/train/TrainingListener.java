@@ -3,8 +3,12 @@ package dev.simdnn.train;
 /** Receives training progress; every method has an empty default. Called on the training thread. */
 public interface TrainingListener {
 
-    /** After each mini-batch step; {@code batch} is 1-based out of {@code batches}. */
-    default void onBatchEnd(int epoch, int batch, int batches, float loss) {
+    /**
+     * After each mini-batch step, with its loss, accuracy, learning rate and throughput. The
+     * trainer creates the record only when it has listeners, so training without any allocates
+     * nothing per step.
+     */
+    default void onBatchEnd(BatchStats stats) {
     }
 
     /** After each epoch, with its statistics. */

@@ -67,6 +67,26 @@ class EarlyStoppingTest {
     }
 
     @Test
+    void canMonitorValidationAccuracy() {
+        Dataset train = noise(40, 1);
+        Dataset val = noise(200, 2);
+        Sequential model = Mlp.builder().input(10).dense(64, Activation.RELU).dense(3).seed(3).build();
+        Trainer t = Trainer.builder(model, new SoftmaxCrossEntropy(), new Adam(model.parameters(), 0.01f))
+                .epochs(300).batchSize(8).seed(4).earlyStopping(5, 0f, Trainer.Monitor.VALIDATION_ACCURACY).build();
+        List<EpochStats> h = t.fit(train, val);
+        int best = t.bestEpoch();
+        assertEquals(best + 5, h.size(), "stopped patience epochs after the best accuracy");
+        float bestAcc = h.get(best - 1).validationAccuracy();
+        for (int i = 0; i < h.size(); i++) {
+            assertTrue(h.get(i).validationAccuracy() <= bestAcc, "no epoch beat the best accuracy");
+            if (i < best - 1) {
+                assertTrue(h.get(i).validationAccuracy() < bestAcc, "the best is the first to reach it");
+            }
+        }
+        assertEquals(bestAcc, t.evaluate(val).accuracy(), 1e-6f, "the best epoch's weights are back");
+    }
+
+    @Test
     void theScheduleSetsTheRateOfEachEpoch() {
         Sequential model = Mlp.builder().input(10).dense(3).seed(3).build();
         Adam adam = new Adam(model.parameters(), 0.1f);
