@@ -4,6 +4,7 @@ import dev.simdnn.kernel.Kernels;
 import dev.simdnn.tensor.Tensor;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * A differentiable function of one rank-2 input {@code [batch, features]}, with learnable
@@ -45,10 +46,11 @@ public interface Layer {
     /**
      * State that is not learned by gradient descent but belongs to the model (PyTorch's
      * {@code buffers()}), such as batch normalisation's running mean and variance: saved and
-     * restored with the parameters (early stopping restores both). Empty by default.
+     * restored with the parameters (early stopping restores both), by name in a fixed order
+     * (PyTorch's names, e.g. {@code running_mean}). Empty by default.
      */
-    default List<Tensor> buffers() {
-        return List.of();
+    default Map<String, Tensor> buffers() {
+        return Map.of();
     }
 
     /**

@@ -1,13 +1,9 @@
 package dev.simdnn.io;
 
 import dev.simdnn.data.Standardizer;
-import dev.simdnn.init.Initializer;
-import dev.simdnn.kernel.Activation;
 import dev.simdnn.kernel.Kernels;
-import dev.simdnn.layer.Layer;
-import dev.simdnn.layer.Parameter;
-import dev.simdnn.nn.Dense;
 import dev.simdnn.nn.Sequential;
+import dev.simdnn.tensor.Tensor;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -22,7 +18,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.zip.CRC32;
 
@@ -63,24 +58,12 @@ public final class ModelFile {
         Sequential model = saved.model();
         Map<String, Object> arch = new LinkedHashMap<>();
         arch.put("input", model.inputFeatures());
-        List<Object> layers = new ArrayList<>();
-        for (Layer l : model.layers()) {
-            if (!(l instanceof Dense d)) {
-                throw new IllegalArgumentException("model files support Dense layers only so far, got " + l);
-            }
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("type", "dense");
-            m.put("in", d.inputFeatures());
-            m.put("out", d.outputFeatures());
-            m.put("activation", d.activation().toString());
-            m.put("bias", d.bias() != null);
-            layers.add(m);
-        }
+        List<Object> layers = LayerSpecs.encodeAll(model.layers(), model.inputFeatures());
         arch.put("layers", layers);
 
-        Map<String, Parameter> params = model.namedParameters();
+        Map<String, Tensor> params = state(model);
         long total = 0;
-        for (Parameter p : params.values()) {
+        for (Tensor p : params.values()) {
             total += 4L * p.size();
         }
         ByteBuffer data = ByteBuffer.allocate(Math.toIntExact(total)).order(ByteOrder.LITTLE_ENDIAN);
@@ -88,15 +71,15 @@ public final class ModelFile {
         Map<String, Object> meta = new LinkedHashMap<>();
         header.put("__metadata__", meta);
         long offset = 0;
-        for (Map.Entry<String, Parameter> e : params.entrySet()) {
-            float[] v = e.getValue().value().toArray();
+        for (Map.Entry<String, Tensor> e : params.entrySet()) {
+            float[] v = e.getValue().toArray();
             for (float f : v) {
                 data.putFloat(f);
             }
             Map<String, Object> t = new LinkedHashMap<>();
             t.put("dtype", "F32");
             List<Object> shape = new ArrayList<>();
-            for (int d : e.getValue().value().shape().dims()) {
+            for (int d : e.getValue().shape().dims()) {
                 shape.add(d);
             }
             t.put("shape", shape);
@@ -184,36 +167,14 @@ public final class ModelFile {
         // architecture → expected tensors
         Map<String, Object> arch = jsonObject(file, meta.get("architecture"), "architecture");
         int input = intOf(file, arch.get("input"), "architecture.input");
-        if (!(arch.get("layers") instanceof List<?> layerSpecs) || layerSpecs.isEmpty()) {
-            throw new ModelFormatException(file, "architecture has no layers");
+        if (input < 1) {
+            throw new ModelFormatException(file, "architecture.input must be >= 1, got " + input);
         }
-        List<Dense> layers = new ArrayList<>();
+        Sequential model = new Sequential(input, LayerSpecs.decodeAll(file, arch.get("layers"), input, "architecture", kernels),
+                kernels);
+        Map<String, Tensor> state = state(model);
         Map<String, int[]> expected = new LinkedHashMap<>();
-        int width = input;
-        for (int i = 0; i < layerSpecs.size(); i++) {
-            if (!(layerSpecs.get(i) instanceof Map<?, ?> spec) || !"dense".equals(spec.get("type"))) {
-                throw new ModelFormatException(file, "layer " + i + " is not a dense layer spec");
-            }
-            int in = intOf(file, spec.get("in"), "layer " + i + " in");
-            int out = intOf(file, spec.get("out"), "layer " + i + " out");
-            if (in != width || in < 1 || out < 1) {
-                throw new ModelFormatException(file, "layer " + i + " maps " + in + " -> " + out + " but receives " + width
-                        + " features");
-            }
-            Activation act;
-            try {
-                act = Activation.parse(String.valueOf(spec.get("activation")));
-            } catch (IllegalArgumentException e) {
-                throw new ModelFormatException(file, "layer " + i + ": " + e.getMessage());
-            }
-            boolean bias = Boolean.TRUE.equals(spec.get("bias"));
-            layers.add(new Dense(in, out, act, bias, Initializer.zeros(), new SplittableRandom(0)));
-            expected.put(i + ".weight", new int[] {out, in});
-            if (bias) {
-                expected.put(i + ".bias", new int[] {out});
-            }
-            width = out;
-        }
+        state.forEach((name, t) -> expected.put(name, t.shape().dims()));
         // tensors: exactly the expected ones, F32, right shapes, inside the data, no overlap
         long[][] ranges = new long[expected.size()][];
         int r = 0;
@@ -277,10 +238,8 @@ public final class ModelFile {
             throw new ModelFormatException(file, "checksum mismatch (stored " + want + ", computed " + got
                     + "): the file is corrupt");
         }
-        Sequential model = new Sequential(input, layers, kernels);
-        Map<String, Parameter> params = model.namedParameters();
         for (Map.Entry<String, long[]> e : offsets.entrySet()) {
-            Parameter p = params.get(e.getKey());
+            Tensor p = state.get(e.getKey());
             float[] v = new float[p.size()];
             data.position((int) e.getValue()[0]);
             data.asFloatBuffer().get(v);
@@ -289,7 +248,7 @@ public final class ModelFile {
                     throw new ModelFormatException(file, "tensor '" + e.getKey() + "' holds " + f);
                 }
             }
-            p.value().copyFrom(v);
+            p.copyFrom(v);
         }
         List<String> labels = new ArrayList<>();
         if (meta.get("labels") != null) {
@@ -372,6 +331,14 @@ public final class ModelFile {
             throw new ModelFormatException(file, what + " is not a JSON object");
         }
         return (Map<String, Object>) v;
+    }
+
+    /** What a file stores: the parameters ({@code 0.weight}, …) then the buffers ({@code 1.running_mean}, …). */
+    private static Map<String, Tensor> state(Sequential model) {
+        Map<String, Tensor> all = new LinkedHashMap<>();
+        model.namedParameters().forEach((k, v) -> all.put(k, v.value()));
+        all.putAll(model.buffers());
+        return all;
     }
 
     private static int intOf(Path file, Object v, String what) throws ModelFormatException {

@@ -7,7 +7,10 @@ import dev.simdnn.layer.Parameter;
 import dev.simdnn.layer.RowBuffer;
 import dev.simdnn.tensor.Tensor;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Batch normalisation (Ioffe and Szegedy 2015), per feature, as PyTorch's {@code BatchNorm1d}.
@@ -98,6 +101,14 @@ public final class BatchNorm implements Layer {
         this.shift = Tensor.zeros(features);
     }
 
+    public float momentum() {
+        return momentum;
+    }
+
+    public float epsilon() {
+        return epsilon;
+    }
+
     public Parameter gamma() {
         return gamma;
     }
@@ -171,10 +182,13 @@ public final class BatchNorm implements Layer {
         return List.of(gamma, beta);
     }
 
-    /** The running mean, then the running variance. */
+    /** {@code running_mean} and {@code running_var}, as PyTorch names them. */
     @Override
-    public List<Tensor> buffers() {
-        return List.of(runningMean, runningVar);
+    public Map<String, Tensor> buffers() {
+        Map<String, Tensor> named = new LinkedHashMap<>();
+        named.put("running_mean", runningMean);
+        named.put("running_var", runningVar);
+        return Collections.unmodifiableMap(named);
     }
 
     @Override

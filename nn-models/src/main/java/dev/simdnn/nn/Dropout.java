@@ -43,6 +43,11 @@ public final class Dropout implements Layer {
         this.dxBuf = new RowBuffer(features);
     }
 
+    /** The drop probability. */
+    public float probability() {
+        return p;
+    }
+
     @Override
     public Tensor forward(Kernels kernels, Tensor input, Mode mode) {
         if (input.rank() != 2 || input.cols() != features) {

@@ -61,6 +61,10 @@ public final class LayerNorm implements Layer {
         this.dxBuf = new RowBuffer(features);
     }
 
+    public float epsilon() {
+        return epsilon;
+    }
+
     public Parameter gamma() {
         return gamma;
     }

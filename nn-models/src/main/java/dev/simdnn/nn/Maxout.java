@@ -55,6 +55,10 @@ public final class Maxout implements Layer {
         this.dzBuf = new RowBuffer(units * pieces);
     }
 
+    public int units() {
+        return units;
+    }
+
     public int pieces() {
         return pieces;
     }

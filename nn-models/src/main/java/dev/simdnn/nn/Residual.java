@@ -127,8 +127,10 @@ public final class Residual implements Layer {
     }
 
     @Override
-    public List<Tensor> buffers() {
-        return body.buffers();
+    public Map<String, Tensor> buffers() {
+        Map<String, Tensor> named = new LinkedHashMap<>();
+        body.buffers().forEach((k, v) -> named.put("body." + k, v));
+        return Collections.unmodifiableMap(named);
     }
 
     @Override

@@ -143,13 +143,15 @@ public final class Sequential implements Layer {
         return Collections.unmodifiableList(all);
     }
 
+    /** The layers' buffers, named like {@link #namedParameters()}: {@code "1.running_mean"}, … */
     @Override
-    public List<Tensor> buffers() {
-        List<Tensor> all = new ArrayList<>();
-        for (Layer l : layers) {
-            all.addAll(l.buffers());
+    public Map<String, Tensor> buffers() {
+        Map<String, Tensor> all = new LinkedHashMap<>();
+        for (int i = 0; i < layers.size(); i++) {
+            String prefix = i + ".";
+            layers.get(i).buffers().forEach((k, v) -> all.put(prefix + k, v));
         }
-        return Collections.unmodifiableList(all);
+        return Collections.unmodifiableMap(all);
     }
 
     /**

@@ -113,7 +113,7 @@ public final class Trainer {
         // (batch normalisation's running statistics), which belong to the same epoch
         List<Tensor> state = new ArrayList<>();
         model.parameters().forEach(p -> state.add(p.value()));
-        state.addAll(model.buffers());
+        state.addAll(model.buffers().values());
         float[][] best = early ? new float[state.size()][] : null;
         float bestLoss = Float.POSITIVE_INFINITY;
         bestEpoch = 0;

@@ -59,6 +59,36 @@ class ModelFileTest {
     }
 
     @Test
+    void everyLayerKindRoundTripsWithItsBuffers(@TempDir Path dir) throws IOException {
+        Sequential model = dev.simdnn.nn.Mlp.builder().input(6)
+                .dense(12).batchNorm().activation(dev.simdnn.kernel.Activation.RELU)
+                .residual(b -> b.dense(12, dev.simdnn.kernel.Activation.TANH).layerNorm())
+                .residual(b -> b.dense(9, dev.simdnn.kernel.Activation.RELU))
+                .prelu().maxout(5, 3).dropout(0.2f).dense(4).softmax().seed(10).build();
+        SplittableRandom rng = new SplittableRandom(4);
+        Tensor x = Tensor.zeros(30, 6);
+        for (int i = 0; i < x.size(); i++) {
+            x.setFlat(i, (float) rng.nextGaussian());
+        }
+        for (int i = 0; i < 3; i++) { // running statistics away from their initial 0 and 1
+            model.forward(x, dev.simdnn.layer.Mode.TRAINING);
+        }
+        ((dev.simdnn.nn.PRelu) model.layers().get(5)).slope().value().fill(0.4f);
+        Path file = dir.resolve("all.simdnn");
+        ModelFile.save(new SavedModel(model, null, List.of(), Map.of()), file);
+        SavedModel loaded = ModelFile.load(file, KernelsProvider.best());
+        assertEquals(model.toString(), loaded.model().toString());
+        assertEquals(model.namedParameters().keySet(), loaded.model().namedParameters().keySet());
+        assertArrayEquals(model.buffers().get("1.running_var").toArray(), loaded.model().buffers().get("1.running_var").toArray());
+        assertArrayEquals(model.predict(x).toArray(), loaded.model().predict(x).toArray(), "bit-identical predictions");
+        byte[] bytes = Files.readAllBytes(file);
+        long n = ByteBuffer.wrap(bytes, 0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
+        Map<?, ?> header = (Map<?, ?>) Json.parse(new String(bytes, 8, (int) n, StandardCharsets.UTF_8).strip());
+        assertTrue(header.containsKey("1.running_mean") && header.containsKey("4.projection.weight")
+                && header.containsKey("3.body.1.gamma"), "PyTorch-style names, buffers included: " + header.keySet());
+    }
+
+    @Test
     void itIsASafetensorsFileWithPyTorchNames(@TempDir Path dir) throws IOException {
         Path file = dir.resolve("m.simdnn");
         ModelFile.save(sample(), file);
