@@ -65,9 +65,9 @@ final class CompareCommand {
         for (Kernels k : List.of(KernelsProvider.byName("scalar"), simd)) {
             err.println("training on " + k.name() + " …");
             Sequential model = setup.model(k);
-            List<EpochStats> epochs = Trainer.builder(model, setup.loss(), setup.optimizer(model))
-                    .epochs(setup.epochs).batchSize(setup.batch).seed(setup.seed).schedule(setup.schedule).build()
-                    .fit(setup.train);
+            List<EpochStats> epochs = setup.configure(Trainer.builder(model, setup.loss(), setup.optimizer(model))
+                    .epochs(setup.epochs).batchSize(setup.batch).seed(setup.seed).schedule(setup.schedule)).build()
+                    .fit(setup.train, setup.validation);
             Evaluation e = Trainer.builder(model, setup.loss(), setup.optimizer(model)).build().evaluate(setup.test);
             runs.add(new Run(k.name(), epochs, e, model));
         }

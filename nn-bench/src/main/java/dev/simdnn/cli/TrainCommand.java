@@ -26,14 +26,28 @@ final class TrainCommand {
               --backend NAME         scalar or simd (default: the best available)
               --out FILE             save the trained model (with its scaling and labels)
               --json                 results as JSON on stdout (progress stays on stderr)
+              --stats                per-layer activation and gradient statistics (mean, std,
+                                     saturated, zero, histogram) on a training batch, before and after
               --help                 this text
             """;
 
     private TrainCommand() {
     }
 
+    /** One forward and backward on the first (up to) 256 training rows, layer by layer. */
+    private static void printStats(PrintStream text, String when, Sequential model, Dataset train, Loss loss) {
+        int rows = Math.min(256, train.size());
+        text.printf(Locale.ROOT, "layer statistics %s (%d training rows; act = outputs, grad = dL/doutputs, |dθ| = "
+                + "parameter gradient norm):%n", when, rows);
+        for (var s : dev.simdnn.metrics.LayerStatistics.measure(model, train.features().rows(0, rows),
+                train.targets().rows(0, rows), loss)) {
+            text.println("  " + s);
+        }
+        model.parameters().forEach(dev.simdnn.layer.Parameter::zeroGrad);
+    }
+
     static int run(String[] args, PrintStream out, PrintStream err) {
-        Options o = new Options(args, 1, Set.of("help", "json", "nesterov"));
+        Options o = new Options(args, 1, Set.of("help", "json", "nesterov", "stats"));
         if (o.flag("help")) {
             out.print(HELP);
             return 0;
@@ -42,6 +56,7 @@ final class TrainCommand {
         String backend = o.string("backend", null);
         String outFile = o.string("out", null);
         boolean json = o.flag("json");
+        boolean stats = o.flag("stats");
         o.rejectUnknown("train");
         PrintStream text = json ? new PrintStream(java.io.OutputStream.nullOutputStream()) : out;
         Kernels kernels;
@@ -74,16 +89,11 @@ final class TrainCommand {
         Progress progress = new Progress(err, epochs, batch);
         Trainer.Builder tb = Trainer.builder(model, loss, opt).epochs(epochs).batchSize(batch).seed(seed)
                 .schedule(setup.schedule).listener(progress);
-        if (setup.patience > 0) {
-            tb.earlyStopping(setup.patience, setup.minDelta);
-        }
-        if (setup.clipNorm > 0) {
-            tb.clipGradientNorm(setup.clipNorm);
-        }
-        if (setup.clipValue > 0) {
-            tb.clipGradientValue(setup.clipValue);
-        }
+        setup.configure(tb);
         Trainer trainer = tb.build();
+        if (stats) {
+            printStats(text, "before training", model, train, loss);
+        }
         long start = System.nanoTime();
         java.util.List<dev.simdnn.train.EpochStats> history = trainer.fit(train, setup.validation);
         if (setup.patience > 0) {
@@ -91,6 +101,9 @@ final class TrainCommand {
                     trainer.bestEpoch());
         }
         double seconds = (System.nanoTime() - start) / 1e9;
+        if (stats) {
+            printStats(text, "after training", model, train, loss);
+        }
         Evaluation e = trainer.evaluate(test);
         if (setup.regression) {
             var rm = dev.simdnn.metrics.RegressionMetrics.of(test.targets().toArray(),

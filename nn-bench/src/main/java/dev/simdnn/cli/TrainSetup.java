@@ -14,6 +14,7 @@ import dev.simdnn.optim.Adam;
 import dev.simdnn.optim.Momentum;
 import dev.simdnn.optim.Optimizer;
 import dev.simdnn.optim.Sgd;
+import dev.simdnn.train.Trainer;
 
 import java.util.Locale;
 
@@ -32,6 +33,11 @@ final class TrainSetup {
               --layers N,N,...       hidden layer widths (default 128,64)
               --activation NAME      hidden activation: relu (default), tanh, sigmoid, leaky_relu,
                                      elu, selu, gelu, swish, softplus
+              --norm NAME            normalise each hidden layer before its activation: none
+                                     (default), batch (BatchNorm) or layer (LayerNorm)
+              --dropout P            inverted dropout after each hidden layer (default 0)
+              --l1 X --l2 X          L1 / L2 penalty on the weights, added to the loss (default 0)
+              --label-smoothing X    smooth the cross-entropy targets by X in [0, 1) (default 0)
               --optimizer NAME       adam (default), adamw, momentum, sgd, adagrad, rmsprop
               --lr X                 learning rate (default 0.001 for adam/adamw, 0.05 otherwise)
               --momentum X           momentum μ (default 0.9); --nesterov for Nesterov's form
@@ -79,6 +85,11 @@ final class TrainSetup {
     final String lossName;
     final float clipNorm;
     final float clipValue;
+    final String norm;
+    final float dropout;
+    final float l1;
+    final float l2;
+    final float labelSmoothing;
 
     Dataset all;
     Standardizer scaler;
@@ -117,6 +128,21 @@ final class TrainSetup {
         }
         regression = task.equals("regression");
         lossName = o.string("loss", null) == null ? null : o.string("loss", null).toLowerCase(Locale.ROOT);
+        norm = o.string("norm", "none").toLowerCase(Locale.ROOT);
+        if (!java.util.List.of("none", "batch", "layer").contains(norm)) {
+            throw new UsageException("--norm must be none, batch or layer, got '" + norm + "'");
+        }
+        dropout = o.real("dropout", 0f);
+        l1 = o.real("l1", 0f);
+        l2 = o.real("l2", 0f);
+        labelSmoothing = o.real("label-smoothing", 0f);
+        if (!(dropout >= 0 && dropout < 1) || !(labelSmoothing >= 0 && labelSmoothing < 1)) {
+            throw new UsageException("--dropout and --label-smoothing must be in [0, 1), got " + dropout + " and "
+                    + labelSmoothing);
+        }
+        if (!(l1 >= 0) || !(l2 >= 0)) {
+            throw new UsageException("--l1 and --l2 must be >= 0, got " + l1 + " and " + l2);
+        }
         clipNorm = o.real("clip-norm", 0f);
         clipValue = o.real("clip-value", 0f);
         if (clipNorm < 0 || clipValue < 0) {
@@ -183,7 +209,15 @@ final class TrainSetup {
                 continue;
             }
             try {
-                mb.dense(Integer.parseInt(w.trim()), act);
+                int width = Integer.parseInt(w.trim());
+                switch (norm) {
+                    case "batch" -> mb.dense(width).batchNorm().activation(act);
+                    case "layer" -> mb.dense(width).layerNorm().activation(act);
+                    default -> mb.dense(width, act);
+                }
+                if (dropout > 0) {
+                    mb.dropout(dropout);
+                }
             } catch (NumberFormatException e) {
                 throw new UsageException("--layers needs comma-separated widths like 128,64, got '" + layersSpec + "'");
             } catch (IllegalArgumentException e) {
@@ -199,6 +233,9 @@ final class TrainSetup {
      */
     Loss loss() {
         String name = lossName != null ? lossName : regression ? "mse" : binary ? "bce" : "ce";
+        if (labelSmoothing > 0 && !name.equals("ce")) {
+            throw new UsageException("--label-smoothing applies to the softmax cross-entropy (ce), not " + name);
+        }
         boolean ok = switch (name) {
             case "mse", "mae", "huber" -> regression;
             case "bce", "hinge" -> binary;
@@ -215,8 +252,25 @@ final class TrainSetup {
             case "huber" -> new dev.simdnn.loss.Huber(1f);
             case "bce" -> new BinaryCrossEntropy();
             case "hinge" -> new dev.simdnn.loss.Hinge();
-            default -> new SoftmaxCrossEntropy();
+            default -> new SoftmaxCrossEntropy(labelSmoothing);
         };
+    }
+
+    /** The training options beyond the optimizer: early stopping, clipping, penalties. */
+    Trainer.Builder configure(Trainer.Builder tb) {
+        if (patience > 0) {
+            tb.earlyStopping(patience, minDelta);
+        }
+        if (clipNorm > 0) {
+            tb.clipGradientNorm(clipNorm);
+        }
+        if (clipValue > 0) {
+            tb.clipGradientValue(clipValue);
+        }
+        if (l1 > 0 || l2 > 0) {
+            tb.penalty(dev.simdnn.optim.Penalty.elasticNet(l1, l2));
+        }
+        return tb;
     }
 
     Optimizer optimizer(Sequential model) {

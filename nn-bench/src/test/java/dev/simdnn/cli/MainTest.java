@@ -61,6 +61,31 @@ class MainTest {
     }
 
     @Test
+    void normalisationDropoutPenaltiesSmoothingAndStats(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        String model = dir.resolve("bn.simdnn").toString();
+        Result r = run("train", "--data", "iris", "--epochs", "20", "--layers", "16,8", "--norm", "batch", "--dropout", "0.1",
+                "--l1", "1e-5", "--l2", "1e-4", "--label-smoothing", "0.05", "--lr", "0.01", "--stats", "--out", model);
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("BatchNorm(16)") && r.out().contains("Activation(relu)") && r.out().contains("Dropout(0.1)"),
+                r.out());
+        assertTrue(r.out().contains("softmax_cross_entropy(label_smoothing=0.05)"), r.out());
+        assertTrue(r.out().contains("layer statistics before training") && r.out().contains("layer statistics after training"),
+                r.out());
+        assertEquals(2 * 9, r.out().lines().filter(l -> l.matches("\\s+\\d+ .*grad std.*")).count(),
+                "a statistics line per layer, twice: " + r.out());
+        // the model file keeps the normalisation layers and their running statistics
+        Result eval = run("eval", "--model", model, "--data", "iris");
+        assertEquals(0, eval.code(), eval.err());
+        Result ln = run("train", "--data", "iris", "--epochs", "2", "--layers", "8", "--norm", "layer");
+        assertTrue(ln.out().contains("LayerNorm(8)"), ln.out());
+        assertEquals(2, run("train", "--norm", "group").code());
+        assertEquals(2, run("train", "--dropout", "1").code());
+        assertEquals(2, run("train", "--l2", "-1").code());
+        assertTrue(run("train", "--data", "breast-cancer", "--label-smoothing", "0.1").err()
+                .contains("--label-smoothing applies to the softmax cross-entropy (ce), not bce"));
+    }
+
+    @Test
     void binaryDataUsesOneSigmoidOutput() {
         Result r = run("train", "--data", "breast-cancer", "--epochs", "5", "--layers", "8", "--backend", "scalar");
         assertEquals(0, r.code(), r.err());

@@ -26,10 +26,11 @@ import java.util.List;
  * stats.forEach(System.out::println);
  * }</pre>
  *
- * <p>Measuring runs the model in training mode (so dropout is active and batch normalisation
- * updates its running statistics, as in a training step) and accumulates into the parameter
- * gradients: clear them (the optimizer's {@code zeroGrad()}) before the next step. Off the hot
- * path: it allocates its results.
+ * <p>Measuring runs the model in training mode, as a training step does (dropout active, batch
+ * normalisation on batch statistics); the running statistics are put back afterwards, so
+ * measuring does not change later predictions. It accumulates into the parameter gradients:
+ * clear them (the optimizer's {@code zeroGrad()}) before the next step. Off the hot path: it
+ * allocates its results.
  *
  * @param index          position of the layer in the model
  * @param layer          the layer's description ({@code toString()})
@@ -155,11 +156,17 @@ public record LayerStatistics(int index, String layer, Summary activations, Summ
         if (input.rank() != 2 || input.cols() != model.inputFeatures()) {
             throw new IllegalArgumentException("model expects input [batch, " + model.inputFeatures() + "] but got " + input.shape());
         }
+        List<Tensor> saved = new ArrayList<>();
+        model.buffers().values().forEach(b -> saved.add(b.copy()));
         List<Tensor> outputs = new ArrayList<>();
         Tensor x = input;
         for (Layer l : model.layers()) {
             x = l.forward(k, x, Mode.TRAINING);
             outputs.add(x.copy()); // layers may reuse buffers; keep what each produced
+        }
+        int i = 0;
+        for (Tensor b : model.buffers().values()) {
+            b.copyFrom(saved.get(i++));
         }
         return outputs;
     }
