@@ -9,7 +9,11 @@ import dev.simdnn.data.Dataset;
 import dev.simdnn.data.Split;
 import dev.simdnn.data.Standardizer;
 import dev.simdnn.kernel.Activation;
+import dev.simdnn.loss.BinaryCrossEntropy;
 import dev.simdnn.loss.SoftmaxCrossEntropy;
+import dev.simdnn.metrics.LayerStatistics;
+import dev.simdnn.optim.LearningRateSchedule;
+import dev.simdnn.optim.Penalty;
 import dev.simdnn.nn.Mlp;
 import dev.simdnn.nn.Sequential;
 import dev.simdnn.optim.Adam;
@@ -78,6 +82,41 @@ class ReadmeExampleTest {
         assertArrayEquals(logits, out);
     }
 
+    @Test
+    void toolkitExample() {
+        // TOOLKIT-EXAMPLE-BEGIN
+        Split outer = Split.stratified(BundledData.breastCancer(), 0.2, 42);   // test set, held out
+        Split inner = Split.stratified(outer.train(), 0.2, 43);                // train / validation
+        Standardizer scaler = Standardizer.fit(inner.train().features());
+        Dataset train = scaler.transform(inner.train());
+        Dataset validation = scaler.transform(inner.test());
+
+        Sequential model = Mlp.builder()
+                .input(30)
+                .dense(32).batchNorm().activation(Activation.RELU)             // normalise, then ReLU
+                .residual(b -> b.dense(32, Activation.TANH).layerNorm())       // x + f(x)
+                .dropout(0.2f)
+                .dense(1)                                                      // one logit
+                .seed(7)
+                .build();
+
+        Trainer trainer = Trainer.builder(model, new BinaryCrossEntropy(), new Adam(model.parameters(), 1e-3f))
+                .epochs(200)
+                .penalty(Penalty.l2(1e-3f))                                    // on the weights
+                .schedule(LearningRateSchedule.cosine(10, 200, 0f))            // 10 warm-up epochs
+                .earlyStopping(15, 1e-4f)                                      // restores the best epoch
+                .build();
+        trainer.fit(train, validation);
+
+        for (LayerStatistics layer : LayerStatistics.measure(model, train.features(), train.targets(),
+                new BinaryCrossEntropy())) {
+            System.out.println(layer);              // activation/gradient spread, saturation, histogram
+        }
+        // TOOLKIT-EXAMPLE-END
+        Evaluation test = trainer.evaluate(scaler.transform(outer.test()));
+        assertTrue(test.accuracy() >= 0.95f, "test accuracy " + test.accuracy());
+    }
+
     private static String snippet(String marker) throws IOException {
         String self = Files.readString(Path.of("src/test/java/dev/simdnn/ReadmeExampleTest.java"));
         return self.split("// " + marker + "-BEGIN\n")[1].split("\n\\s*// " + marker + "-END")[0]
@@ -88,7 +127,7 @@ class ReadmeExampleTest {
     void readmeShowsTheseExactSnippets() throws IOException {
         // Surefire runs in the module directory; the README sits one level up.
         String readme = Files.readString(Path.of("..", "README.md"));
-        for (String marker : java.util.List.of("README-EXAMPLE", "SERVE-EXAMPLE")) {
+        for (String marker : java.util.List.of("README-EXAMPLE", "SERVE-EXAMPLE", "TOOLKIT-EXAMPLE")) {
             String snippet = snippet(marker);
             assertTrue(readme.contains("```java\n" + snippet + "\n```"),
                     "README.md's " + marker + " differs from ReadmeExampleTest; copy the snippet over:\n" + snippet);
