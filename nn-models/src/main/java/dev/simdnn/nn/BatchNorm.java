@@ -55,22 +55,20 @@ public final class BatchNorm implements Layer {
      * @param epsilon  added to the variance, {@code > 0}
      */
     public BatchNorm(int features, float momentum, float epsilon) {
-        Shapes.positive("batch norm features", features);
-        if (!(momentum > 0 && momentum <= 1)) {
-            throw new IllegalArgumentException("batch norm momentum must be in (0, 1], got " + momentum);
-        }
-        if (!(epsilon > 0 && Float.isFinite(epsilon))) {
-            throw new IllegalArgumentException("batch norm epsilon must be > 0, got " + epsilon);
-        }
+        this(checked(features, momentum, epsilon), momentum, epsilon, new Parameter("gamma", Shapes.filled(features, 1f)),
+                new Parameter("beta", Tensor.zeros(features)), Tensor.zeros(features), Shapes.filled(features, 1f));
+    }
+
+    /** Shares the given parameters and running statistics; allocates its own scratch. */
+    private BatchNorm(int features, float momentum, float epsilon, Parameter gamma, Parameter beta,
+                      Tensor runningMean, Tensor runningVar) {
         this.features = features;
         this.momentum = momentum;
         this.epsilon = epsilon;
-        this.gamma = new Parameter("gamma", Tensor.zeros(features));
-        gamma.value().fill(1f);
-        this.beta = new Parameter("beta", Tensor.zeros(features));
-        this.runningMean = Tensor.zeros(features);
-        this.runningVar = Tensor.zeros(features);
-        runningVar.fill(1f);
+        this.gamma = gamma;
+        this.beta = beta;
+        this.runningMean = runningMean;
+        this.runningVar = runningVar;
         this.xhatBuf = new RowBuffer(features);
         this.yBuf = new RowBuffer(features);
         this.dxBuf = new RowBuffer(features);
@@ -82,23 +80,15 @@ public final class BatchNorm implements Layer {
         this.shift = Tensor.zeros(features);
     }
 
-    private BatchNorm(BatchNorm shared) {
-        this.features = shared.features;
-        this.momentum = shared.momentum;
-        this.epsilon = shared.epsilon;
-        this.gamma = shared.gamma;
-        this.beta = shared.beta;
-        this.runningMean = shared.runningMean;
-        this.runningVar = shared.runningVar;
-        this.xhatBuf = new RowBuffer(features);
-        this.yBuf = new RowBuffer(features);
-        this.dxBuf = new RowBuffer(features);
-        this.mean = Tensor.zeros(features);
-        this.var = Tensor.zeros(features);
-        this.sumDy = Tensor.zeros(features);
-        this.sumDyXhat = Tensor.zeros(features);
-        this.scale = Tensor.zeros(features);
-        this.shift = Tensor.zeros(features);
+    private static int checked(int features, float momentum, float epsilon) {
+        Shapes.positive("batch norm features", features);
+        if (!(momentum > 0 && momentum <= 1)) {
+            throw new IllegalArgumentException("batch norm momentum must be in (0, 1], got " + momentum);
+        }
+        if (!(epsilon > 0 && Float.isFinite(epsilon))) {
+            throw new IllegalArgumentException("batch norm epsilon must be > 0, got " + epsilon);
+        }
+        return features;
     }
 
     public float momentum() {
@@ -198,7 +188,7 @@ public final class BatchNorm implements Layer {
 
     @Override
     public Layer inferenceCopy() {
-        return new BatchNorm(this);
+        return new BatchNorm(features, momentum, epsilon, gamma, beta, runningMean, runningVar);
     }
 
     @Override

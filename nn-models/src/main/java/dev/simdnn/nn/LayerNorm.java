@@ -37,28 +37,27 @@ public final class LayerNorm implements Layer {
 
     /** Over rows of {@code features >= 2} values; {@code epsilon > 0} is added to the variance. */
     public LayerNorm(int features, float epsilon) {
-        Shapes.positive("layer norm features", features);
-        if (!(epsilon > 0 && Float.isFinite(epsilon))) {
-            throw new IllegalArgumentException("layer norm epsilon must be > 0, got " + epsilon);
-        }
+        this(checked(features, epsilon), epsilon, new Parameter("gamma", Shapes.filled(features, 1f)),
+                new Parameter("beta", Tensor.zeros(features)));
+    }
+
+    /** Shares the given parameters; allocates its own scratch. */
+    private LayerNorm(int features, float epsilon, Parameter gamma, Parameter beta) {
         this.features = features;
         this.epsilon = epsilon;
-        this.gamma = new Parameter("gamma", Tensor.zeros(features));
-        gamma.value().fill(1f);
-        this.beta = new Parameter("beta", Tensor.zeros(features));
+        this.gamma = gamma;
+        this.beta = beta;
         this.xhatBuf = new RowBuffer(features);
         this.yBuf = new RowBuffer(features);
         this.dxBuf = new RowBuffer(features);
     }
 
-    private LayerNorm(LayerNorm shared) {
-        this.features = shared.features;
-        this.epsilon = shared.epsilon;
-        this.gamma = shared.gamma;
-        this.beta = shared.beta;
-        this.xhatBuf = new RowBuffer(features);
-        this.yBuf = new RowBuffer(features);
-        this.dxBuf = new RowBuffer(features);
+    private static int checked(int features, float epsilon) {
+        Shapes.positive("layer norm features", features);
+        if (!(epsilon > 0 && Float.isFinite(epsilon))) {
+            throw new IllegalArgumentException("layer norm epsilon must be > 0, got " + epsilon);
+        }
+        return features;
     }
 
     public float epsilon() {
@@ -117,7 +116,7 @@ public final class LayerNorm implements Layer {
 
     @Override
     public Layer inferenceCopy() {
-        return new LayerNorm(this);
+        return new LayerNorm(features, epsilon, gamma, beta);
     }
 
     @Override

@@ -30,22 +30,23 @@ public final class PRelu implements Layer {
 
     /** A PReLU over {@code features} channels, slopes starting at {@code initialSlope} (finite). */
     public PRelu(int features, float initialSlope) {
-        Shapes.positive("PReLU features", features);
-        if (!Float.isFinite(initialSlope)) {
-            throw new IllegalArgumentException("PReLU initial slope must be finite, got " + initialSlope);
-        }
+        this(features, new Parameter("slope", Shapes.filled(checked(features, initialSlope), initialSlope)));
+    }
+
+    /** Shares {@code slope}; allocates its own scratch. */
+    private PRelu(int features, Parameter slope) {
         this.features = features;
-        this.slope = new Parameter("slope", Tensor.zeros(features));
-        slope.value().fill(initialSlope);
+        this.slope = slope;
         this.yBuf = new RowBuffer(features);
         this.dxBuf = new RowBuffer(features);
     }
 
-    private PRelu(PRelu shared) {
-        this.features = shared.features;
-        this.slope = shared.slope;
-        this.yBuf = new RowBuffer(features);
-        this.dxBuf = new RowBuffer(features);
+    private static int checked(int features, float initialSlope) {
+        Shapes.positive("PReLU features", features);
+        if (!Float.isFinite(initialSlope)) {
+            throw new IllegalArgumentException("PReLU initial slope must be finite, got " + initialSlope);
+        }
+        return features;
     }
 
     /** The learnable slopes, one per feature. */
@@ -88,7 +89,7 @@ public final class PRelu implements Layer {
 
     @Override
     public Layer inferenceCopy() {
-        return new PRelu(this);
+        return new PRelu(features, slope);
     }
 
     @Override

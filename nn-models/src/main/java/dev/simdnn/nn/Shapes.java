@@ -3,7 +3,7 @@ package dev.simdnn.nn;
 import dev.simdnn.layer.Layer;
 import dev.simdnn.tensor.Tensor;
 
-/** The input checks every layer of this package makes, with messages naming the layer and both shapes. */
+/** The input checks every layer of this package makes (messages name the layer and both shapes), and a filler. */
 final class Shapes {
     private Shapes() {
     }
@@ -33,6 +33,13 @@ final class Shapes {
             throw new IllegalArgumentException(layer + " expects " + features + " features, got " + inputFeatures);
         }
         return features;
+    }
+
+    /** A vector of {@code n} copies of {@code value}. */
+    static Tensor filled(int n, float value) {
+        Tensor t = Tensor.zeros(n);
+        t.fill(value);
+        return t;
     }
 
     static void positive(String what, int value) {
