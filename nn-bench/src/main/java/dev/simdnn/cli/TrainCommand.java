@@ -10,7 +10,6 @@ import dev.simdnn.optim.Optimizer;
 import dev.simdnn.train.EpochStats;
 import dev.simdnn.train.Evaluation;
 import dev.simdnn.train.Trainer;
-import dev.simdnn.train.TrainingListener;
 
 import java.io.PrintStream;
 import java.util.Locale;
