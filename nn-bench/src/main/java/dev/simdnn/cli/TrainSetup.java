@@ -34,7 +34,8 @@ final class TrainSetup {
               --activation NAME      hidden activation: relu (default), tanh, sigmoid, leaky_relu,
                                      elu, selu, gelu, swish, softplus
               --norm NAME            normalise each hidden layer before its activation: none
-                                     (default), batch (BatchNorm) or layer (LayerNorm)
+                                     (default), batch (BatchNorm; skips a short last batch per
+                                     epoch) or layer (LayerNorm)
               --dropout P            inverted dropout after each hidden layer (default 0)
               --l1 X --l2 X          L1 / L2 penalty on the weights, added to the loss (default 0)
               --label-smoothing X    smooth the cross-entropy targets by X in [0, 1) (default 0)
@@ -266,6 +267,9 @@ final class TrainSetup {
         }
         if (clipValue > 0) {
             tb.clipGradientValue(clipValue);
+        }
+        if (norm.equals("batch")) {
+            tb.dropLast(); // batch statistics of a last batch of 1 row do not exist
         }
         if (l1 > 0 || l2 > 0) {
             tb.penalty(dev.simdnn.optim.Penalty.elasticNet(l1, l2));

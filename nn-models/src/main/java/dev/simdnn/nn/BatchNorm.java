@@ -136,7 +136,8 @@ public final class BatchNorm implements Layer {
         }
         if (rows < 2) {
             throw new IllegalArgumentException(this + " needs a batch of >= 2 rows in training mode (the variance of "
-                    + "one row is 0), got " + input.shape());
+                    + "one row is 0), got " + input.shape() + "; with Trainer, pick a batch size that leaves no last batch "
+                    + "of 1 row, or use dropLast()");
         }
         Tensor xhat = xhatBuf.rows(rows);
         kernels.batchNormForward(rows, features, epsilon, input.data(), input.offset(),

@@ -33,6 +33,7 @@ public final class Trainer {
     private final int batchSize;
     private final long seed;
     private final boolean shuffle;
+    private final boolean dropLast;
     private final List<TrainingListener> listeners;
     private final dev.simdnn.optim.LearningRateSchedule schedule;
     private final int patience;
@@ -51,6 +52,7 @@ public final class Trainer {
         this.batchSize = b.batchSize;
         this.seed = b.seed;
         this.shuffle = b.shuffle;
+        this.dropLast = b.dropLast;
         this.listeners = List.copyOf(b.listeners);
         this.patience = b.patience;
         this.schedule = b.schedule;
@@ -95,7 +97,8 @@ public final class Trainer {
         Tensor y = train.targets().copy();
         int n = x.rows();
         int bs = Math.min(batchSize, n);
-        int batches = (n + bs - 1) / bs;
+        int batches = dropLast && n >= bs ? n / bs : (n + bs - 1) / bs;
+        int seen = Math.min(n, batches * bs); // examples per epoch: fewer than n when the last batch is dropped
         SplittableRandom rng = new SplittableRandom(seed);
         float[] rowX = new float[x.cols()];
         float[] rowY = new float[y.cols()];
@@ -169,9 +172,9 @@ public final class Trainer {
                 valLoss = e.loss();
                 valAcc = e.accuracy();
             }
-            EpochStats stats = new EpochStats(epoch, (float) (lossSum / n),
-                    classification ? (float) correct / n : Float.NaN, valLoss, valAcc,
-                    seconds, n / Math.max(seconds, 1e-9), optimizer.learningRate());
+            EpochStats stats = new EpochStats(epoch, (float) (lossSum / seen),
+                    classification ? (float) correct / seen : Float.NaN, valLoss, valAcc,
+                    seconds, seen / Math.max(seconds, 1e-9), optimizer.learningRate());
             history.add(stats);
             for (TrainingListener l : listeners) {
                 l.onEpochEnd(stats);
@@ -309,6 +312,7 @@ public final class Trainer {
         private int batchSize = 32;
         private long seed = 0;
         private boolean shuffle = true;
+        private boolean dropLast;
         private final List<TrainingListener> listeners = new ArrayList<>();
         private dev.simdnn.optim.Penalty penalty;
         private int patience;
@@ -356,6 +360,16 @@ public final class Trainer {
         /** Seed of the per-epoch shuffling (default 0). */
         public Builder seed(long seed) {
             this.seed = seed;
+            return this;
+        }
+
+        /**
+         * Skips the last batch of each epoch when it is short (PyTorch's {@code drop_last}): for
+         * batch normalisation, whose training statistics need at least two rows and are noisy on a
+         * few. With shuffling, every example still takes part over the epochs.
+         */
+        public Builder dropLast() {
+            this.dropLast = true;
             return this;
         }
 

@@ -89,6 +89,35 @@ class TrainingListenerTest {
     }
 
     @Test
+    void dropLastSkipsTheShortBatchSoBatchNormNeverSeesOneRow() {
+        // 49 rows in batches of 16: 16 + 16 + 16 + 1, and batch norm cannot train on one row
+        Dataset data = blobs(49);
+        Sequential bn = Mlp.builder().input(2).dense(4).batchNorm().activation(Activation.RELU).dense(2).seed(1).build();
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> Trainer.builder(bn, new SoftmaxCrossEntropy(), new Sgd(bn.parameters(), 0.1f)).epochs(1).batchSize(16)
+                        .build().fit(data));
+        assertTrue(e.getMessage().contains("dropLast()"), e.getMessage());
+        List<EpochStats> epochs = new ArrayList<>();
+        List<BatchStats> seen = new ArrayList<>();
+        Trainer.builder(bn, new SoftmaxCrossEntropy(), new Sgd(bn.parameters(), 0.1f)).epochs(2).batchSize(16).dropLast()
+                .listener(new TrainingListener() {
+                    @Override
+                    public void onBatchEnd(BatchStats s) {
+                        seen.add(s);
+                    }
+
+                    @Override
+                    public void onEpochEnd(EpochStats s) {
+                        epochs.add(s);
+                    }
+                }).build().fit(data);
+        assertEquals(2 * 3, seen.size(), "three full batches per epoch");
+        assertTrue(seen.stream().allMatch(s -> s.examples() == 16 && s.batches() == 3));
+        double mean = (seen.get(0).loss() + seen.get(1).loss() + seen.get(2).loss()) / 3;
+        assertEquals(mean, epochs.get(0).loss(), 1e-5, "the epoch averages the 48 examples it trained on");
+    }
+
+    @Test
     void regressionBatchesHaveNoAccuracy() {
         Sequential model = Mlp.builder().input(1).dense(1).seed(1).build();
         List<BatchStats> seen = new ArrayList<>();
