@@ -956,6 +956,61 @@ public abstract class KernelsContractTest {
     }
 
     @Test
+    @Covers({"batchNormForward", "layerNormForward"})
+    void normalisationIsAccurateFarFromZero() {
+        // inputs 1000 ± 1: a plain float sum would put n·u·1000 of error into the mean, which
+        // normalisation divides by σ = 1; the result must be accurate relative to σ, not to the mean
+        // (x itself is only resolved to ulp(1000)/2 = 3e-5, and so is the float mean)
+        SplittableRandom rng = new SplittableRandom(67);
+        for (int n : new int[] {17, 64, 257}) {
+            float[] x = new float[n * 3];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = (float) (1000 + rng.nextGaussian());
+            }
+            float[] ones = new float[Math.max(n, 3)];
+            Arrays.fill(ones, 1f);
+            float[] zeros = new float[Math.max(n, 3)];
+            float[] mean = new float[n];
+            float[] var = new float[n];
+            float[] xhat = new float[x.length];
+            float[] y = new float[x.length];
+            // batch norm over n rows of 3 columns; layer norm over 3 rows of n columns
+            kernels().batchNormForward(n, 3, 1e-5f, x, 0, ones, 0, zeros, 0, mean, 0, var, 0, xhat, 0, y, 0);
+            for (int c = 0; c < 3; c++) {
+                double mu = 0;
+                for (int r = 0; r < n; r++) {
+                    mu += x[r * 3 + c];
+                }
+                mu /= n;
+                double v = 0;
+                for (int r = 0; r < n; r++) {
+                    v += Math.pow(x[r * 3 + c] - mu, 2);
+                }
+                v /= n;
+                for (int r = 0; r < n; r++) {
+                    assertEquals((x[r * 3 + c] - mu) / Math.sqrt(v + 1e-5), xhat[r * 3 + c], 1e-4, "batch norm x̂");
+                }
+            }
+            kernels().layerNormForward(3, n, 1e-5f, x, 0, ones, 0, zeros, 0, mean, 0, var, 0, xhat, 0, y, 0);
+            for (int r = 0; r < 3; r++) {
+                double mu = 0;
+                for (int c = 0; c < n; c++) {
+                    mu += x[r * n + c];
+                }
+                mu /= n;
+                double v = 0;
+                for (int c = 0; c < n; c++) {
+                    v += Math.pow(x[r * n + c] - mu, 2);
+                }
+                v /= n;
+                for (int c = 0; c < n; c++) {
+                    assertEquals((x[r * n + c] - mu) / Math.sqrt(v + 1e-5), xhat[r * n + c], 1e-4, "layer norm x̂");
+                }
+            }
+        }
+    }
+
+    @Test
     @Covers({"elasticNetPenalty"})
     void elasticNetPenaltyAndItsGradient() {
         // known answer: w = [-2, 0, 3], l1 = 0.5, l2 = 0.1 → 0.5·5 + 0.05·13 = 3.15; g += [-0.7, 0, 0.8]

@@ -110,11 +110,14 @@ public final class LayerKernels {
         for (int c = 0; c < cols; c += L) {
             VectorMask<Float> m = S.indexInRange(c, cols);
             // no helper methods taking or returning vectors here: if C2 did not inline one, it would box
-            FloatVector mu = FloatVector.zero(S);
-            for (int r = 0; r < rows; r++) {
-                mu = mu.add(FloatVector.fromArray(S, x, xo + r * cols + c, m));
+            // the mean as row 0 + mean of the deviations from row 0: the float sum then carries an
+            // error of n·u·σ rather than n·u·|mean| (large for un-normalised inputs)
+            FloatVector shift = FloatVector.fromArray(S, x, xo + c, m);
+            FloatVector dev = FloatVector.zero(S);
+            for (int r = 1; r < rows; r++) {
+                dev = dev.add(FloatVector.fromArray(S, x, xo + r * cols + c, m).sub(shift));
             }
-            mu = mu.mul(invRows);
+            FloatVector mu = dev.mul(invRows).add(shift);
             FloatVector v = FloatVector.zero(S);
             for (int r = 0; r < rows; r++) {
                 FloatVector d = FloatVector.fromArray(S, x, xo + r * cols + c, m).sub(mu);
@@ -193,7 +196,8 @@ public final class LayerKernels {
                                         float[] xhat, int ho, float[] y, int yo) {
         for (int r = 0; r < rows; r++) {
             int xr = xo + r * cols;
-            float mu = rowSum(cols, x, xr) / cols;
+            float shift = x[xr]; // as in batch norm: sum deviations from the first value
+            float mu = shift + rowSumShifted(cols, x, xr, shift) / cols;
             float v = rowSquaredDeviation(cols, x, xr, mu) / cols;
             mean[mo + r] = mu;
             var[vo + r] = v;
@@ -208,10 +212,11 @@ public final class LayerKernels {
         }
     }
 
-    private static float rowSum(int n, float[] x, int xo) {
+    private static float rowSumShifted(int n, float[] x, int xo, float shift) {
         FloatVector s = FloatVector.zero(S);
         for (int c = 0; c < n; c += L) {
-            s = s.add(FloatVector.fromArray(S, x, xo + c, S.indexInRange(c, n)));
+            VectorMask<Float> m = S.indexInRange(c, n);
+            s = s.add(FloatVector.fromArray(S, x, xo + c, m).sub(shift).blend(0f, m.not()));
         }
         return s.reduceLanes(VectorOperators.ADD);
     }
