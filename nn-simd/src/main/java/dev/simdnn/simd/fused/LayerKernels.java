@@ -212,23 +212,35 @@ public final class LayerKernels {
         }
     }
 
+    // Row reductions: an unmasked main loop and one masked tail (building a mask every iteration
+    // costs more than the arithmetic here).
+
     private static float rowSumShifted(int n, float[] x, int xo, float shift) {
         FloatVector s = FloatVector.zero(S);
-        for (int c = 0; c < n; c += L) {
-            VectorMask<Float> m = S.indexInRange(c, n);
-            s = s.add(FloatVector.fromArray(S, x, xo + c, m).sub(shift).blend(0f, m.not()));
+        int c = 0;
+        for (; c <= n - L; c += L) {
+            s = s.add(FloatVector.fromArray(S, x, xo + c).sub(shift));
         }
-        return s.reduceLanes(VectorOperators.ADD);
+        float tail = 0;
+        for (; c < n; c++) {
+            tail += x[xo + c] - shift;
+        }
+        return s.reduceLanes(VectorOperators.ADD) + tail;
     }
 
     private static float rowSquaredDeviation(int n, float[] x, int xo, float mu) {
         FloatVector s = FloatVector.zero(S);
-        for (int c = 0; c < n; c += L) {
-            VectorMask<Float> m = S.indexInRange(c, n);
-            FloatVector d = FloatVector.fromArray(S, x, xo + c, m).sub(mu).blend(0f, m.not());
+        int c = 0;
+        for (; c <= n - L; c += L) {
+            FloatVector d = FloatVector.fromArray(S, x, xo + c).sub(mu);
             s = d.fma(d, s);
         }
-        return s.reduceLanes(VectorOperators.ADD);
+        float tail = 0;
+        for (; c < n; c++) {
+            float d = x[xo + c] - mu;
+            tail += d * d;
+        }
+        return s.reduceLanes(VectorOperators.ADD) + tail;
     }
 
     public static void layerNormBackward(int rows, int cols, float eps, float[] dy, int dyo, float[] xhat, int ho,
