@@ -102,38 +102,57 @@ public final class LayerKernels {
 
     // ------------------------------------------------------------------ batch normalisation
 
+    /**
+     * Three passes per column chunk (mean, variance, normalise), each its own small method taking
+     * arrays: one method doing all three was too large for C1 ("out of virtual registers"), which
+     * left it interpreted until C2 took over, allocating vectors all the while.
+     */
     public static void batchNormForward(int rows, int cols, float eps, float[] x, int xo,
                                         float[] gamma, int go, float[] beta, int bo,
                                         float[] mean, int mo, float[] var, int vo,
                                         float[] xhat, int ho, float[] y, int yo) {
-        float invRows = 1f / rows;
         for (int c = 0; c < cols; c += L) {
-            VectorMask<Float> m = S.indexInRange(c, cols);
-            // no helper methods taking or returning vectors here: if C2 did not inline one, it would box
-            // the mean as row 0 + mean of the deviations from row 0: the float sum then carries an
-            // error of n·u·σ rather than n·u·|mean| (large for un-normalised inputs)
-            FloatVector shift = FloatVector.fromArray(S, x, xo + c, m);
-            FloatVector dev = FloatVector.zero(S);
-            for (int r = 1; r < rows; r++) {
-                dev = dev.add(FloatVector.fromArray(S, x, xo + r * cols + c, m).sub(shift));
-            }
-            FloatVector mu = dev.mul(invRows).add(shift);
-            FloatVector v = FloatVector.zero(S);
-            for (int r = 0; r < rows; r++) {
-                FloatVector d = FloatVector.fromArray(S, x, xo + r * cols + c, m).sub(mu);
-                v = d.fma(d, v);
-            }
-            v = v.mul(invRows);
-            mu.intoArray(mean, mo + c, m);
-            v.intoArray(var, vo + c, m);
-            FloatVector inv = FloatVector.broadcast(S, 1f).div(v.add(eps).sqrt());
-            FloatVector ga = FloatVector.fromArray(S, gamma, go + c, m);
-            FloatVector be = FloatVector.fromArray(S, beta, bo + c, m);
-            for (int r = 0; r < rows; r++) {
-                FloatVector h = FloatVector.fromArray(S, x, xo + r * cols + c, m).sub(mu).mul(inv);
-                h.intoArray(xhat, ho + r * cols + c, m);
-                h.fma(ga, be).intoArray(y, yo + r * cols + c, m);
-            }
+            columnMean(rows, cols, c, x, xo, mean, mo);
+            columnVariance(rows, cols, c, x, xo, mean, mo, var, vo);
+            normalizeColumns(rows, cols, c, eps, x, xo, gamma, go, beta, bo, mean, mo, var, vo, xhat, ho, y, yo);
+        }
+    }
+
+    /** The mean of the column chunk at {@code c}, as row 0 + the mean deviation from row 0 (an error of n·u·σ, not n·u·|mean|). */
+    private static void columnMean(int rows, int cols, int c, float[] x, int xo, float[] mean, int mo) {
+        VectorMask<Float> m = S.indexInRange(c, cols);
+        FloatVector shift = FloatVector.fromArray(S, x, xo + c, m);
+        FloatVector dev = FloatVector.zero(S);
+        for (int r = 1; r < rows; r++) {
+            dev = dev.add(FloatVector.fromArray(S, x, xo + r * cols + c, m).sub(shift));
+        }
+        dev.mul(1f / rows).add(shift).intoArray(mean, mo + c, m);
+    }
+
+    private static void columnVariance(int rows, int cols, int c, float[] x, int xo, float[] mean, int mo,
+                                       float[] var, int vo) {
+        VectorMask<Float> m = S.indexInRange(c, cols);
+        FloatVector mu = FloatVector.fromArray(S, mean, mo + c, m);
+        FloatVector v = FloatVector.zero(S);
+        for (int r = 0; r < rows; r++) {
+            FloatVector d = FloatVector.fromArray(S, x, xo + r * cols + c, m).sub(mu);
+            v = d.fma(d, v);
+        }
+        v.mul(1f / rows).intoArray(var, vo + c, m);
+    }
+
+    private static void normalizeColumns(int rows, int cols, int c, float eps, float[] x, int xo,
+                                         float[] gamma, int go, float[] beta, int bo, float[] mean, int mo,
+                                         float[] var, int vo, float[] xhat, int ho, float[] y, int yo) {
+        VectorMask<Float> m = S.indexInRange(c, cols);
+        FloatVector mu = FloatVector.fromArray(S, mean, mo + c, m);
+        FloatVector inv = FloatVector.broadcast(S, 1f).div(FloatVector.fromArray(S, var, vo + c, m).add(eps).sqrt());
+        FloatVector ga = FloatVector.fromArray(S, gamma, go + c, m);
+        FloatVector be = FloatVector.fromArray(S, beta, bo + c, m);
+        for (int r = 0; r < rows; r++) {
+            FloatVector h = FloatVector.fromArray(S, x, xo + r * cols + c, m).sub(mu).mul(inv);
+            h.intoArray(xhat, ho + r * cols + c, m);
+            h.fma(ga, be).intoArray(y, yo + r * cols + c, m);
         }
     }
 
