@@ -87,6 +87,7 @@ class InferenceSessionTest {
     }
 
     @Test
+    @org.junit.jupiter.api.Tag("allocation")
     void predictIntoAllocatesNothingAfterWarmUp() {
         InferenceSession s = model().newSession();
         float[] x = samples(1)[0];

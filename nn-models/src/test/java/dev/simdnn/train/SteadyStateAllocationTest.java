@@ -25,6 +25,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  * round of steps with zero bytes allocated passes), and fails if that never happens in time.
  * Runs on whichever backend the build selected (the suite runs on scalar and on simd).
  */
+@org.junit.jupiter.api.Tag("allocation")
 class SteadyStateAllocationTest {
 
     /** Looked up once: getThreadMXBean() itself allocates. */
@@ -35,7 +36,7 @@ class SteadyStateAllocationTest {
         return THREADS.getCurrentThreadAllocatedBytes();
     }
 
-    private static void assertStepAllocatesNothing(String what, Runnable step) {
+    static void assertStepAllocatesNothing(String what, Runnable step) {
         long deadline = System.nanoTime() + 20_000_000_000L;
         long last = -1;
         while (System.nanoTime() < deadline) {
@@ -78,41 +79,6 @@ class SteadyStateAllocationTest {
             loss.forward(k, out, y);
             model.backward(loss.backward());
             opt.step();
-        });
-    }
-
-    /** Every layer kind of the toolkit, label smoothing, an elastic-net penalty, and an inference batch. */
-    @Test
-    void trainingStepThroughEveryLayerKind() {
-        Kernels k = dev.simdnn.kernel.KernelsProvider.best();
-        Sequential model = Mlp.builder().input(64)
-                .dense(48).batchNorm().activation(Activation.RELU)
-                .residual(b -> b.dense(48, Activation.TANH).layerNorm())
-                .residual(b -> b.dense(24, Activation.SWISH))
-                .prelu().maxout(16, 3).dropout(0.1f).dense(10)
-                .seed(3).kernels(k).build();
-        Optimizer opt = new Adam(model.parameters(), 1e-3f);
-        opt.on(k);
-        Loss loss = new SoftmaxCrossEntropy(0.1f);
-        dev.simdnn.optim.Penalty penalty = dev.simdnn.optim.Penalty.elasticNet(1e-5f, 1e-4f);
-        Sequential withSoftmax = new Sequential(64, java.util.List.of(model, new dev.simdnn.nn.Softmax(10)), k);
-        SplittableRandom rng = new SplittableRandom(1);
-        Tensor x = Tensor.zeros(40, 64);
-        Tensor y = Tensor.zeros(40, 1);
-        for (int i = 0; i < x.size(); i++) {
-            x.setFlat(i, (float) rng.nextDouble(-1, 1));
-        }
-        for (int i = 0; i < 40; i++) {
-            y.setFlat(i, rng.nextInt(10));
-        }
-        assertStepAllocatesNothing(k.name() + " every layer kind", () -> {
-            opt.zeroGrad();
-            Tensor out = model.forward(x, Mode.TRAINING);
-            loss.forward(k, out, y);
-            model.backward(loss.backward());
-            penalty.apply(k, opt.parameters()); // the list the optimizer keeps: Sequential.parameters() builds a new one
-            opt.step();
-            withSoftmax.forward(x, Mode.INFERENCE);
         });
     }
 

@@ -17,7 +17,7 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>Loops have one shape: a vector body over {@code LANES}-wide chunks, then a masked tail (no
  * scalar remainder loop). Reductions keep four independent accumulators, then one
- * {@code reduceLanes}. Stateless apart from GEMM's per-thread buffers; thread-safe.
+ * fixed-order lane sum ({@link Lanes}; never {@code reduceLanes}, whose order changes with the JIT). Stateless apart from GEMM's per-thread buffers; thread-safe.
  */
 public final class SimdKernels implements Kernels {
     /** The one instance. */
@@ -139,7 +139,11 @@ public final class SimdKernels implements Kernels {
             VectorMask<Float> m = S.indexInRange(j, n);
             acc = acc.add(FloatVector.fromArray(S, x, off + j, m).sub(shift).blend(0f, m.not()));
         }
-        return acc.reduceLanes(VectorOperators.ADD);
+        acc = acc.add(acc.rearrange(Lanes.R8, Lanes.M8)); // fixed-order lane sum (see Lanes)
+        acc = acc.add(acc.rearrange(Lanes.R4, Lanes.M4));
+        acc = acc.add(acc.rearrange(Lanes.R2));
+        acc = acc.add(acc.rearrange(Lanes.R1));
+        return acc.lane(0);
     }
 
     private static float sumExpShifted(int n, float[] x, int off, float shift) {
@@ -149,7 +153,11 @@ public final class SimdKernels implements Kernels {
             // masked-off lanes would be exp(0 - shift): blend them to zero
             acc = acc.add(VectorMath.exp(FloatVector.fromArray(S, x, off + j, m).sub(shift)).blend(0f, m.not()));
         }
-        return acc.reduceLanes(VectorOperators.ADD);
+        acc = acc.add(acc.rearrange(Lanes.R8, Lanes.M8)); // fixed-order lane sum (see Lanes)
+        acc = acc.add(acc.rearrange(Lanes.R4, Lanes.M4));
+        acc = acc.add(acc.rearrange(Lanes.R2));
+        acc = acc.add(acc.rearrange(Lanes.R1));
+        return acc.lane(0);
     }
 
     @Override
@@ -188,7 +196,11 @@ public final class SimdKernels implements Kernels {
                 d.mul(scale).intoArray(grad, gradOffset + i, m);
             }
         }
-        return acc.reduceLanes(VectorOperators.ADD) / n;
+        acc = acc.add(acc.rearrange(Lanes.R8, Lanes.M8)); // fixed-order lane sum (see Lanes)
+        acc = acc.add(acc.rearrange(Lanes.R4, Lanes.M4));
+        acc = acc.add(acc.rearrange(Lanes.R2));
+        acc = acc.add(acc.rearrange(Lanes.R1));
+        return acc.lane(0) / n;
     }
 
     /** Elements per pass of the chunked kernels (per-thread scratch of this size). */
@@ -243,7 +255,11 @@ public final class SimdKernels implements Kernels {
                 one.sub(t).mul(sPos).sub(t.mul(sNeg)).mul(inv).intoArray(grad, go + i, m);
             }
         }
-        return acc.reduceLanes(VectorOperators.ADD);
+        acc = acc.add(acc.rearrange(Lanes.R8, Lanes.M8)); // fixed-order lane sum (see Lanes)
+        acc = acc.add(acc.rearrange(Lanes.R4, Lanes.M4));
+        acc = acc.add(acc.rearrange(Lanes.R2));
+        acc = acc.add(acc.rearrange(Lanes.R1));
+        return acc.lane(0);
     }
 
     @Override
@@ -263,7 +279,11 @@ public final class SimdKernels implements Kernels {
                 sign.intoArray(grad, gradOffset + i, m);
             }
         }
-        return acc.reduceLanes(VectorOperators.ADD) * inv;
+        acc = acc.add(acc.rearrange(Lanes.R8, Lanes.M8)); // fixed-order lane sum (see Lanes)
+        acc = acc.add(acc.rearrange(Lanes.R4, Lanes.M4));
+        acc = acc.add(acc.rearrange(Lanes.R2));
+        acc = acc.add(acc.rearrange(Lanes.R1));
+        return acc.lane(0) * inv;
     }
 
     @Override
@@ -283,7 +303,11 @@ public final class SimdKernels implements Kernels {
                 d.max(-delta).min(delta).mul(inv).intoArray(grad, gradOffset + i, m);
             }
         }
-        return acc.reduceLanes(VectorOperators.ADD) * inv;
+        acc = acc.add(acc.rearrange(Lanes.R8, Lanes.M8)); // fixed-order lane sum (see Lanes)
+        acc = acc.add(acc.rearrange(Lanes.R4, Lanes.M4));
+        acc = acc.add(acc.rearrange(Lanes.R2));
+        acc = acc.add(acc.rearrange(Lanes.R1));
+        return acc.lane(0) * inv;
     }
 
     @Override
@@ -301,7 +325,11 @@ public final class SimdKernels implements Kernels {
                 y.neg().mul(inv).blend(0f, margin.compare(VectorOperators.GE, 1f)).intoArray(grad, gradOffset + i, m);
             }
         }
-        return acc.reduceLanes(VectorOperators.ADD) * inv;
+        acc = acc.add(acc.rearrange(Lanes.R8, Lanes.M8)); // fixed-order lane sum (see Lanes)
+        acc = acc.add(acc.rearrange(Lanes.R4, Lanes.M4));
+        acc = acc.add(acc.rearrange(Lanes.R2));
+        acc = acc.add(acc.rearrange(Lanes.R1));
+        return acc.lane(0) * inv;
     }
 
     // ------------------------------------------------------------------ optimizer updates
@@ -472,7 +500,12 @@ public final class SimdKernels implements Kernels {
         for (; i <= n - L; i += L) {
             a0 = term(mode, x, xo + i, y, yo + i, a0);
         }
-        float s = a0.add(a1).add(a2.add(a3)).reduceLanes(VectorOperators.ADD);
+        FloatVector total = a0.add(a1).add(a2.add(a3));
+        total = total.add(total.rearrange(Lanes.R8, Lanes.M8)); // fixed-order lane sum (see Lanes)
+        total = total.add(total.rearrange(Lanes.R4, Lanes.M4));
+        total = total.add(total.rearrange(Lanes.R2));
+        total = total.add(total.rearrange(Lanes.R1));
+        float s = total.lane(0);
         for (; i < n; i++) {
             s += mode == 0 ? x[xo + i] : mode == 1 ? x[xo + i] * y[yo + i] : Math.abs(x[xo + i]);
         }

@@ -1,5 +1,6 @@
 package dev.simdnn.simd.fused;
 
+import dev.simdnn.simd.Lanes;
 import dev.simdnn.simd.SimdConfig;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
@@ -244,7 +245,11 @@ public final class LayerKernels {
         for (; c < n; c++) {
             tail += x[xo + c] - shift;
         }
-        return s.reduceLanes(VectorOperators.ADD) + tail;
+        s = s.add(s.rearrange(Lanes.R8, Lanes.M8)); // fixed-order lane sum (see Lanes)
+        s = s.add(s.rearrange(Lanes.R4, Lanes.M4));
+        s = s.add(s.rearrange(Lanes.R2));
+        s = s.add(s.rearrange(Lanes.R1));
+        return s.lane(0) + tail;
     }
 
     private static float rowSquaredDeviation(int n, float[] x, int xo, float mu) {
@@ -259,7 +264,11 @@ public final class LayerKernels {
             float d = x[xo + c] - mu;
             tail += d * d;
         }
-        return s.reduceLanes(VectorOperators.ADD) + tail;
+        s = s.add(s.rearrange(Lanes.R8, Lanes.M8)); // fixed-order lane sum (see Lanes)
+        s = s.add(s.rearrange(Lanes.R4, Lanes.M4));
+        s = s.add(s.rearrange(Lanes.R2));
+        s = s.add(s.rearrange(Lanes.R1));
+        return s.lane(0) + tail;
     }
 
     public static void layerNormBackward(int rows, int cols, float eps, float[] dy, int dyo, float[] xhat, int ho,
@@ -289,8 +298,16 @@ public final class LayerKernels {
             s = s.add(g);
             sh = g.fma(FloatVector.fromArray(S, xhat, ho + c, m), sh);
         }
-        float sum = s.reduceLanes(VectorOperators.ADD);
-        float sumH = sh.reduceLanes(VectorOperators.ADD);
+        s = s.add(s.rearrange(Lanes.R8, Lanes.M8)); // fixed-order lane sum (see Lanes)
+        s = s.add(s.rearrange(Lanes.R4, Lanes.M4));
+        s = s.add(s.rearrange(Lanes.R2));
+        s = s.add(s.rearrange(Lanes.R1));
+        float sum = s.lane(0);
+        sh = sh.add(sh.rearrange(Lanes.R8, Lanes.M8)); // fixed-order lane sum (see Lanes)
+        sh = sh.add(sh.rearrange(Lanes.R4, Lanes.M4));
+        sh = sh.add(sh.rearrange(Lanes.R2));
+        sh = sh.add(sh.rearrange(Lanes.R1));
+        float sumH = sh.lane(0);
         float k = (float) (1 / (cols * Math.sqrt((double) variance + eps)));
         float n = cols;
         for (int c = 0; c < cols; c += L) {
@@ -318,6 +335,14 @@ public final class LayerKernels {
                 v.mul(l2).add(sign).add(FloatVector.fromArray(S, g, go + i, m)).intoArray(g, go + i, m);
             }
         }
-        return (float) (l1 * (double) abs.reduceLanes(VectorOperators.ADD) + 0.5 * l2 * (double) sq.reduceLanes(VectorOperators.ADD));
+        abs = abs.add(abs.rearrange(Lanes.R8, Lanes.M8)); // fixed-order lane sum (see Lanes)
+        abs = abs.add(abs.rearrange(Lanes.R4, Lanes.M4));
+        abs = abs.add(abs.rearrange(Lanes.R2));
+        abs = abs.add(abs.rearrange(Lanes.R1));
+        sq = sq.add(sq.rearrange(Lanes.R8, Lanes.M8)); // fixed-order lane sum (see Lanes)
+        sq = sq.add(sq.rearrange(Lanes.R4, Lanes.M4));
+        sq = sq.add(sq.rearrange(Lanes.R2));
+        sq = sq.add(sq.rearrange(Lanes.R1));
+        return (float) (l1 * (double) abs.lane(0) + 0.5 * l2 * (double) sq.lane(0));
     }
 }

@@ -1,5 +1,6 @@
 package dev.simdnn.simd.gemm;
 
+import dev.simdnn.simd.Lanes;
 import dev.simdnn.simd.SimdConfig;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
@@ -96,10 +97,26 @@ final class SmallGemm {
             s2 = x.fma(FloatVector.fromArray(S, b, b0 + 2 * ldb + p, mk), s2);
             s3 = x.fma(FloatVector.fromArray(S, b, b0 + 3 * ldb + p, mk), s3);
         }
-        c[ci] = combine(alpha, s0.reduceLanes(VectorOperators.ADD), beta, c[ci]);
-        c[ci + 1] = combine(alpha, s1.reduceLanes(VectorOperators.ADD), beta, c[ci + 1]);
-        c[ci + 2] = combine(alpha, s2.reduceLanes(VectorOperators.ADD), beta, c[ci + 2]);
-        c[ci + 3] = combine(alpha, s3.reduceLanes(VectorOperators.ADD), beta, c[ci + 3]);
+        s0 = s0.add(s0.rearrange(Lanes.R8, Lanes.M8)); // fixed-order lane sum (see Lanes)
+        s0 = s0.add(s0.rearrange(Lanes.R4, Lanes.M4));
+        s0 = s0.add(s0.rearrange(Lanes.R2));
+        s0 = s0.add(s0.rearrange(Lanes.R1));
+        c[ci] = combine(alpha, s0.lane(0), beta, c[ci]);
+        s1 = s1.add(s1.rearrange(Lanes.R8, Lanes.M8)); // fixed-order lane sum (see Lanes)
+        s1 = s1.add(s1.rearrange(Lanes.R4, Lanes.M4));
+        s1 = s1.add(s1.rearrange(Lanes.R2));
+        s1 = s1.add(s1.rearrange(Lanes.R1));
+        c[ci + 1] = combine(alpha, s1.lane(0), beta, c[ci + 1]);
+        s2 = s2.add(s2.rearrange(Lanes.R8, Lanes.M8)); // fixed-order lane sum (see Lanes)
+        s2 = s2.add(s2.rearrange(Lanes.R4, Lanes.M4));
+        s2 = s2.add(s2.rearrange(Lanes.R2));
+        s2 = s2.add(s2.rearrange(Lanes.R1));
+        c[ci + 2] = combine(alpha, s2.lane(0), beta, c[ci + 2]);
+        s3 = s3.add(s3.rearrange(Lanes.R8, Lanes.M8)); // fixed-order lane sum (see Lanes)
+        s3 = s3.add(s3.rearrange(Lanes.R4, Lanes.M4));
+        s3 = s3.add(s3.rearrange(Lanes.R2));
+        s3 = s3.add(s3.rearrange(Lanes.R1));
+        c[ci + 3] = combine(alpha, s3.lane(0), beta, c[ci + 3]);
     }
 
     /** c[ci] from one dot product of x with the row of B at bj. */
@@ -109,7 +126,11 @@ final class SmallGemm {
             VectorMask<Float> mk = S.indexInRange(p, k);
             s = FloatVector.fromArray(S, ar, ai + p, mk).fma(FloatVector.fromArray(S, b, bj + p, mk), s);
         }
-        c[ci] = combine(alpha, s.reduceLanes(VectorOperators.ADD), beta, c[ci]);
+        s = s.add(s.rearrange(Lanes.R8, Lanes.M8)); // fixed-order lane sum (see Lanes)
+        s = s.add(s.rearrange(Lanes.R4, Lanes.M4));
+        s = s.add(s.rearrange(Lanes.R2));
+        s = s.add(s.rearrange(Lanes.R1));
+        c[ci] = combine(alpha, s.lane(0), beta, c[ci]);
     }
 
     /** {@code C = alpha·op(A)·B + beta·C} (B k×n, row-major), then the epilogue; one row of C at a time. */
