@@ -45,6 +45,28 @@ public final class Lanes {
     /** All lanes from 8 lanes up; none at 4. */
     public static final VectorMask<Float> M4 = S.maskAll(L >= 8);
 
+    // Four sums at once (SmallGemm.dot4), same tree per vector: see its comment.
+    /** Rotation by L/2. */
+    public static final VectorShuffle<Float> HALF = rotation(L / 2);
+    /** Rotation by L/4. */
+    public static final VectorShuffle<Float> QUARTER = rotation(L / 4);
+    /** Rotation by L - L/4 (back by a quarter). */
+    public static final VectorShuffle<Float> MINUS_QUARTER = rotation(L - L / 4);
+    /** Lanes L/2 and up. */
+    public static final VectorMask<Float> UPPER_HALF = VectorMask.fromLong(S, ((1L << L) - 1) & ~((1L << (L / 2)) - 1));
+    /** The second quarter of each half: lanes i with i mod L/2 >= L/4. */
+    public static final VectorMask<Float> SECOND_QUARTERS = secondQuarters();
+
+    private static VectorMask<Float> secondQuarters() {
+        long bits = 0;
+        for (int i = 0; i < L; i++) {
+            if (i % (L / 2) >= L / 4) {
+                bits |= 1L << i;
+            }
+        }
+        return VectorMask.fromLong(S, bits);
+    }
+
     private Lanes() {
     }
 

@@ -67,6 +67,23 @@ class LanesTest {
     }
 
     @Test
+    void fourDotProductsAtOnceAgreeWithOneAtATime() {
+        // batch-1 dense of 5 outputs: outputs 0-3 come from dot4's joint reduction, output 4 from
+        // dot1; with weight row 4 a copy of row j, y[4] must equal y[j] bit for bit
+        SplittableRandom rng = new SplittableRandom(3);
+        for (int k : new int[] {1, L - 1, L, 3 * L + 5, 257}) {
+            for (int j = 0; j < 4; j++) {
+                float[] x = mixed(rng, k);
+                float[] w = mixed(rng, 5 * k);
+                System.arraycopy(w, j * k, w, 4 * k, k);
+                float[] y = new float[5];
+                SimdKernels.INSTANCE.denseForward(1, k, 5, x, 0, w, 0, null, 0, Activation.IDENTITY, null, 0, y, 0);
+                assertEquals(y[j], y[4], "k = " + k + ", output " + j);
+            }
+        }
+    }
+
+    @Test
     void reducingKernelsGiveTheSameBitsBeforeAndAfterCompilation() {
         SimdKernels k = SimdKernels.INSTANCE;
         SplittableRandom rng = new SplittableRandom(2);

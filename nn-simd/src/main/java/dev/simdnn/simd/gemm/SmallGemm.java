@@ -97,26 +97,19 @@ final class SmallGemm {
             s2 = x.fma(FloatVector.fromArray(S, b, b0 + 2 * ldb + p, mk), s2);
             s3 = x.fma(FloatVector.fromArray(S, b, b0 + 3 * ldb + p, mk), s3);
         }
-        s0 = s0.add(s0.rearrange(Lanes.R8, Lanes.M8)); // fixed-order lane sum (see Lanes)
-        s0 = s0.add(s0.rearrange(Lanes.R4, Lanes.M4));
-        s0 = s0.add(s0.rearrange(Lanes.R2));
-        s0 = s0.add(s0.rearrange(Lanes.R1));
-        c[ci] = combine(alpha, s0.lane(0), beta, c[ci]);
-        s1 = s1.add(s1.rearrange(Lanes.R8, Lanes.M8)); // fixed-order lane sum (see Lanes)
-        s1 = s1.add(s1.rearrange(Lanes.R4, Lanes.M4));
-        s1 = s1.add(s1.rearrange(Lanes.R2));
-        s1 = s1.add(s1.rearrange(Lanes.R1));
-        c[ci + 1] = combine(alpha, s1.lane(0), beta, c[ci + 1]);
-        s2 = s2.add(s2.rearrange(Lanes.R8, Lanes.M8)); // fixed-order lane sum (see Lanes)
-        s2 = s2.add(s2.rearrange(Lanes.R4, Lanes.M4));
-        s2 = s2.add(s2.rearrange(Lanes.R2));
-        s2 = s2.add(s2.rearrange(Lanes.R1));
-        c[ci + 2] = combine(alpha, s2.lane(0), beta, c[ci + 2]);
-        s3 = s3.add(s3.rearrange(Lanes.R8, Lanes.M8)); // fixed-order lane sum (see Lanes)
-        s3 = s3.add(s3.rearrange(Lanes.R4, Lanes.M4));
-        s3 = s3.add(s3.rearrange(Lanes.R2));
-        s3 = s3.add(s3.rearrange(Lanes.R1));
-        c[ci + 3] = combine(alpha, s3.lane(0), beta, c[ci + 3]);
+        // The four lane sums at once, in the same fixed tree as Lanes (so dot4 and dot1 agree
+        // bit for bit): fold halves and pack s0|s1 and s2|s3, fold quarters and pack all four,
+        // then the last folds; s0 ends in lane 0, s2 in L/4, s1 in L/2, s3 in 3L/4.
+        FloatVector h01 = s0.add(s0.rearrange(Lanes.HALF)).blend(s1.add(s1.rearrange(Lanes.HALF)), Lanes.UPPER_HALF);
+        FloatVector h23 = s2.add(s2.rearrange(Lanes.HALF)).blend(s3.add(s3.rearrange(Lanes.HALF)), Lanes.UPPER_HALF);
+        FloatVector t = h01.add(h01.rearrange(Lanes.QUARTER))
+                .blend(h23.add(h23.rearrange(Lanes.MINUS_QUARTER)), Lanes.SECOND_QUARTERS);
+        t = t.add(t.rearrange(Lanes.R2, Lanes.M8));
+        t = t.add(t.rearrange(Lanes.R1, Lanes.M4));
+        c[ci] = combine(alpha, t.lane(0), beta, c[ci]);
+        c[ci + 1] = combine(alpha, t.lane(L / 2), beta, c[ci + 1]);
+        c[ci + 2] = combine(alpha, t.lane(L / 4), beta, c[ci + 2]);
+        c[ci + 3] = combine(alpha, t.lane(3 * L / 4), beta, c[ci + 3]);
     }
 
     /** c[ci] from one dot product of x with the row of B at bj. */
