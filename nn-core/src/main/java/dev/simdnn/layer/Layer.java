@@ -44,6 +44,22 @@ public interface Layer {
     int outputFeatures(int inputFeatures);
 
     /**
+     * The parameters by name, in {@link #parameters()} order; composite layers nest their parts'
+     * names ({@code "0.weight"}, {@code "body.1.gamma"}), as PyTorch's {@code state_dict} does.
+     *
+     * @throws IllegalStateException if two parameters share a name
+     */
+    default Map<String, Parameter> namedParameters() {
+        Map<String, Parameter> named = new java.util.LinkedHashMap<>();
+        for (Parameter p : parameters()) {
+            if (named.put(p.name(), p) != null) {
+                throw new IllegalStateException("two parameters named " + p.name() + " in " + this);
+            }
+        }
+        return java.util.Collections.unmodifiableMap(named);
+    }
+
+    /**
      * State that is not learned by gradient descent but belongs to the model (PyTorch's
      * {@code buffers()}), such as batch normalisation's running mean and variance: saved and
      * restored with the parameters (early stopping restores both), by name in a fixed order

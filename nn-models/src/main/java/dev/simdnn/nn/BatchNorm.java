@@ -85,9 +85,7 @@ public final class BatchNorm implements Layer {
         if (!(momentum > 0 && momentum <= 1)) {
             throw new IllegalArgumentException("batch norm momentum must be in (0, 1], got " + momentum);
         }
-        if (!(epsilon > 0 && Float.isFinite(epsilon))) {
-            throw new IllegalArgumentException("batch norm epsilon must be > 0, got " + epsilon);
-        }
+        Shapes.epsilon("batch norm", epsilon);
         return features;
     }
 

@@ -54,9 +54,7 @@ public final class LayerNorm implements Layer {
 
     private static int checked(int features, float epsilon) {
         Shapes.positive("layer norm features", features);
-        if (!(epsilon > 0 && Float.isFinite(epsilon))) {
-            throw new IllegalArgumentException("layer norm epsilon must be > 0, got " + epsilon);
-        }
+        Shapes.epsilon("layer norm", epsilon);
         return features;
     }
 

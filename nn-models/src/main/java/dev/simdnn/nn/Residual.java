@@ -117,6 +117,7 @@ public final class Residual implements Layer {
     }
 
     /** {@code body.<name>} for the body's parameters (nested names for a Sequential body), {@code projection.weight}. */
+    @Override
     public Map<String, Parameter> namedParameters() {
         Map<String, Parameter> named = new LinkedHashMap<>();
         Sequential.putNamed(named, "body.", body);

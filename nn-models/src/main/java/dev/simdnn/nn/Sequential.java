@@ -158,6 +158,7 @@ public final class Sequential implements Layer {
      * Parameters by the names PyTorch's {@code state_dict} would give an equivalent
      * {@code nn.Sequential}: {@code "0.weight"}, {@code "0.bias"}, {@code "1.weight"}, …
      */
+    @Override
     public Map<String, Parameter> namedParameters() {
         Map<String, Parameter> named = new LinkedHashMap<>();
         for (int i = 0; i < layers.size(); i++) {
@@ -166,19 +167,9 @@ public final class Sequential implements Layer {
         return Collections.unmodifiableMap(named);
     }
 
-    /** Adds {@code layer}'s parameters under {@code prefix}, nesting the names of composite layers. */
+    /** Adds {@code layer}'s named parameters under {@code prefix}. */
     static void putNamed(Map<String, Parameter> named, String prefix, Layer layer) {
-        if (layer instanceof Sequential s) {
-            s.namedParameters().forEach((k, v) -> named.put(prefix + k, v));
-        } else if (layer instanceof Residual r) {
-            r.namedParameters().forEach((k, v) -> named.put(prefix + k, v));
-        } else {
-            for (Parameter p : layer.parameters()) {
-                if (named.put(prefix + p.name(), p) != null) {
-                    throw new IllegalStateException("two parameters named " + prefix + p.name() + " in " + layer);
-                }
-            }
-        }
+        layer.namedParameters().forEach((k, v) -> named.put(prefix + k, v));
     }
 
     /** Total number of learnable scalars. */

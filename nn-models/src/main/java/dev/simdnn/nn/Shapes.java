@@ -42,6 +42,13 @@ final class Shapes {
         return t;
     }
 
+    /** A normalisation's ε: finite and > 0; the message names the layer kind and the value. */
+    static void epsilon(String layer, float epsilon) {
+        if (!(epsilon > 0 && Float.isFinite(epsilon))) {
+            throw new IllegalArgumentException(layer + " epsilon must be > 0, got " + epsilon);
+        }
+    }
+
     static void positive(String what, int value) {
         if (value < 1) {
             throw new IllegalArgumentException(what + " must be >= 1, got " + value);
