@@ -2,7 +2,7 @@ package dev.simdnn;
 
 import dev.simdnn.data.Dataset;
 import dev.simdnn.kernel.Activation;
-import dev.simdnn.kernel.KernelsProvider;
+import dev.simdnn.backend.KernelsProvider;
 import dev.simdnn.layer.Mode;
 import dev.simdnn.loss.MeanSquaredError;
 import dev.simdnn.loss.SoftmaxCrossEntropy;

@@ -2,7 +2,7 @@ package dev.simdnn;
 
 import dev.simdnn.kernel.Activation;
 import dev.simdnn.kernel.Kernels;
-import dev.simdnn.kernel.KernelsProvider;
+import dev.simdnn.backend.KernelsProvider;
 import dev.simdnn.layer.Layer;
 import dev.simdnn.layer.Mode;
 import dev.simdnn.layer.Parameter;

@@ -3,7 +3,7 @@ package dev.simdnn;
 import dev.simdnn.data.BundledData;
 import dev.simdnn.io.ModelFile;
 import dev.simdnn.io.SavedModel;
-import dev.simdnn.kernel.KernelsProvider;
+import dev.simdnn.backend.KernelsProvider;
 import dev.simdnn.nn.InferenceSession;
 import dev.simdnn.data.Dataset;
 import dev.simdnn.data.Split;

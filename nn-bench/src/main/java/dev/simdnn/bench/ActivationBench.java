@@ -70,14 +70,14 @@ public class ActivationBench {
 
     @Benchmark
     public float forward(Elements counter) {
-        kernels.activationForward(act, z.length, z, 0, y, 0);
+        kernels.activations().activationForward(act, z.length, z, 0, y, 0);
         counter.elements += z.length;
         return y[0];
     }
 
     @Benchmark
     public float backward(Elements counter) {
-        kernels.activationBackward(act, ROWS, COLS, z, 0, y, 0, dy, 0, dz, 0, dbias, 0);
+        kernels.activations().activationBackward(act, ROWS, COLS, z, 0, y, 0, dy, 0, dz, 0, dbias, 0);
         counter.elements += z.length;
         return dz[0];
     }

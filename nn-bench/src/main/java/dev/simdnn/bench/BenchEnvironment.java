@@ -1,7 +1,7 @@
 package dev.simdnn.bench;
 
 import dev.simdnn.kernel.Kernels;
-import dev.simdnn.kernel.KernelsProvider;
+import dev.simdnn.backend.KernelsProvider;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -104,7 +104,7 @@ public class GemmBench {
     @Benchmark
     public float gemm(Flops counter) {
         if (kernels != null) {
-            kernels.gemm(transA, transB, m, n, k, 1f, a, 0, transA ? m : k, b, 0, transB ? k : n, 0f, c, 0, n);
+            kernels.blas().gemm(transA, transB, m, n, k, 1f, a, 0, transA ? m : k, b, 0, transB ? k : n, 0f, c, 0, n);
         } else if (!transA && !transB) {
             CommonOps_FDRM.mult(ea, eb, ec);
         } else if (transA && !transB) {

@@ -85,32 +85,32 @@ public class NormalizationBench {
 
     @Benchmark
     public float batchNormForwardBackward(Elements counter) {
-        kernels.batchNormForward(ROWS, width, EPS, x, 0, gamma, 0, beta, 0, colA, 0, colB, 0, xhat, 0, y, 0);
-        kernels.batchNormBackward(ROWS, width, EPS, dy, 0, xhat, 0, gamma, 0, colB, 0, colC, 0, colD, 0, dx, 0);
+        kernels.norms().batchNormForward(ROWS, width, EPS, x, 0, gamma, 0, beta, 0, colA, 0, colB, 0, xhat, 0, y, 0);
+        kernels.norms().batchNormBackward(ROWS, width, EPS, dy, 0, xhat, 0, gamma, 0, colB, 0, colC, 0, colD, 0, dx, 0);
         counter.elements += (long) ROWS * width;
         return dx[0];
     }
 
     @Benchmark
     public float layerNormForwardBackward(Elements counter) {
-        kernels.layerNormForward(ROWS, width, EPS, x, 0, gamma, 0, beta, 0, rowA, 0, rowB, 0, xhat, 0, y, 0);
-        kernels.layerNormBackward(ROWS, width, EPS, dy, 0, xhat, 0, gamma, 0, rowB, 0, colC, 0, colD, 0, dx, 0);
+        kernels.norms().layerNormForward(ROWS, width, EPS, x, 0, gamma, 0, beta, 0, rowA, 0, rowB, 0, xhat, 0, y, 0);
+        kernels.norms().layerNormBackward(ROWS, width, EPS, dy, 0, xhat, 0, gamma, 0, rowB, 0, colC, 0, colD, 0, dx, 0);
         counter.elements += (long) ROWS * width;
         return dx[0];
     }
 
     @Benchmark
     public float preluForwardBackward(Elements counter) {
-        kernels.preluForward(ROWS, width, x, 0, beta, 0, y, 0);
-        kernels.preluBackward(ROWS, width, x, 0, beta, 0, dy, 0, dx, 0, colC, 0);
+        kernels.activations().preluForward(ROWS, width, x, 0, beta, 0, y, 0);
+        kernels.activations().preluBackward(ROWS, width, x, 0, beta, 0, dy, 0, dx, 0, colC, 0);
         counter.elements += (long) ROWS * width;
         return dx[0];
     }
 
     @Benchmark
     public float maxoutForwardBackward(Elements counter) {
-        kernels.maxoutForward(ROWS, width, 3, z3, 0, y, 0);
-        kernels.maxoutBackward(ROWS, width, 3, z3, 0, dy, 0, dz3, 0);
+        kernels.activations().maxoutForward(ROWS, width, 3, z3, 0, y, 0);
+        kernels.activations().maxoutBackward(ROWS, width, 3, z3, 0, dy, 0, dz3, 0);
         counter.elements += (long) ROWS * width;
         return dz3[0];
     }

@@ -1,7 +1,7 @@
 package dev.simdnn.bench;
 
 import dev.simdnn.simd.SimdConfig;
-import dev.simdnn.simd.fused.VectorMath;
+import dev.simdnn.simd.math.VectorMath;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;

@@ -2,7 +2,7 @@ package dev.simdnn.cli;
 
 import dev.simdnn.io.Json;
 import dev.simdnn.kernel.Kernels;
-import dev.simdnn.kernel.KernelsProvider;
+import dev.simdnn.backend.KernelsProvider;
 import dev.simdnn.layer.Parameter;
 import dev.simdnn.nn.Sequential;
 import dev.simdnn.train.EpochStats;

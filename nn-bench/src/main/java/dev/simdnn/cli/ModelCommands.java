@@ -6,7 +6,7 @@ import dev.simdnn.io.Json;
 import dev.simdnn.io.ModelFile;
 import dev.simdnn.io.ModelFormatException;
 import dev.simdnn.io.SavedModel;
-import dev.simdnn.kernel.KernelsProvider;
+import dev.simdnn.backend.KernelsProvider;
 import dev.simdnn.loss.BinaryCrossEntropy;
 import dev.simdnn.loss.Loss;
 import dev.simdnn.loss.SoftmaxCrossEntropy;

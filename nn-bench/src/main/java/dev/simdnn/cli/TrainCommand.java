@@ -3,7 +3,7 @@ package dev.simdnn.cli;
 import dev.simdnn.data.Dataset;
 import dev.simdnn.data.Standardizer;
 import dev.simdnn.kernel.Kernels;
-import dev.simdnn.kernel.KernelsProvider;
+import dev.simdnn.backend.KernelsProvider;
 import dev.simdnn.loss.Loss;
 import dev.simdnn.nn.Sequential;
 import dev.simdnn.optim.Optimizer;

@@ -17,14 +17,14 @@ public final class BinaryCrossEntropy extends BufferedLoss {
     public float forward(Kernels kernels, Tensor output, Tensor target) {
         check(output, target);
         Tensor grad = gradientFor(output);
-        return kernels.binaryCrossEntropyWithLogits(output.size(), output.data(), output.offset(),
+        return kernels.losses().binaryCrossEntropyWithLogits(output.size(), output.data(), output.offset(),
                 target.data(), target.offset(), grad.data(), grad.offset());
     }
 
     @Override
     public float evaluate(Kernels kernels, Tensor output, Tensor target) {
         check(output, target);
-        return kernels.binaryCrossEntropyWithLogits(output.size(), output.data(), output.offset(),
+        return kernels.losses().binaryCrossEntropyWithLogits(output.size(), output.data(), output.offset(),
                 target.data(), target.offset(), null, 0);
     }
 

@@ -14,14 +14,14 @@ public final class Hinge extends BufferedLoss {
     public float forward(Kernels kernels, Tensor output, Tensor target) {
         check(output, target);
         Tensor grad = gradientFor(output);
-        return kernels.hinge(output.size(), output.data(), output.offset(), target.data(), target.offset(),
+        return kernels.losses().hinge(output.size(), output.data(), output.offset(), target.data(), target.offset(),
                 grad.data(), grad.offset());
     }
 
     @Override
     public float evaluate(Kernels kernels, Tensor output, Tensor target) {
         check(output, target);
-        return kernels.hinge(output.size(), output.data(), output.offset(), target.data(), target.offset(), null, 0);
+        return kernels.losses().hinge(output.size(), output.data(), output.offset(), target.data(), target.offset(), null, 0);
     }
 
     @Override

@@ -23,14 +23,14 @@ public final class Huber extends RegressionLoss {
     public float forward(Kernels kernels, Tensor output, Tensor target) {
         Tensor.requireSameShape(output, target, "Huber output vs target");
         Tensor grad = gradientFor(output);
-        return kernels.huber(output.size(), delta, output.data(), output.offset(), target.data(), target.offset(),
+        return kernels.losses().huber(output.size(), delta, output.data(), output.offset(), target.data(), target.offset(),
                 grad.data(), grad.offset());
     }
 
     @Override
     public float evaluate(Kernels kernels, Tensor output, Tensor target) {
         Tensor.requireSameShape(output, target, "Huber output vs target");
-        return kernels.huber(output.size(), delta, output.data(), output.offset(), target.data(), target.offset(), null, 0);
+        return kernels.losses().huber(output.size(), delta, output.data(), output.offset(), target.data(), target.offset(), null, 0);
     }
 
     @Override

@@ -13,14 +13,14 @@ public final class MeanAbsoluteError extends RegressionLoss {
     public float forward(Kernels kernels, Tensor output, Tensor target) {
         Tensor.requireSameShape(output, target, "MAE output vs target");
         Tensor grad = gradientFor(output);
-        return kernels.meanAbsoluteError(output.size(), output.data(), output.offset(), target.data(), target.offset(),
+        return kernels.losses().meanAbsoluteError(output.size(), output.data(), output.offset(), target.data(), target.offset(),
                 grad.data(), grad.offset());
     }
 
     @Override
     public float evaluate(Kernels kernels, Tensor output, Tensor target) {
         Tensor.requireSameShape(output, target, "MAE output vs target");
-        return kernels.meanAbsoluteError(output.size(), output.data(), output.offset(), target.data(), target.offset(),
+        return kernels.losses().meanAbsoluteError(output.size(), output.data(), output.offset(), target.data(), target.offset(),
                 null, 0);
     }
 

@@ -14,14 +14,14 @@ public final class MeanSquaredError extends RegressionLoss {
     public float forward(Kernels kernels, Tensor output, Tensor target) {
         check(output, target);
         Tensor grad = gradientFor(output);
-        return kernels.meanSquaredError(output.size(), output.data(), output.offset(),
+        return kernels.losses().meanSquaredError(output.size(), output.data(), output.offset(),
                 target.data(), target.offset(), grad.data(), grad.offset());
     }
 
     @Override
     public float evaluate(Kernels kernels, Tensor output, Tensor target) {
         check(output, target);
-        return kernels.meanSquaredError(output.size(), output.data(), output.offset(),
+        return kernels.losses().meanSquaredError(output.size(), output.data(), output.offset(),
                 target.data(), target.offset(), null, 0);
     }
 

@@ -47,14 +47,14 @@ public final class SoftmaxCrossEntropy extends BufferedLoss {
     public float forward(Kernels kernels, Tensor output, Tensor target) {
         check(output, target);
         Tensor grad = gradientFor(output);
-        return kernels.softmaxCrossEntropy(output.rows(), output.cols(), labelSmoothing, output.data(), output.offset(),
+        return kernels.losses().softmaxCrossEntropy(output.rows(), output.cols(), labelSmoothing, output.data(), output.offset(),
                 target.data(), target.offset(), grad.data(), grad.offset());
     }
 
     @Override
     public float evaluate(Kernels kernels, Tensor output, Tensor target) {
         check(output, target);
-        return kernels.softmaxCrossEntropy(output.rows(), output.cols(), labelSmoothing, output.data(), output.offset(),
+        return kernels.losses().softmaxCrossEntropy(output.rows(), output.cols(), labelSmoothing, output.data(), output.offset(),
                 target.data(), target.offset(), null, 0);
     }
 
@@ -65,7 +65,7 @@ public final class SoftmaxCrossEntropy extends BufferedLoss {
         if (predicted.length < rows) {
             predicted = new int[rows];
         }
-        kernels.argmaxRows(rows, output.cols(), output.data(), output.offset(), predicted, 0);
+        kernels.blas().argmaxRows(rows, output.cols(), output.data(), output.offset(), predicted, 0);
         int correct = 0;
         for (int r = 0; r < rows; r++) {
             correct += predicted[r] == (int) target.getFlat(r) ? 1 : 0;

@@ -191,7 +191,7 @@ public record LayerStatistics(int index, String layer, Summary activations, Summ
             double[] range = range(l);
             double norm = 0;
             for (Parameter p : l.parameters()) {
-                norm += k.sumOfSquares(p.size(), p.grad().data(), p.grad().offset());
+                norm += k.blas().sumOfSquares(p.size(), p.grad().data(), p.grad().offset());
             }
             stats.add(new LayerStatistics(i, l.toString(), Summary.of(outputs.get(i), range[0], range[1]), grads[i],
                     Math.sqrt(norm)));

@@ -47,7 +47,7 @@ public final class ActivationLayer implements Layer {
     public Tensor forward(Kernels kernels, Tensor input, Mode mode) {
         Shapes.checkInput(this, input, features);
         Tensor y = yBuf.rows(input.rows());
-        kernels.activationForward(activation, input.size(), input.data(), input.offset(), y.data(), y.offset());
+        kernels.activations().activationForward(activation, input.size(), input.data(), input.offset(), y.data(), y.offset());
         lastInput = mode == Mode.TRAINING ? input : null;
         lastY = y;
         return y;
@@ -60,7 +60,7 @@ public final class ActivationLayer implements Layer {
             return null;
         }
         Tensor dx = dxBuf.rows(gradOutput.rows());
-        kernels.activationBackward(activation, gradOutput.rows(), features, lastInput.data(), lastInput.offset(),
+        kernels.activations().activationBackward(activation, gradOutput.rows(), features, lastInput.data(), lastInput.offset(),
                 lastY.data(), lastY.offset(), gradOutput.data(), gradOutput.offset(), dx.data(), dx.offset(), null, 0);
         return dx;
     }

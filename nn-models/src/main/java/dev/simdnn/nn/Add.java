@@ -14,7 +14,7 @@ public final class Add extends ElementwiseBinary {
 
     @Override
     void compute(Kernels kernels, Tensor a, Tensor b, Tensor out) {
-        kernels.add(a.size(), a.data(), a.offset(), b.data(), b.offset(), out.data(), out.offset());
+        kernels.blas().add(a.size(), a.data(), a.offset(), b.data(), b.offset(), out.data(), out.offset());
     }
 
     @Override

@@ -127,7 +127,7 @@ public final class BatchNorm implements Layer {
                 scale.setFlat(c, s);
                 shift.setFlat(c, beta.value().getFlat(c) - runningMean.getFlat(c) * s);
             }
-            kernels.scaleShiftColumns(rows, features, input.data(), input.offset(), scale.data(), scale.offset(),
+            kernels.norms().scaleShiftColumns(rows, features, input.data(), input.offset(), scale.data(), scale.offset(),
                     shift.data(), shift.offset(), y.data(), y.offset());
             lastXhat = null;
             return y;
@@ -138,13 +138,13 @@ public final class BatchNorm implements Layer {
                     + "of 1 row, or use dropLast()");
         }
         Tensor xhat = xhatBuf.rows(rows);
-        kernels.batchNormForward(rows, features, epsilon, input.data(), input.offset(),
+        kernels.norms().batchNormForward(rows, features, epsilon, input.data(), input.offset(),
                 gamma.value().data(), gamma.value().offset(), beta.value().data(), beta.value().offset(),
                 mean.data(), mean.offset(), var.data(), var.offset(), xhat.data(), xhat.offset(), y.data(), y.offset());
-        kernels.scale(features, 1 - momentum, runningMean.data(), runningMean.offset());
-        kernels.axpy(features, momentum, mean.data(), mean.offset(), runningMean.data(), runningMean.offset());
-        kernels.scale(features, 1 - momentum, runningVar.data(), runningVar.offset());
-        kernels.axpy(features, momentum * rows / (rows - 1f), var.data(), var.offset(), runningVar.data(), runningVar.offset());
+        kernels.blas().scale(features, 1 - momentum, runningMean.data(), runningMean.offset());
+        kernels.blas().axpy(features, momentum, mean.data(), mean.offset(), runningMean.data(), runningMean.offset());
+        kernels.blas().scale(features, 1 - momentum, runningVar.data(), runningVar.offset());
+        kernels.blas().axpy(features, momentum * rows / (rows - 1f), var.data(), var.offset(), runningVar.data(), runningVar.offset());
         lastXhat = xhat;
         return y;
     }
@@ -154,14 +154,14 @@ public final class BatchNorm implements Layer {
         Shapes.checkBackward(this, lastXhat, gradOutput, features);
         int rows = gradOutput.rows();
         Tensor dx = needInputGradient ? dxBuf.rows(rows) : null;
-        kernels.batchNormBackward(rows, features, epsilon, gradOutput.data(), gradOutput.offset(),
+        kernels.norms().batchNormBackward(rows, features, epsilon, gradOutput.data(), gradOutput.offset(),
                 lastXhat.data(), lastXhat.offset(), gamma.value().data(), gamma.value().offset(),
                 var.data(), var.offset(), sumDy.data(), sumDy.offset(), sumDyXhat.data(), sumDyXhat.offset(),
                 dx == null ? null : dx.data(), dx == null ? 0 : dx.offset());
         Tensor dg = gamma.grad();
         Tensor db = beta.grad();
-        kernels.add(features, dg.data(), dg.offset(), sumDyXhat.data(), sumDyXhat.offset(), dg.data(), dg.offset());
-        kernels.add(features, db.data(), db.offset(), sumDy.data(), sumDy.offset(), db.data(), db.offset());
+        kernels.blas().add(features, dg.data(), dg.offset(), sumDyXhat.data(), sumDyXhat.offset(), dg.data(), dg.offset());
+        kernels.blas().add(features, db.data(), db.offset(), sumDy.data(), sumDy.offset(), db.data(), db.offset());
         return dx;
     }
 

@@ -141,7 +141,7 @@ public final class Dense implements Layer {
         Tensor y = yBuf.rows(rows);
         boolean keepZ = mode == Mode.TRAINING && activation.kind() != Activation.Kind.IDENTITY;
         Tensor z = keepZ ? zBuf.rows(rows) : null;
-        kernels.denseForward(rows, in, out,
+        kernels.blas().denseForward(rows, in, out,
                 input.data(), input.offset(), weight.value().data(), weight.value().offset(),
                 bias == null ? null : bias.value().data(), bias == null ? 0 : bias.value().offset(),
                 activation,
@@ -168,13 +168,13 @@ public final class Dense implements Layer {
                     + "] but got " + gradOutput.shape());
         }
         Tensor dz = activation.kind() == Activation.Kind.IDENTITY ? gradOutput : dzBuf.rows(rows);
-        kernels.activationBackward(activation, rows, out,
+        kernels.activations().activationBackward(activation, rows, out,
                 lastZ.data(), lastZ.offset(), lastY.data(), lastY.offset(),
                 gradOutput.data(), gradOutput.offset(), dz.data(), dz.offset(),
                 bias == null ? null : bias.grad().data(), bias == null ? 0 : bias.grad().offset());
         // dW += dzᵀ·x : [out, rows]·[rows, in]
         Tensor dW = weight.grad();
-        kernels.gemm(true, false, out, in, rows, 1f, dz.data(), dz.offset(), out,
+        kernels.blas().gemm(true, false, out, in, rows, 1f, dz.data(), dz.offset(), out,
                 lastInput.data(), lastInput.offset(), in, 1f, dW.data(), dW.offset(), in);
         if (!needInputGradient) {
             return null;
@@ -182,7 +182,7 @@ public final class Dense implements Layer {
         // dx = dz·W : [rows, out]·[out, in]
         Tensor dx = dxBuf.rows(rows);
         Tensor w = weight.value();
-        kernels.gemm(false, false, rows, in, out, 1f, dz.data(), dz.offset(), out,
+        kernels.blas().gemm(false, false, rows, in, out, 1f, dz.data(), dz.offset(), out,
                 w.data(), w.offset(), in, 0f, dx.data(), dx.offset(), in);
         return dx;
     }

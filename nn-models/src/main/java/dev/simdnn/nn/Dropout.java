@@ -64,7 +64,7 @@ public final class Dropout implements Layer {
             m[mask.offset() + i] = rng.nextFloat() < p ? 0f : keepScale;
         }
         Tensor y = yBuf.rows(rows);
-        kernels.multiply(rows * features, input.data(), input.offset(), m, mask.offset(), y.data(), y.offset());
+        kernels.blas().multiply(rows * features, input.data(), input.offset(), m, mask.offset(), y.data(), y.offset());
         lastMask = mask;
         return y;
     }
@@ -78,7 +78,7 @@ public final class Dropout implements Layer {
             return gradOutput; // identity (p == 0)
         }
         Tensor dx = dxBuf.rows(gradOutput.rows());
-        kernels.multiply(gradOutput.size(), gradOutput.data(), gradOutput.offset(), lastMask.data(), lastMask.offset(),
+        kernels.blas().multiply(gradOutput.size(), gradOutput.data(), gradOutput.offset(), lastMask.data(), lastMask.offset(),
                 dx.data(), dx.offset());
         return dx;
     }

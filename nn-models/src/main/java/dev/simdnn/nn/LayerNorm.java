@@ -80,7 +80,7 @@ public final class LayerNorm implements Layer {
         }
         Tensor xhat = xhatBuf.rows(rows);
         Tensor y = yBuf.rows(rows);
-        kernels.layerNormForward(rows, features, epsilon, input.data(), input.offset(),
+        kernels.norms().layerNormForward(rows, features, epsilon, input.data(), input.offset(),
                 gamma.value().data(), gamma.value().offset(), beta.value().data(), beta.value().offset(),
                 mean, 0, var, 0, xhat.data(), xhat.offset(), y.data(), y.offset());
         lastXhat = mode == Mode.TRAINING ? xhat : null;
@@ -94,7 +94,7 @@ public final class LayerNorm implements Layer {
         Tensor dx = needInputGradient ? dxBuf.rows(rows) : null;
         Tensor dg = gamma.grad();
         Tensor db = beta.grad();
-        kernels.layerNormBackward(rows, features, epsilon, gradOutput.data(), gradOutput.offset(),
+        kernels.norms().layerNormBackward(rows, features, epsilon, gradOutput.data(), gradOutput.offset(),
                 lastXhat.data(), lastXhat.offset(), gamma.value().data(), gamma.value().offset(), var, 0,
                 dg.data(), dg.offset(), db.data(), db.offset(),
                 dx == null ? null : dx.data(), dx == null ? 0 : dx.offset());

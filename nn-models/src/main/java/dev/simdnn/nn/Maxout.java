@@ -68,7 +68,7 @@ public final class Maxout implements Layer {
         Shapes.checkInput(this, input, in);
         Tensor z = linear.forward(kernels, input, mode);
         Tensor y = yBuf.rows(input.rows());
-        kernels.maxoutForward(input.rows(), units, pieces, z.data(), z.offset(), y.data(), y.offset());
+        kernels.activations().maxoutForward(input.rows(), units, pieces, z.data(), z.offset(), y.data(), y.offset());
         lastZ = mode == Mode.TRAINING ? z : null;
         return y;
     }
@@ -77,7 +77,7 @@ public final class Maxout implements Layer {
     public Tensor backward(Kernels kernels, Tensor gradOutput, boolean needInputGradient) {
         Shapes.checkBackward(this, lastZ, gradOutput, units);
         Tensor dz = dzBuf.rows(gradOutput.rows());
-        kernels.maxoutBackward(gradOutput.rows(), units, pieces, lastZ.data(), lastZ.offset(),
+        kernels.activations().maxoutBackward(gradOutput.rows(), units, pieces, lastZ.data(), lastZ.offset(),
                 gradOutput.data(), gradOutput.offset(), dz.data(), dz.offset());
         return linear.backward(kernels, dz, needInputGradient);
     }

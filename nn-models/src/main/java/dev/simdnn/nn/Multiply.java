@@ -14,15 +14,15 @@ public final class Multiply extends ElementwiseBinary {
 
     @Override
     void compute(Kernels kernels, Tensor a, Tensor b, Tensor out) {
-        kernels.multiply(a.size(), a.data(), a.offset(), b.data(), b.offset(), out.data(), out.offset());
+        kernels.blas().multiply(a.size(), a.data(), a.offset(), b.data(), b.offset(), out.data(), out.offset());
     }
 
     @Override
     void gradients(Kernels kernels, Tensor gradOutput, Tensor gradFirst, Tensor gradSecond) {
         int n = gradOutput.size();
-        kernels.multiply(n, gradOutput.data(), gradOutput.offset(), second.data(), second.offset(),
+        kernels.blas().multiply(n, gradOutput.data(), gradOutput.offset(), second.data(), second.offset(),
                 gradFirst.data(), gradFirst.offset());
-        kernels.multiply(n, gradOutput.data(), gradOutput.offset(), first.data(), first.offset(),
+        kernels.blas().multiply(n, gradOutput.data(), gradOutput.offset(), first.data(), first.offset(),
                 gradSecond.data(), gradSecond.offset());
     }
 }

@@ -59,7 +59,7 @@ public final class PRelu implements Layer {
         Shapes.checkInput(this, input, features);
         Tensor y = yBuf.rows(input.rows());
         Tensor a = slope.value();
-        kernels.preluForward(input.rows(), features, input.data(), input.offset(), a.data(), a.offset(),
+        kernels.activations().preluForward(input.rows(), features, input.data(), input.offset(), a.data(), a.offset(),
                 y.data(), y.offset());
         lastInput = mode == Mode.TRAINING ? input : null;
         return y;
@@ -71,7 +71,7 @@ public final class PRelu implements Layer {
         Tensor dx = needInputGradient ? dxBuf.rows(gradOutput.rows()) : null;
         Tensor a = slope.value();
         Tensor da = slope.grad();
-        kernels.preluBackward(gradOutput.rows(), features, lastInput.data(), lastInput.offset(), a.data(), a.offset(),
+        kernels.activations().preluBackward(gradOutput.rows(), features, lastInput.data(), lastInput.offset(), a.data(), a.offset(),
                 gradOutput.data(), gradOutput.offset(), dx == null ? null : dx.data(), dx == null ? 0 : dx.offset(),
                 da.data(), da.offset());
         return dx;

@@ -88,7 +88,7 @@ public final class Residual implements Layer {
         Tensor fx = body.forward(kernels, input, mode);
         Tensor skip = projection == null ? input : projection.forward(kernels, input, mode);
         Tensor y = yBuf.rows(input.rows());
-        kernels.add(y.size(), fx.data(), fx.offset(), skip.data(), skip.offset(), y.data(), y.offset());
+        kernels.blas().add(y.size(), fx.data(), fx.offset(), skip.data(), skip.offset(), y.data(), y.offset());
         return y;
     }
 
@@ -103,7 +103,7 @@ public final class Residual implements Layer {
             return null;
         }
         Tensor dx = dxBuf.rows(gradOutput.rows());
-        kernels.add(dx.size(), dBody.data(), dBody.offset(), dSkip.data(), dSkip.offset(), dx.data(), dx.offset());
+        kernels.blas().add(dx.size(), dBody.data(), dBody.offset(), dSkip.data(), dSkip.offset(), dx.data(), dx.offset());
         return dx;
     }
 

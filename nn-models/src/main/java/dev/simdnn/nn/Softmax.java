@@ -37,7 +37,7 @@ public final class Softmax implements Layer {
     public Tensor forward(Kernels kernels, Tensor input, Mode mode) {
         Shapes.checkInput(this, input, features);
         Tensor y = yBuf.rows(input.rows());
-        kernels.softmax(input.rows(), features, input.data(), input.offset(), y.data(), y.offset());
+        kernels.activations().softmax(input.rows(), features, input.data(), input.offset(), y.data(), y.offset());
         lastY = mode == Mode.TRAINING ? y : null;
         return y;
     }
@@ -56,9 +56,9 @@ public final class Softmax implements Layer {
             int yr = lastY.offset() + r * features;
             int gr = gradOutput.offset() + r * features;
             int dr = dx.offset() + r * features;
-            float s = kernels.dot(features, g, gr, y, yr);
-            kernels.multiply(features, y, yr, g, gr, dx.data(), dr); // y ⊙ dy
-            kernels.axpy(features, -s, y, yr, dx.data(), dr);       // - (Σ dy·y)·y
+            float s = kernels.blas().dot(features, g, gr, y, yr);
+            kernels.blas().multiply(features, y, yr, g, gr, dx.data(), dr); // y ⊙ dy
+            kernels.blas().axpy(features, -s, y, yr, dx.data(), dr);       // - (Σ dy·y)·y
         }
         return dx;
     }

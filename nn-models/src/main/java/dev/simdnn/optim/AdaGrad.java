@@ -35,7 +35,7 @@ public final class AdaGrad extends Optimizer {
         for (int i = 0; i < parameters.size(); i++) {
             Parameter p = parameters.get(i);
             Tensor s = sums.get(i);
-            kernels.adagradUpdate(p.size(), learningRate, epsilon, weightDecay, p.value().data(), p.value().offset(),
+            kernels.updates().adagradUpdate(p.size(), learningRate, epsilon, weightDecay, p.value().data(), p.value().offset(),
                     p.grad().data(), p.grad().offset(), s.data(), s.offset());
         }
     }

@@ -62,7 +62,7 @@ public class Adam extends Optimizer {
             Parameter p = parameters.get(i);
             Tensor mi = m.get(i);
             Tensor vi = v.get(i);
-            kernels.adamUpdate(p.size(), learningRate, beta1, beta2, epsilon, weightDecay, decoupled, t,
+            kernels.updates().adamUpdate(p.size(), learningRate, beta1, beta2, epsilon, weightDecay, decoupled, t,
                     p.value().data(), p.value().offset(), p.grad().data(), p.grad().offset(),
                     mi.data(), mi.offset(), vi.data(), vi.offset());
         }

@@ -24,14 +24,14 @@ public final class GradientClipping {
         double sq = 0;
         for (int i = 0; i < parameters.size(); i++) {
             Parameter p = parameters.get(i);
-            sq += k.sumOfSquares(p.size(), p.grad().data(), p.grad().offset());
+            sq += k.blas().sumOfSquares(p.size(), p.grad().data(), p.grad().offset());
         }
         float norm = (float) Math.sqrt(sq);
         if (norm > maxNorm) {
             float f = maxNorm / norm;
             for (int i = 0; i < parameters.size(); i++) {
                 Parameter p = parameters.get(i);
-                k.scale(p.size(), f, p.grad().data(), p.grad().offset());
+                k.blas().scale(p.size(), f, p.grad().data(), p.grad().offset());
             }
         }
         return norm;
@@ -44,7 +44,7 @@ public final class GradientClipping {
         }
         for (int i = 0; i < parameters.size(); i++) {
             Parameter p = parameters.get(i);
-            k.clamp(p.size(), -limit, limit, p.grad().data(), p.grad().offset());
+            k.blas().clamp(p.size(), -limit, limit, p.grad().data(), p.grad().offset());
         }
     }
 }

@@ -38,7 +38,7 @@ public final class Momentum extends Optimizer {
         for (int i = 0; i < parameters.size(); i++) {
             Parameter p = parameters.get(i);
             Tensor v = velocity.get(i);
-            kernels.momentumUpdate(p.size(), learningRate, momentum, nesterov, weightDecay,
+            kernels.updates().momentumUpdate(p.size(), learningRate, momentum, nesterov, weightDecay,
                     p.value().data(), p.value().offset(), p.grad().data(), p.grad().offset(),
                     v.data(), v.offset());
         }

@@ -72,7 +72,7 @@ public final class Penalty {
             if (appliesTo(p)) {
                 Tensor w = p.value();
                 Tensor g = p.grad();
-                total += kernels.elasticNetPenalty(w.size(), l1, l2, w.data(), w.offset(), g.data(), g.offset());
+                total += kernels.updates().elasticNetPenalty(w.size(), l1, l2, w.data(), w.offset(), g.data(), g.offset());
             }
         }
         return (float) total;
@@ -83,7 +83,7 @@ public final class Penalty {
         double total = 0;
         for (Parameter p : params) {
             if (appliesTo(p)) {
-                total += kernels.elasticNetPenalty(p.size(), l1, l2, p.value().data(), p.value().offset(), null, 0);
+                total += kernels.updates().elasticNetPenalty(p.size(), l1, l2, p.value().data(), p.value().offset(), null, 0);
             }
         }
         return (float) total;

@@ -41,7 +41,7 @@ public final class RmsProp extends Optimizer {
         for (int i = 0; i < parameters.size(); i++) {
             Parameter p = parameters.get(i);
             Tensor s = means.get(i);
-            kernels.rmspropUpdate(p.size(), learningRate, rho, epsilon, weightDecay, p.value().data(), p.value().offset(),
+            kernels.updates().rmspropUpdate(p.size(), learningRate, rho, epsilon, weightDecay, p.value().data(), p.value().offset(),
                     p.grad().data(), p.grad().offset(), s.data(), s.offset());
         }
     }

@@ -18,7 +18,7 @@ public final class Sgd extends Optimizer {
     public void step() {
         for (int i = 0; i < parameters.size(); i++) {
             Parameter p = parameters.get(i);
-            kernels.sgdUpdate(p.size(), learningRate, weightDecay,
+            kernels.updates().sgdUpdate(p.size(), learningRate, weightDecay,
                     p.value().data(), p.value().offset(), p.grad().data(), p.grad().offset());
         }
     }

@@ -2,7 +2,7 @@ package dev.simdnn.io;
 
 import dev.simdnn.data.Standardizer;
 import dev.simdnn.kernel.Activation;
-import dev.simdnn.kernel.KernelsProvider;
+import dev.simdnn.backend.KernelsProvider;
 import dev.simdnn.nn.Mlp;
 import dev.simdnn.nn.Sequential;
 import dev.simdnn.tensor.Tensor;

@@ -3,7 +3,7 @@ package dev.simdnn.nn;
 import dev.simdnn.data.Dataset;
 import dev.simdnn.kernel.Activation;
 import dev.simdnn.kernel.Kernels;
-import dev.simdnn.kernel.KernelsProvider;
+import dev.simdnn.backend.KernelsProvider;
 import dev.simdnn.layer.Layer;
 import dev.simdnn.layer.Mode;
 import dev.simdnn.layer.Parameter;
@@ -174,7 +174,7 @@ class LayersTest {
             g.fill(1f);
             net.backward(g);
             Parameter w0 = net.parameters().get(0);
-            firstLayerNorm[withSkip] = Math.sqrt(K.sumOfSquares(w0.size(), w0.grad().data(), w0.grad().offset()));
+            firstLayerNorm[withSkip] = Math.sqrt(K.blas().sumOfSquares(w0.size(), w0.grad().data(), w0.grad().offset()));
         }
         assertTrue(firstLayerNorm[0] < 1e-12, "plain stack: first-layer gradient vanishes, " + firstLayerNorm[0]);
         assertTrue(firstLayerNorm[1] > 1, "residual stack: first-layer gradient survives, " + firstLayerNorm[1]);

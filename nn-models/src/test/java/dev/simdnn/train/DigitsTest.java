@@ -5,7 +5,7 @@ import dev.simdnn.data.Dataset;
 import dev.simdnn.data.Split;
 import dev.simdnn.data.Standardizer;
 import dev.simdnn.kernel.Activation;
-import dev.simdnn.kernel.KernelsProvider;
+import dev.simdnn.backend.KernelsProvider;
 import dev.simdnn.loss.SoftmaxCrossEntropy;
 import dev.simdnn.nn.Mlp;
 import dev.simdnn.nn.Sequential;

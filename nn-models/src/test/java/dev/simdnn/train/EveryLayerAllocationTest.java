@@ -24,7 +24,7 @@ class EveryLayerAllocationTest {
     /** Every layer kind of the toolkit, label smoothing, an elastic-net penalty, and an inference batch. */
     @Test
     void trainingStepThroughEveryLayerKind() {
-        Kernels k = dev.simdnn.kernel.KernelsProvider.best();
+        Kernels k = dev.simdnn.backend.KernelsProvider.best();
         Sequential model = Mlp.builder().input(64)
                 .dense(48).batchNorm().activation(Activation.RELU)
                 .residual(b -> b.dense(48, Activation.TANH).layerNorm())

@@ -84,11 +84,11 @@ class SteadyStateAllocationTest {
 
     @Test
     void trainingStepWithAdam() {
-        check(dev.simdnn.kernel.KernelsProvider.best(), "adam");
+        check(dev.simdnn.backend.KernelsProvider.best(), "adam");
     }
 
     @Test
     void trainingStepWithMomentum() {
-        check(dev.simdnn.kernel.KernelsProvider.best(), "momentum");
+        check(dev.simdnn.backend.KernelsProvider.best(), "momentum");
     }
 }

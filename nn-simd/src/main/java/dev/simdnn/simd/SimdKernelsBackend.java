@@ -1,7 +1,7 @@
 package dev.simdnn.simd;
 
 import dev.simdnn.kernel.Kernels;
-import dev.simdnn.kernel.KernelsBackend;
+import dev.simdnn.backend.KernelsBackend;
 
 /**
  * Registers the SIMD backend with {@code KernelsProvider} (through {@code ServiceLoader}). It

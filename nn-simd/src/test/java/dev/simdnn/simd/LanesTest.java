@@ -1,6 +1,7 @@
 package dev.simdnn.simd;
 
 import dev.simdnn.kernel.Activation;
+import dev.simdnn.kernel.Kernels;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import org.junit.jupiter.api.Test;
@@ -77,7 +78,7 @@ class LanesTest {
                 float[] w = mixed(rng, 5 * k);
                 System.arraycopy(w, j * k, w, 4 * k, k);
                 float[] y = new float[5];
-                SimdKernels.INSTANCE.denseForward(1, k, 5, x, 0, w, 0, null, 0, Activation.IDENTITY, null, 0, y, 0);
+                SimdKernels.INSTANCE.blas().denseForward(1, k, 5, x, 0, w, 0, null, 0, Activation.IDENTITY, null, 0, y, 0);
                 assertEquals(y[j], y[4], "k = " + k + ", output " + j);
             }
         }
@@ -85,7 +86,7 @@ class LanesTest {
 
     @Test
     void reducingKernelsGiveTheSameBitsBeforeAndAfterCompilation() {
-        SimdKernels k = SimdKernels.INSTANCE;
+        Kernels k = SimdKernels.INSTANCE;
         SplittableRandom rng = new SplittableRandom(2);
         int n = 5 * L + 3;
         float[][] xs = new float[200][];
@@ -106,18 +107,18 @@ class LanesTest {
         assertEquals(false, Arrays.equals(first, new float[first.length]));
     }
 
-    private static void compute(SimdKernels k, float[][] xs, float[] w, float[] labels, int n, float[] out) {
+    private static void compute(Kernels k, float[][] xs, float[] w, float[] labels, int n, float[] out) {
         float[] y = new float[7];
         float[] grad = new float[2 * (n / 2)];
         for (int i = 0; i < xs.length; i++) {
             float[] x = xs[i];
             int o = i * 12;
-            out[o] = k.sum(n, x, 0);
-            out[o + 1] = k.dot(n, x, 0, x, 0);
-            out[o + 2] = k.sumOfSquares(n, x, 0);
-            k.denseForward(1, n, 7, x, 0, w, 0, null, 0, Activation.IDENTITY, null, 0, y, 0);
+            out[o] = k.blas().sum(n, x, 0);
+            out[o + 1] = k.blas().dot(n, x, 0, x, 0);
+            out[o + 2] = k.blas().sumOfSquares(n, x, 0);
+            k.blas().denseForward(1, n, 7, x, 0, w, 0, null, 0, Activation.IDENTITY, null, 0, y, 0);
             System.arraycopy(y, 0, out, o + 3, 7);
-            out[o + 10] = k.softmaxCrossEntropy(2, n / 2, 0f, x, 0, labels, 0, grad, 0);
+            out[o + 10] = k.losses().softmaxCrossEntropy(2, n / 2, 0f, x, 0, labels, 0, grad, 0);
             out[o + 11] = grad[1];
         }
     }

@@ -33,8 +33,8 @@ class SimdActivationAccuracyTest {
         StringBuilder report = new StringBuilder();
         for (Activation act : List.of(Activation.SIGMOID, Activation.TANH, Activation.elu(1f), Activation.SELU,
                 Activation.GELU, Activation.SWISH, Activation.SOFTPLUS, Activation.RELU, Activation.leakyRelu(0.01f))) {
-            SimdKernels.INSTANCE.activationForward(act, n, z, 0, y, 0);
-            SimdKernels.INSTANCE.activationBackward(act, 1, n, z, 0, y, 0, ones, 0, dz, 0, null, 0);
+            SimdKernels.INSTANCE.activations().activationForward(act, n, z, 0, y, 0);
+            SimdKernels.INSTANCE.activations().activationBackward(act, 1, n, z, 0, y, 0, ones, 0, dz, 0, null, 0);
             double worstF = 0, worstD = 0, plainF = 0;
             for (int i = 0; i < n; i++) {
                 double zi = z[i];

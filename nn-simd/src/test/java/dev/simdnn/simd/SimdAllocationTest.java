@@ -66,59 +66,59 @@ class SimdAllocationTest {
         // Let the JIT see every kind first, as a network mixing activations makes it.
         for (int round = 0; round < 200; round++) {
             for (Activation a : acts) {
-                k.activationForward(a, z.length, g, 0, y, 0);
-                k.activationBackward(a, rows, out, g, 0, y, 0, g, 0, z, 0, b, 0);
+                k.activations().activationForward(a, z.length, g, 0, y, 0);
+                k.activations().activationBackward(a, rows, out, g, 0, y, 0, g, 0, z, 0, b, 0);
             }
         }
         List<String> failures = new ArrayList<>();
         for (Activation a : acts) {
-            check(failures, a + " forward", () -> k.activationForward(a, z.length, g, 0, y, 0));
-            check(failures, a + " backward", () -> k.activationBackward(a, rows, out, g, 0, y, 0, g, 0, z, 0, b, 0));
+            check(failures, a + " forward", () -> k.activations().activationForward(a, z.length, g, 0, y, 0));
+            check(failures, a + " backward", () -> k.activations().activationBackward(a, rows, out, g, 0, y, 0, g, 0, z, 0, b, 0));
             check(failures, a + " dense (packed, z kept)",
-                    () -> k.denseForward(rows, in, out, x, 0, w, 0, b, 0, a, z, 0, y, 0));
+                    () -> k.blas().denseForward(rows, in, out, x, 0, w, 0, b, 0, a, z, 0, y, 0));
             check(failures, a + " dense (narrow)",
-                    () -> k.denseForward(rows, in, narrow, x, 0, wn, 0, b, 0, a, zn, 0, yn, 0));
+                    () -> k.blas().denseForward(rows, in, narrow, x, 0, wn, 0, b, 0, a, zn, 0, yn, 0));
             check(failures, a + " dense (batch 1)",
-                    () -> k.denseForward(1, in, out, x, 0, w, 0, b, 0, a, null, 0, y, 0));
+                    () -> k.blas().denseForward(1, in, out, x, 0, w, 0, b, 0, a, null, 0, y, 0));
         }
-        check(failures, "softmax cross-entropy", () -> k.softmaxCrossEntropy(rows, narrow, 0f, yn, 0, labels, 0, zn, 0));
-        check(failures, "softmax cross-entropy, smoothed", () -> k.softmaxCrossEntropy(rows, narrow, 0.1f, yn, 0, labels, 0, zn, 0));
+        check(failures, "softmax cross-entropy", () -> k.losses().softmaxCrossEntropy(rows, narrow, 0f, yn, 0, labels, 0, zn, 0));
+        check(failures, "softmax cross-entropy, smoothed", () -> k.losses().softmaxCrossEntropy(rows, narrow, 0.1f, yn, 0, labels, 0, zn, 0));
         float[] c1 = new float[out], c2 = new float[out], c3 = new float[out], r1 = new float[rows], r2 = new float[rows];
         float[] h = new float[rows * out], d = new float[rows * out];
         java.util.Arrays.fill(c3, 1f);
-        check(failures, "prelu forward", () -> k.preluForward(rows, out, g, 0, b, 0, y, 0));
-        check(failures, "prelu backward", () -> k.preluBackward(rows, out, g, 0, b, 0, g, 0, d, 0, c1, 0));
-        check(failures, "maxout forward", () -> k.maxoutForward(rows, out / 3, 3, g, 0, y, 0));
-        check(failures, "maxout backward", () -> k.maxoutBackward(rows, out / 3, 3, g, 0, y, 0, d, 0));
-        check(failures, "batch norm forward", () -> k.batchNormForward(rows, out, 1e-5f, g, 0, c3, 0, b, 0, c1, 0, c2, 0, h, 0, y, 0));
-        check(failures, "batch norm backward", () -> k.batchNormBackward(rows, out, 1e-5f, g, 0, h, 0, c3, 0, c2, 0, c1, 0, b, 0, d, 0));
-        check(failures, "scale shift columns", () -> k.scaleShiftColumns(rows, out, g, 0, c3, 0, c1, 0, y, 0));
-        check(failures, "layer norm forward", () -> k.layerNormForward(rows, out, 1e-5f, g, 0, c3, 0, b, 0, r1, 0, r2, 0, h, 0, y, 0));
-        check(failures, "layer norm backward", () -> k.layerNormBackward(rows, out, 1e-5f, g, 0, h, 0, c3, 0, r2, 0, c1, 0, c2, 0, d, 0));
-        check(failures, "elastic net", () -> k.elasticNetPenalty(w.length, 1e-4f, 1e-4f, w, 0, d, 0));
-        check(failures, "binary cross-entropy", () -> k.binaryCrossEntropyWithLogits(z.length, g, 0, y, 0, z, 0));
-        check(failures, "mae", () -> k.meanAbsoluteError(z.length, g, 0, y, 0, z, 0));
-        check(failures, "huber", () -> k.huber(z.length, 1f, g, 0, y, 0, z, 0));
-        check(failures, "hinge", () -> k.hinge(rows, g, 0, labels, 0, zn, 0));
-        check(failures, "adam", () -> k.adamUpdate(w.length, 1e-3f, 0.9f, 0.999f, 1e-8f, 0f, false, 3, w, 0, x, 0, z, 0, y, 0));
-        check(failures, "momentum", () -> k.momentumUpdate(w.length, 1e-3f, 0.9f, true, 0f, w, 0, x, 0, z, 0));
-        check(failures, "adagrad", () -> k.adagradUpdate(w.length, 1e-3f, 1e-10f, 0f, w, 0, x, 0, z, 0));
-        check(failures, "rmsprop", () -> k.rmspropUpdate(w.length, 1e-3f, 0.9f, 1e-8f, 0f, w, 0, x, 0, z, 0));
-        check(failures, "softmax", () -> k.softmax(rows, narrow, yn, 0, zn, 0));
-        check(failures, "mse", () -> k.meanSquaredError(z.length, g, 0, y, 0, z, 0));
-        check(failures, "sgd", () -> k.sgdUpdate(w.length, 1e-3f, 0.01f, w, 0, x, 0));
-        check(failures, "add", () -> k.add(z.length, g, 0, y, 0, z, 0));
-        check(failures, "multiply", () -> k.multiply(z.length, g, 0, y, 0, z, 0));
-        check(failures, "multiplyAccumulate", () -> k.multiplyAccumulate(z.length, g, 0, y, 0, z, 0));
-        check(failures, "axpy", () -> k.axpy(z.length, 0.5f, g, 0, z, 0));
-        check(failures, "scale", () -> k.scale(z.length, 1f, z, 0));
-        check(failures, "clamp", () -> k.clamp(z.length, -1f, 1f, z, 0));
-        check(failures, "sum", () -> k.sum(z.length, g, 0));
-        check(failures, "dot", () -> k.dot(z.length, g, 0, y, 0));
-        check(failures, "sumOfSquares", () -> k.sumOfSquares(z.length, g, 0));
-        check(failures, "sumOfAbs", () -> k.sumOfAbs(z.length, g, 0));
-        check(failures, "argmax", () -> k.argmaxRows(rows, narrow, yn, 0, PREDICTED, 0));
-        check(failures, "gemm NT packed", () -> k.gemm(false, true, rows, out, in, 1f, x, 0, in, w, 0, in, 0f, z, 0, out));
+        check(failures, "prelu forward", () -> k.activations().preluForward(rows, out, g, 0, b, 0, y, 0));
+        check(failures, "prelu backward", () -> k.activations().preluBackward(rows, out, g, 0, b, 0, g, 0, d, 0, c1, 0));
+        check(failures, "maxout forward", () -> k.activations().maxoutForward(rows, out / 3, 3, g, 0, y, 0));
+        check(failures, "maxout backward", () -> k.activations().maxoutBackward(rows, out / 3, 3, g, 0, y, 0, d, 0));
+        check(failures, "batch norm forward", () -> k.norms().batchNormForward(rows, out, 1e-5f, g, 0, c3, 0, b, 0, c1, 0, c2, 0, h, 0, y, 0));
+        check(failures, "batch norm backward", () -> k.norms().batchNormBackward(rows, out, 1e-5f, g, 0, h, 0, c3, 0, c2, 0, c1, 0, b, 0, d, 0));
+        check(failures, "scale shift columns", () -> k.norms().scaleShiftColumns(rows, out, g, 0, c3, 0, c1, 0, y, 0));
+        check(failures, "layer norm forward", () -> k.norms().layerNormForward(rows, out, 1e-5f, g, 0, c3, 0, b, 0, r1, 0, r2, 0, h, 0, y, 0));
+        check(failures, "layer norm backward", () -> k.norms().layerNormBackward(rows, out, 1e-5f, g, 0, h, 0, c3, 0, r2, 0, c1, 0, c2, 0, d, 0));
+        check(failures, "elastic net", () -> k.updates().elasticNetPenalty(w.length, 1e-4f, 1e-4f, w, 0, d, 0));
+        check(failures, "binary cross-entropy", () -> k.losses().binaryCrossEntropyWithLogits(z.length, g, 0, y, 0, z, 0));
+        check(failures, "mae", () -> k.losses().meanAbsoluteError(z.length, g, 0, y, 0, z, 0));
+        check(failures, "huber", () -> k.losses().huber(z.length, 1f, g, 0, y, 0, z, 0));
+        check(failures, "hinge", () -> k.losses().hinge(rows, g, 0, labels, 0, zn, 0));
+        check(failures, "adam", () -> k.updates().adamUpdate(w.length, 1e-3f, 0.9f, 0.999f, 1e-8f, 0f, false, 3, w, 0, x, 0, z, 0, y, 0));
+        check(failures, "momentum", () -> k.updates().momentumUpdate(w.length, 1e-3f, 0.9f, true, 0f, w, 0, x, 0, z, 0));
+        check(failures, "adagrad", () -> k.updates().adagradUpdate(w.length, 1e-3f, 1e-10f, 0f, w, 0, x, 0, z, 0));
+        check(failures, "rmsprop", () -> k.updates().rmspropUpdate(w.length, 1e-3f, 0.9f, 1e-8f, 0f, w, 0, x, 0, z, 0));
+        check(failures, "softmax", () -> k.activations().softmax(rows, narrow, yn, 0, zn, 0));
+        check(failures, "mse", () -> k.losses().meanSquaredError(z.length, g, 0, y, 0, z, 0));
+        check(failures, "sgd", () -> k.updates().sgdUpdate(w.length, 1e-3f, 0.01f, w, 0, x, 0));
+        check(failures, "add", () -> k.blas().add(z.length, g, 0, y, 0, z, 0));
+        check(failures, "multiply", () -> k.blas().multiply(z.length, g, 0, y, 0, z, 0));
+        check(failures, "multiplyAccumulate", () -> k.blas().multiplyAccumulate(z.length, g, 0, y, 0, z, 0));
+        check(failures, "axpy", () -> k.blas().axpy(z.length, 0.5f, g, 0, z, 0));
+        check(failures, "scale", () -> k.blas().scale(z.length, 1f, z, 0));
+        check(failures, "clamp", () -> k.blas().clamp(z.length, -1f, 1f, z, 0));
+        check(failures, "sum", () -> k.blas().sum(z.length, g, 0));
+        check(failures, "dot", () -> k.blas().dot(z.length, g, 0, y, 0));
+        check(failures, "sumOfSquares", () -> k.blas().sumOfSquares(z.length, g, 0));
+        check(failures, "sumOfAbs", () -> k.blas().sumOfAbs(z.length, g, 0));
+        check(failures, "argmax", () -> k.blas().argmaxRows(rows, narrow, yn, 0, PREDICTED, 0));
+        check(failures, "gemm NT packed", () -> k.blas().gemm(false, true, rows, out, in, 1f, x, 0, in, w, 0, in, 0f, z, 0, out));
         assertTrue(failures.isEmpty(), "kernels allocating in steady state: " + failures);
     }
 

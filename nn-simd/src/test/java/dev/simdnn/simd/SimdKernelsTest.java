@@ -1,8 +1,13 @@
 package dev.simdnn.simd;
 
+import dev.simdnn.kernel.ActivationsContractTest;
+import dev.simdnn.kernel.BlasContractTest;
 import dev.simdnn.kernel.Kernels;
-import dev.simdnn.kernel.KernelsContractTest;
+import dev.simdnn.kernel.LossesContractTest;
+import dev.simdnn.kernel.NormsContractTest;
+import dev.simdnn.kernel.UpdatesContractTest;
 import dev.simdnn.simd.gemm.Gemm;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -11,21 +16,15 @@ import java.util.SplittableRandom;
 import java.util.TreeSet;
 
 /**
- * The SIMD backend passes the same conformance suite as the scalar reference (against EJML and
- * double-precision references), at whatever width this JVM was forced to
+ * The SIMD backend passes every family's conformance suite, the same as the scalar reference
+ * (against EJML and double-precision references), at whatever width this JVM was forced to
  * ({@code -Dsimdnn.simd.bits}; the build runs this class at 128, 256 and 512 bits), plus GEMM
  * shapes straddling every block edge of the blocking in force.
  */
-class SimdKernelsTest extends KernelsContractTest {
-
-    @Override
-    protected Kernels kernels() {
-        return SimdKernels.INSTANCE;
-    }
+class SimdKernelsTest {
 
     /** 1, 2, lanes ± 1, MR ± 1, 2·MR + 1, NR ± 1, 2·NR + 1, primes. */
-    @Override
-    protected List<Integer> edgeSizes() {
+    static List<Integer> simdEdgeSizes() {
         int lanes = SimdConfig.LANES;
         int mr = Gemm.BLOCKING.mr();
         int nr = Gemm.BLOCKING.nr();
@@ -35,25 +34,96 @@ class SimdKernelsTest extends KernelsContractTest {
         return new ArrayList<>(s);
     }
 
-    /** The simd backend's transcendental functions are float (SVML-class, ~1 ulp), composed: 16 ulp. */
-    @Override
-    protected double activationRelativeTolerance() {
-        return 32 * U;
+    @Nested
+    class Blas extends BlasContractTest {
+        @Override
+        protected Kernels kernels() {
+            return SimdKernels.INSTANCE;
+        }
+
+        @Override
+        protected List<Integer> edgeSizes() {
+            return simdEdgeSizes();
+        }
+
+        /** The dense layer's activation epilogue uses the same float transcendental functions. */
+        @Override
+        protected double activationRelativeTolerance() {
+            return 32 * U;
+        }
+
+        @Test
+        void gemmAcrossBlockEdges() {
+            SplittableRandom rng = new SplittableRandom(31);
+            int kc = Gemm.BLOCKING.kc();
+            int mc = Gemm.BLOCKING.mc();
+            int nr = Gemm.BLOCKING.nr();
+            int[][] shapes = {
+                    {mc - 1, nr + 1, kc - 1}, {mc, nr, kc}, {mc + 1, 2 * nr + 1, kc + 1},
+                    {2 * mc + 3, 3 * nr - 1, 2 * kc + 5}, {9, 5, 2 * kc + 1}, {mc + 1, 1, kc + 1}, {1, 3 * nr + 1, kc + 1},
+            };
+            int i = 0;
+            for (int[] s : shapes) {
+                checkGemm(rng, s[0], s[1], s[2], i++);
+            }
+        }
     }
 
-    @Test
-    void gemmAcrossBlockEdges() {
-        SplittableRandom rng = new SplittableRandom(31);
-        int kc = Gemm.BLOCKING.kc();
-        int mc = Gemm.BLOCKING.mc();
-        int nr = Gemm.BLOCKING.nr();
-        int[][] shapes = {
-                {mc - 1, nr + 1, kc - 1}, {mc, nr, kc}, {mc + 1, 2 * nr + 1, kc + 1},
-                {2 * mc + 3, 3 * nr - 1, 2 * kc + 5}, {9, 5, 2 * kc + 1}, {mc + 1, 1, kc + 1}, {1, 3 * nr + 1, kc + 1},
-        };
-        int i = 0;
-        for (int[] s : shapes) {
-            checkGemm(rng, s[0], s[1], s[2], i++);
+    @Nested
+    class Activations extends ActivationsContractTest {
+        @Override
+        protected Kernels kernels() {
+            return SimdKernels.INSTANCE;
+        }
+
+        @Override
+        protected List<Integer> edgeSizes() {
+            return simdEdgeSizes();
+        }
+
+        /** The simd backend's transcendental functions are float (SVML-class, ~1 ulp), composed: 16 ulp. */
+        @Override
+        protected double activationRelativeTolerance() {
+            return 32 * U;
+        }
+    }
+
+    @Nested
+    class Losses extends LossesContractTest {
+        @Override
+        protected Kernels kernels() {
+            return SimdKernels.INSTANCE;
+        }
+
+        @Override
+        protected List<Integer> edgeSizes() {
+            return simdEdgeSizes();
+        }
+    }
+
+    @Nested
+    class Updates extends UpdatesContractTest {
+        @Override
+        protected Kernels kernels() {
+            return SimdKernels.INSTANCE;
+        }
+
+        @Override
+        protected List<Integer> edgeSizes() {
+            return simdEdgeSizes();
+        }
+    }
+
+    @Nested
+    class Norms extends NormsContractTest {
+        @Override
+        protected Kernels kernels() {
+            return SimdKernels.INSTANCE;
+        }
+
+        @Override
+        protected List<Integer> edgeSizes() {
+            return simdEdgeSizes();
         }
     }
 }

@@ -1,4 +1,6 @@
-package dev.simdnn.kernel;
+package dev.simdnn.backend;
+
+import dev.simdnn.kernel.scalar.ScalarKernels;
 
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,4 @@
-package dev.simdnn.simd.fused;
+package dev.simdnn.simd.math;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;

@@ -1,4 +1,7 @@
-package dev.simdnn.kernel;
+package dev.simdnn.backend;
+
+import dev.simdnn.kernel.Kernels;
+import dev.simdnn.kernel.scalar.ScalarKernels;
 
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;

@@ -1,114 +1,38 @@
-package dev.simdnn.simd.fused;
+package dev.simdnn.simd.norms;
 
+import dev.simdnn.kernel.Norms;
 import dev.simdnn.simd.Lanes;
 import dev.simdnn.simd.SimdConfig;
+import jdk.incubator.vector.VectorSpecies;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
-import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Vector kernels of the layers beyond Dense: PReLU, maxout, batch and layer normalisation, the
- * per-column affine map, and the elastic-net penalty. The contracts are those of the same-named
- * {@link dev.simdnn.kernel.Kernels} methods.
+ * The Vector API {@link Norms}: batch and layer normalisation and the per-column affine map.
  *
- * <p>Column-wise operations (PReLU's slope, batch statistics, γ and β) vectorise along the
- * columns of a row, so their per-column values load as vectors; batch normalisation walks one
- * column chunk down all rows, keeping its mean and variance in registers. Sums run in float
- * along the rows (the scalar reference sums in double; the contract tolerances cover both).
- * Each method is small on purpose: C1 must be able to compile it, and C2 must inline its vector
- * calls, or vectors get boxed.
+ * <p>Batch statistics, γ and β vectorise along the columns of a row, so their per-column values
+ * load as vectors; batch normalisation walks one column chunk down all rows, keeping its mean and
+ * variance in registers. Sums run in float along the rows (the scalar reference sums in double;
+ * the contract tolerances cover both). Each method is small on purpose: C1 must be able to compile
+ * it, and C2 must inline its vector calls, or vectors get boxed.
  */
-public final class LayerKernels {
+public final class SimdNorms implements Norms {
+    /** The one instance; the class has no state. */
+    public static final SimdNorms INSTANCE = new SimdNorms();
+
     private static final VectorSpecies<Float> S = SimdConfig.SPECIES;
     private static final int L = S.length();
 
-    private LayerKernels() {
+    private SimdNorms() {
     }
-
-    // ------------------------------------------------------------------ PReLU
-
-    public static void preluForward(int rows, int cols, float[] x, int xo, float[] slope, int so, float[] y, int yo) {
-        for (int r = 0; r < rows; r++) {
-            int xr = xo + r * cols;
-            int yr = yo + r * cols;
-            for (int c = 0; c < cols; c += L) {
-                VectorMask<Float> m = S.indexInRange(c, cols);
-                FloatVector v = FloatVector.fromArray(S, x, xr + c, m);
-                FloatVector a = FloatVector.fromArray(S, slope, so + c, m);
-                v.mul(a).blend(v, v.compare(VectorOperators.GT, 0f)).intoArray(y, yr + c, m);
-            }
-        }
-    }
-
-    public static void preluBackward(int rows, int cols, float[] x, int xo, float[] slope, int so,
-                                     float[] dy, int dyo, float[] dx, int dxo, float[] dslope, int dso) {
-        for (int r = 0; r < rows; r++) {
-            int xr = xo + r * cols;
-            int gr = dyo + r * cols;
-            for (int c = 0; c < cols; c += L) {
-                VectorMask<Float> m = S.indexInRange(c, cols);
-                FloatVector v = FloatVector.fromArray(S, x, xr + c, m);
-                FloatVector g = FloatVector.fromArray(S, dy, gr + c, m);
-                VectorMask<Float> pos = v.compare(VectorOperators.GT, 0f);
-                g.mul(v).blend(0f, pos).add(FloatVector.fromArray(S, dslope, dso + c, m)).intoArray(dslope, dso + c, m);
-                if (dx != null) {
-                    g.mul(FloatVector.fromArray(S, slope, so + c, m)).blend(g, pos).intoArray(dx, dxo + r * cols + c, m);
-                }
-            }
-        }
-    }
-
-    // ------------------------------------------------------------------ maxout
-
-    public static void maxoutForward(int rows, int units, int pieces, float[] z, int zo, float[] y, int yo) {
-        int width = units * pieces;
-        for (int r = 0; r < rows; r++) {
-            int zr = zo + r * width;
-            for (int u = 0; u < units; u += L) {
-                VectorMask<Float> m = S.indexInRange(u, units);
-                FloatVector best = FloatVector.fromArray(S, z, zr + u, m);
-                for (int p = 1; p < pieces; p++) {
-                    best = best.max(FloatVector.fromArray(S, z, zr + p * units + u, m));
-                }
-                best.intoArray(y, yo + r * units + u, m);
-            }
-        }
-    }
-
-    public static void maxoutBackward(int rows, int units, int pieces, float[] z, int zo, float[] dy, int dyo,
-                                      float[] dz, int dzo) {
-        int width = units * pieces;
-        for (int r = 0; r < rows; r++) {
-            int zr = zo + r * width;
-            int dzr = dzo + r * width;
-            for (int u = 0; u < units; u += L) {
-                VectorMask<Float> m = S.indexInRange(u, units);
-                FloatVector best = FloatVector.fromArray(S, z, zr + u, m);
-                for (int p = 1; p < pieces; p++) {
-                    best = best.max(FloatVector.fromArray(S, z, zr + p * units + u, m));
-                }
-                FloatVector g = FloatVector.fromArray(S, dy, dyo + r * units + u, m);
-                // the first piece equal to the max takes the gradient; "open" marks lanes not yet routed
-                VectorMask<Float> open = m;
-                for (int p = 0; p < pieces; p++) {
-                    VectorMask<Float> hit = FloatVector.fromArray(S, z, zr + p * units + u, m)
-                            .compare(VectorOperators.EQ, best).and(open);
-                    g.blend(0f, hit.not()).intoArray(dz, dzr + p * units + u, m);
-                    open = open.andNot(hit);
-                }
-            }
-        }
-    }
-
-    // ------------------------------------------------------------------ batch normalisation
 
     /**
      * Three passes per column chunk (mean, variance, normalise), each its own small method taking
      * arrays: one method doing all three was too large for C1 ("out of virtual registers"), which
      * left it interpreted until C2 took over, allocating vectors all the while.
      */
-    public static void batchNormForward(int rows, int cols, float eps, float[] x, int xo,
+    @Override
+    public void batchNormForward(int rows, int cols, float eps, float[] x, int xo,
                                         float[] gamma, int go, float[] beta, int bo,
                                         float[] mean, int mo, float[] var, int vo,
                                         float[] xhat, int ho, float[] y, int yo) {
@@ -157,7 +81,8 @@ public final class LayerKernels {
         }
     }
 
-    public static void batchNormBackward(int rows, int cols, float eps, float[] dy, int dyo, float[] xhat, int ho,
+    @Override
+    public void batchNormBackward(int rows, int cols, float eps, float[] dy, int dyo, float[] xhat, int ho,
                                          float[] gamma, int go, float[] var, int vo,
                                          float[] sumDy, int s1o, float[] sumDyXhat, int s2o, float[] dx, int dxo) {
         for (int c = 0; c < cols; c += L) {
@@ -196,7 +121,8 @@ public final class LayerKernels {
         }
     }
 
-    public static void scaleShiftColumns(int rows, int cols, float[] x, int xo, float[] scale, int so,
+    @Override
+    public void scaleShiftColumns(int rows, int cols, float[] x, int xo, float[] scale, int so,
                                          float[] shift, int sho, float[] y, int yo) {
         for (int r = 0; r < rows; r++) {
             for (int c = 0; c < cols; c += L) {
@@ -208,9 +134,8 @@ public final class LayerKernels {
         }
     }
 
-    // ------------------------------------------------------------------ layer normalisation
-
-    public static void layerNormForward(int rows, int cols, float eps, float[] x, int xo,
+    @Override
+    public void layerNormForward(int rows, int cols, float eps, float[] x, int xo,
                                         float[] gamma, int go, float[] beta, int bo,
                                         float[] mean, int mo, float[] var, int vo,
                                         float[] xhat, int ho, float[] y, int yo) {
@@ -271,7 +196,8 @@ public final class LayerKernels {
         return s.lane(0) + tail;
     }
 
-    public static void layerNormBackward(int rows, int cols, float eps, float[] dy, int dyo, float[] xhat, int ho,
+    @Override
+    public void layerNormBackward(int rows, int cols, float eps, float[] dy, int dyo, float[] xhat, int ho,
                                          float[] gamma, int go, float[] var, int vo,
                                          float[] dgamma, int dgo, float[] dbeta, int dbo, float[] dx, int dxo) {
         for (int r = 0; r < rows; r++) {
@@ -316,33 +242,5 @@ public final class LayerKernels {
             FloatVector h = FloatVector.fromArray(S, xhat, ho + c, m);
             g.mul(n).sub(sum).sub(h.mul(sumH)).mul(k).intoArray(dx, dxo + c, m);
         }
-    }
-
-    // ------------------------------------------------------------------ elastic net
-
-    public static float elasticNetPenalty(int n, float l1, float l2, float[] w, int wo, float[] g, int go) {
-        FloatVector abs = FloatVector.zero(S);
-        FloatVector sq = FloatVector.zero(S);
-        for (int i = 0; i < n; i += L) {
-            VectorMask<Float> m = S.indexInRange(i, n);
-            FloatVector v = FloatVector.fromArray(S, w, wo + i, m);
-            abs = abs.add(v.abs());
-            sq = v.fma(v, sq);
-            if (g != null) {
-                // l1·sign(w) with sign(±0) = 0, then + l2·w
-                FloatVector sign = FloatVector.broadcast(S, l1).blend(-l1, v.compare(VectorOperators.LT, 0f))
-                        .blend(0f, v.compare(VectorOperators.EQ, 0f));
-                v.mul(l2).add(sign).add(FloatVector.fromArray(S, g, go + i, m)).intoArray(g, go + i, m);
-            }
-        }
-        abs = abs.add(abs.rearrange(Lanes.R8, Lanes.M8)); // fixed-order lane sum (see Lanes)
-        abs = abs.add(abs.rearrange(Lanes.R4, Lanes.M4));
-        abs = abs.add(abs.rearrange(Lanes.R2));
-        abs = abs.add(abs.rearrange(Lanes.R1));
-        sq = sq.add(sq.rearrange(Lanes.R8, Lanes.M8)); // fixed-order lane sum (see Lanes)
-        sq = sq.add(sq.rearrange(Lanes.R4, Lanes.M4));
-        sq = sq.add(sq.rearrange(Lanes.R2));
-        sq = sq.add(sq.rearrange(Lanes.R1));
-        return (float) (l1 * (double) abs.lane(0) + 0.5 * l2 * (double) sq.lane(0));
     }
 }

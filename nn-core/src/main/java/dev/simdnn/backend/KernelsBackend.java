@@ -1,9 +1,11 @@
-package dev.simdnn.kernel;
+package dev.simdnn.backend;
+
+import dev.simdnn.kernel.Kernels;
 
 /**
  * Service-provider interface through which {@link KernelsProvider} finds optional backends with
  * {@link java.util.ServiceLoader} (register an implementation in
- * {@code META-INF/services/dev.simdnn.kernel.KernelsBackend}). The scalar backend is built in and
+ * {@code META-INF/services/dev.simdnn.backend.KernelsBackend}). The scalar backend is built in and
  * needs no registration.
  */
 public interface KernelsBackend {

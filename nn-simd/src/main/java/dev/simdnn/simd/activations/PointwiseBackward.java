@@ -1,0 +1,228 @@
+package dev.simdnn.simd.activations;
+
+import dev.simdnn.kernel.Activation;
+import dev.simdnn.simd.SimdConfig;
+import jdk.incubator.vector.VectorSpecies;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+
+/**
+ * The backward loops of {@link SimdActivations#activationBackward}, one per activation kind, each
+ * fused with the bias-gradient column sum.
+ */
+final class PointwiseBackward {
+    private static final VectorSpecies<Float> S = SimdConfig.SPECIES;
+    private static final int L = S.length();
+
+    private PointwiseBackward() {
+    }
+
+    /**
+     * {@code dz = dy ⊙ f'(z)} over {@code rows × cols}, and {@code dbias[j] += Σ_r dz[r, j]} when
+     * {@code dbias != null} (fused: the gradient is still in registers). {@code z} is not read for
+     * identity; {@code dz} may alias {@code dy}. Same one-loop-per-kind structure as {@link #forward}.
+     */
+    static void backward(Activation.Kind kind, float alpha, int rows, int cols, float[] z, int zo,
+                                float[] dy, int dyo, float[] dz, int dzo, float[] dbias, int bo) {
+        switch (kind) {
+            case IDENTITY -> backwardIdentity(alpha, rows, cols, z, zo, dy, dyo, dz, dzo, dbias, bo);
+            case STEP -> backwardStep(alpha, rows, cols, z, zo, dy, dyo, dz, dzo, dbias, bo);
+            case SIGMOID -> backwardSigmoid(alpha, rows, cols, z, zo, dy, dyo, dz, dzo, dbias, bo);
+            case TANH -> backwardTanh(alpha, rows, cols, z, zo, dy, dyo, dz, dzo, dbias, bo);
+            case RELU -> backwardRelu(alpha, rows, cols, z, zo, dy, dyo, dz, dzo, dbias, bo);
+            case LEAKY_RELU -> backwardLeakyRelu(alpha, rows, cols, z, zo, dy, dyo, dz, dzo, dbias, bo);
+            case ELU -> backwardElu(alpha, rows, cols, z, zo, dy, dyo, dz, dzo, dbias, bo);
+            case SELU -> backwardSelu(alpha, rows, cols, z, zo, dy, dyo, dz, dzo, dbias, bo);
+            case GELU -> backwardGelu(alpha, rows, cols, z, zo, dy, dyo, dz, dzo, dbias, bo);
+            case SWISH -> backwardSwish(alpha, rows, cols, z, zo, dy, dyo, dz, dzo, dbias, bo);
+            case SOFTPLUS -> backwardSoftplus(alpha, rows, cols, z, zo, dy, dyo, dz, dzo, dbias, bo);
+        }
+    }
+
+    private static void backwardIdentity(float alpha, int rows, int cols, float[] z0, int zo,
+                                         float[] dy, int dyo, float[] dz, int dzo, float[] dbias, int bo) {
+        for (int r = 0; r < rows; r++) {
+            for (int j = 0; j < cols; j += L) {
+                int e = r * cols + j;
+                VectorMask<Float> m = S.indexInRange(j, cols);
+                FloatVector g = FloatVector.fromArray(S, dy, dyo + e, m);
+                g = g;
+                g.intoArray(dz, dzo + e, m);
+                if (dbias != null) {
+                    FloatVector.fromArray(S, dbias, bo + j, m).add(g).intoArray(dbias, bo + j, m);
+                }
+            }
+        }
+    }
+
+    private static void backwardStep(float alpha, int rows, int cols, float[] z0, int zo,
+                                         float[] dy, int dyo, float[] dz, int dzo, float[] dbias, int bo) {
+        for (int r = 0; r < rows; r++) {
+            for (int j = 0; j < cols; j += L) {
+                int e = r * cols + j;
+                VectorMask<Float> m = S.indexInRange(j, cols);
+                FloatVector z = FloatVector.fromArray(S, z0, zo + e, m);
+                FloatVector g = FloatVector.fromArray(S, dy, dyo + e, m);
+                g = g.mul(0f);
+                g.intoArray(dz, dzo + e, m);
+                if (dbias != null) {
+                    FloatVector.fromArray(S, dbias, bo + j, m).add(g).intoArray(dbias, bo + j, m);
+                }
+            }
+        }
+    }
+
+    private static void backwardSigmoid(float alpha, int rows, int cols, float[] z0, int zo,
+                                         float[] dy, int dyo, float[] dz, int dzo, float[] dbias, int bo) {
+        for (int r = 0; r < rows; r++) {
+            for (int j = 0; j < cols; j += L) {
+                int e = r * cols + j;
+                VectorMask<Float> m = S.indexInRange(j, cols);
+                FloatVector z = FloatVector.fromArray(S, z0, zo + e, m);
+                FloatVector g = FloatVector.fromArray(S, dy, dyo + e, m);
+                g = g.mul(ActivationMath.sigmoidSlope(z, 1f));
+                g.intoArray(dz, dzo + e, m);
+                if (dbias != null) {
+                    FloatVector.fromArray(S, dbias, bo + j, m).add(g).intoArray(dbias, bo + j, m);
+                }
+            }
+        }
+    }
+
+    private static void backwardTanh(float alpha, int rows, int cols, float[] z0, int zo,
+                                         float[] dy, int dyo, float[] dz, int dzo, float[] dbias, int bo) {
+        for (int r = 0; r < rows; r++) {
+            for (int j = 0; j < cols; j += L) {
+                int e = r * cols + j;
+                VectorMask<Float> m = S.indexInRange(j, cols);
+                FloatVector z = FloatVector.fromArray(S, z0, zo + e, m);
+                FloatVector g = FloatVector.fromArray(S, dy, dyo + e, m);
+                g = g.mul(ActivationMath.tanhSlope(z));
+                g.intoArray(dz, dzo + e, m);
+                if (dbias != null) {
+                    FloatVector.fromArray(S, dbias, bo + j, m).add(g).intoArray(dbias, bo + j, m);
+                }
+            }
+        }
+    }
+
+    private static void backwardRelu(float alpha, int rows, int cols, float[] z0, int zo,
+                                         float[] dy, int dyo, float[] dz, int dzo, float[] dbias, int bo) {
+        for (int r = 0; r < rows; r++) {
+            for (int j = 0; j < cols; j += L) {
+                int e = r * cols + j;
+                VectorMask<Float> m = S.indexInRange(j, cols);
+                FloatVector z = FloatVector.fromArray(S, z0, zo + e, m);
+                FloatVector g = FloatVector.fromArray(S, dy, dyo + e, m);
+                g = g.mul(z.broadcast(0f).blend(1f, z.compare(VectorOperators.GT, 0f)));
+                g.intoArray(dz, dzo + e, m);
+                if (dbias != null) {
+                    FloatVector.fromArray(S, dbias, bo + j, m).add(g).intoArray(dbias, bo + j, m);
+                }
+            }
+        }
+    }
+
+    private static void backwardLeakyRelu(float alpha, int rows, int cols, float[] z0, int zo,
+                                         float[] dy, int dyo, float[] dz, int dzo, float[] dbias, int bo) {
+        for (int r = 0; r < rows; r++) {
+            for (int j = 0; j < cols; j += L) {
+                int e = r * cols + j;
+                VectorMask<Float> m = S.indexInRange(j, cols);
+                FloatVector z = FloatVector.fromArray(S, z0, zo + e, m);
+                FloatVector g = FloatVector.fromArray(S, dy, dyo + e, m);
+                g = g.mul(z.broadcast(alpha).blend(1f, z.compare(VectorOperators.GT, 0f)));
+                g.intoArray(dz, dzo + e, m);
+                if (dbias != null) {
+                    FloatVector.fromArray(S, dbias, bo + j, m).add(g).intoArray(dbias, bo + j, m);
+                }
+            }
+        }
+    }
+
+    private static void backwardElu(float alpha, int rows, int cols, float[] z0, int zo,
+                                         float[] dy, int dyo, float[] dz, int dzo, float[] dbias, int bo) {
+        for (int r = 0; r < rows; r++) {
+            for (int j = 0; j < cols; j += L) {
+                int e = r * cols + j;
+                VectorMask<Float> m = S.indexInRange(j, cols);
+                FloatVector z = FloatVector.fromArray(S, z0, zo + e, m);
+                FloatVector g = FloatVector.fromArray(S, dy, dyo + e, m);
+                g = g.mul(ActivationMath.eluSlope(z, alpha, 1f));
+                g.intoArray(dz, dzo + e, m);
+                if (dbias != null) {
+                    FloatVector.fromArray(S, dbias, bo + j, m).add(g).intoArray(dbias, bo + j, m);
+                }
+            }
+        }
+    }
+
+    private static void backwardSelu(float alpha, int rows, int cols, float[] z0, int zo,
+                                         float[] dy, int dyo, float[] dz, int dzo, float[] dbias, int bo) {
+        for (int r = 0; r < rows; r++) {
+            for (int j = 0; j < cols; j += L) {
+                int e = r * cols + j;
+                VectorMask<Float> m = S.indexInRange(j, cols);
+                FloatVector z = FloatVector.fromArray(S, z0, zo + e, m);
+                FloatVector g = FloatVector.fromArray(S, dy, dyo + e, m);
+                g = g.mul(ActivationMath.eluSlope(z, ActivationMath.SELU_A, ActivationMath.SELU_L));
+                g.intoArray(dz, dzo + e, m);
+                if (dbias != null) {
+                    FloatVector.fromArray(S, dbias, bo + j, m).add(g).intoArray(dbias, bo + j, m);
+                }
+            }
+        }
+    }
+
+    private static void backwardGelu(float alpha, int rows, int cols, float[] z0, int zo,
+                                         float[] dy, int dyo, float[] dz, int dzo, float[] dbias, int bo) {
+        for (int r = 0; r < rows; r++) {
+            for (int j = 0; j < cols; j += L) {
+                int e = r * cols + j;
+                VectorMask<Float> m = S.indexInRange(j, cols);
+                FloatVector z = FloatVector.fromArray(S, z0, zo + e, m);
+                FloatVector g = FloatVector.fromArray(S, dy, dyo + e, m);
+                g = g.mul(ActivationMath.geluSlope(z));
+                g.intoArray(dz, dzo + e, m);
+                if (dbias != null) {
+                    FloatVector.fromArray(S, dbias, bo + j, m).add(g).intoArray(dbias, bo + j, m);
+                }
+            }
+        }
+    }
+
+    private static void backwardSwish(float alpha, int rows, int cols, float[] z0, int zo,
+                                         float[] dy, int dyo, float[] dz, int dzo, float[] dbias, int bo) {
+        for (int r = 0; r < rows; r++) {
+            for (int j = 0; j < cols; j += L) {
+                int e = r * cols + j;
+                VectorMask<Float> m = S.indexInRange(j, cols);
+                FloatVector z = FloatVector.fromArray(S, z0, zo + e, m);
+                FloatVector g = FloatVector.fromArray(S, dy, dyo + e, m);
+                g = g.mul(ActivationMath.swishSlope(z));
+                g.intoArray(dz, dzo + e, m);
+                if (dbias != null) {
+                    FloatVector.fromArray(S, dbias, bo + j, m).add(g).intoArray(dbias, bo + j, m);
+                }
+            }
+        }
+    }
+
+    private static void backwardSoftplus(float alpha, int rows, int cols, float[] z0, int zo,
+                                         float[] dy, int dyo, float[] dz, int dzo, float[] dbias, int bo) {
+        for (int r = 0; r < rows; r++) {
+            for (int j = 0; j < cols; j += L) {
+                int e = r * cols + j;
+                VectorMask<Float> m = S.indexInRange(j, cols);
+                FloatVector z = FloatVector.fromArray(S, z0, zo + e, m);
+                FloatVector g = FloatVector.fromArray(S, dy, dyo + e, m);
+                g = g.mul(ActivationMath.sigmoid(z));
+                g.intoArray(dz, dzo + e, m);
+                if (dbias != null) {
+                    FloatVector.fromArray(S, dbias, bo + j, m).add(g).intoArray(dbias, bo + j, m);
+                }
+            }
+        }
+    }
+}
