@@ -17,7 +17,7 @@ import dev.simdnn.optim.Adam;
 import dev.simdnn.optim.Momentum;
 import dev.simdnn.tensor.Tensor;
 import dev.simdnn.train.EpochStats;
-import dev.simdnn.train.Evaluation;
+import dev.simdnn.predict.Evaluation;
 import dev.simdnn.train.Trainer;
 import org.junit.jupiter.api.Test;
 

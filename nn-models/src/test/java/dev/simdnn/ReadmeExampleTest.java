@@ -17,7 +17,7 @@ import dev.simdnn.optim.Penalty;
 import dev.simdnn.nn.Mlp;
 import dev.simdnn.nn.Sequential;
 import dev.simdnn.optim.Adam;
-import dev.simdnn.train.Evaluation;
+import dev.simdnn.predict.Evaluation;
 import dev.simdnn.train.Trainer;
 import org.junit.jupiter.api.Test;
 

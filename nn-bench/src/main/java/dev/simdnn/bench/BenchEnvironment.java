@@ -7,10 +7,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Shared set-up of the benchmarks: picks the backend by name after fixing the thread count (each
- * JMH fork is a fresh JVM, so the SIMD backend reads {@code simdnn.threads} there for the first
- * time), and describes the machine so that every result carries JDK, vector width, FMA, threads
- * and CPU model.
+ * Shared set-up of the benchmarks: picks the backend by name and thread count (a value of the
+ * backend, through the same {@link KernelsProvider#byName(String, int)} users call), and describes
+ * the machine so that every result carries JDK, vector width, FMA, threads and CPU model.
  */
 public final class BenchEnvironment {
     private BenchEnvironment() {
@@ -18,8 +17,7 @@ public final class BenchEnvironment {
 
     /** The backend {@code name} running GEMM on {@code threads} threads. */
     public static Kernels kernels(String name, int threads) {
-        System.setProperty("simdnn.threads", Integer.toString(threads));
-        return KernelsProvider.byName(name);
+        return KernelsProvider.byName(name, threads);
     }
 
     /** Like {@code JDK 25, simd (512-bit vectors (16 floats), FMA, 2 threads), AMD Ryzen …}. */

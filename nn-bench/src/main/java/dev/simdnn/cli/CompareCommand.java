@@ -4,9 +4,11 @@ import dev.simdnn.io.Json;
 import dev.simdnn.kernel.Kernels;
 import dev.simdnn.backend.KernelsProvider;
 import dev.simdnn.layer.Parameter;
+import dev.simdnn.loss.Loss;
 import dev.simdnn.nn.Sequential;
+import dev.simdnn.predict.Evaluation;
+import dev.simdnn.predict.Evaluator;
 import dev.simdnn.train.EpochStats;
-import dev.simdnn.train.Evaluation;
 import dev.simdnn.train.Trainer;
 
 import java.io.PrintStream;
@@ -56,7 +58,7 @@ final class CompareCommand {
         o.rejectUnknown("compare");
         Kernels simd;
         try {
-            simd = KernelsProvider.byName("simd");
+            simd = KernelsProvider.byName("simd", setup.threads);
         } catch (IllegalArgumentException | IllegalStateException e) {
             throw new UsageException("compare needs the SIMD backend: " + e.getMessage());
         }
@@ -65,10 +67,11 @@ final class CompareCommand {
         for (Kernels k : List.of(KernelsProvider.byName("scalar"), simd)) {
             err.println("training on " + k.name() + " …");
             Sequential model = setup.model(k);
-            List<EpochStats> epochs = setup.configure(Trainer.builder(model, setup.loss(), setup.optimizer(model))
-                    .epochs(setup.epochs).batchSize(setup.batch).seed(setup.seed).schedule(setup.schedule)).build()
+            Loss loss = setup.loss();
+            List<EpochStats> epochs = setup.configure(Trainer.builder(model, loss, setup.optimizer(model))
+                    .epochs(setup.epochs).batchSize(setup.batch).seed(setup.seed).schedule(setup.schedule), model).build()
                     .fit(setup.train, setup.validation);
-            Evaluation e = Trainer.builder(model, setup.loss(), setup.optimizer(model)).build().evaluate(setup.test);
+            Evaluation e = new Evaluator(model, loss).evaluate(setup.test);
             runs.add(new Run(k.name(), epochs, e, model));
         }
         Run scalar = runs.get(0);

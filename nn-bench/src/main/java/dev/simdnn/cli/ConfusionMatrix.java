@@ -1,35 +1,23 @@
 package dev.simdnn.cli;
 
 import dev.simdnn.data.Dataset;
-import dev.simdnn.nn.Sequential;
-import dev.simdnn.tensor.Tensor;
+import dev.simdnn.metrics.ClassificationMetrics;
+import dev.simdnn.predict.Predictor;
 
 import java.util.List;
 import java.util.Locale;
 
 /** Counts of (true class, predicted class) of a classifier on a data set. */
-record ConfusionMatrix(int[][] counts, dev.simdnn.metrics.ClassificationMetrics metrics) {
+record ConfusionMatrix(int[][] counts, ClassificationMetrics metrics) {
 
-    static ConfusionMatrix of(Sequential model, Dataset data, boolean binary) {
-        int classes = binary ? 2 : data.numClasses();
+    /** The classes {@code predictor} gives {@code data}'s (already scaled) features, against its labels. */
+    static ConfusionMatrix of(Predictor predictor, Dataset data, int classes) {
         int[] truth = new int[data.size()];
-        int[] predicted = new int[data.size()];
-        Tensor logits = model.predict(data.features());
-        for (int r = 0; r < data.size(); r++) {
-            float[] z = logits.row(r);
-            int pred;
-            if (binary) {
-                pred = z[0] > 0 ? 1 : 0;
-            } else {
-                pred = 0;
-                for (int j = 1; j < z.length; j++) {
-                    pred = z[j] > z[pred] ? j : pred;
-                }
-            }
+        for (int r = 0; r < truth.length; r++) {
             truth[r] = data.label(r);
-            predicted[r] = pred;
         }
-        var m = dev.simdnn.metrics.ClassificationMetrics.of(truth, predicted, classes);
+        int[] predicted = predictor.classes(data.features());
+        ClassificationMetrics m = ClassificationMetrics.of(truth, predicted, classes);
         return new ConfusionMatrix(m.confusion(), m);
     }
 

@@ -3,6 +3,8 @@ package dev.simdnn.cli;
 import dev.simdnn.data.BundledData;
 import dev.simdnn.data.CsvLoader;
 import dev.simdnn.data.Dataset;
+import dev.simdnn.data.IdxLoader;
+import dev.simdnn.data.Split;
 
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
@@ -16,22 +18,21 @@ import java.util.Locale;
 final class DataOption {
     static final String FASHION_DIR = "/usr/share/datasets/fashion-mnist";
 
-    /** The CSV separator ({@code --delimiter}); set by the command before loading. */
-    static char delimiter = ',';
-
     private DataOption() {
     }
 
     /**
-     * The train/test split: Fashion-MNIST's own, or a seeded stratified split of any other set.
+     * The train/test split: Fashion-MNIST's own, or a seeded stratified split of any other set;
+     * a CSV's cells separated by {@code delimiter}.
      */
-    static dev.simdnn.data.Split split(String data, String labelColumn, double testFraction, long seed, boolean regression) {
+    static Split split(String data, String labelColumn, double testFraction, long seed, boolean regression,
+                       char delimiter) {
         if (regression) {
             if (!data.toLowerCase(Locale.ROOT).endsWith(".csv")) {
                 throw new UsageException("--task regression needs a FILE.csv (the bundled sets are classification data)");
             }
             try {
-                return dev.simdnn.data.Split.random(CsvLoader.separatedBy(delimiter).regression(Path.of(data), labelColumn),
+                return Split.random(CsvLoader.separatedBy(delimiter).regression(Path.of(data), labelColumn),
                         testFraction, seed);
             } catch (NoSuchFileException e) {
                 throw new UsageException("no such file: " + data);
@@ -43,7 +44,7 @@ final class DataOption {
         if (lower.equals("fashion-mnist") || lower.startsWith("fashion-mnist=")) {
             Path dir = Path.of(lower.equals("fashion-mnist") ? FASHION_DIR : data.substring(data.indexOf('=') + 1));
             try {
-                return dev.simdnn.data.IdxLoader.fashionMnist(dir);
+                return IdxLoader.fashionMnist(dir);
             } catch (NoSuchFileException e) {
                 throw new UsageException("Fashion-MNIST is not in " + dir + " (" + e.getFile()
                         + " is missing); install it with: apt-get install -y dataset-fashion-mnist");
@@ -51,10 +52,11 @@ final class DataOption {
                 throw new UsageException("cannot read Fashion-MNIST from " + dir + ": " + e.getMessage());
             }
         }
-        return dev.simdnn.data.Split.stratified(load(data, labelColumn), testFraction, seed);
+        return Split.stratified(load(data, labelColumn, delimiter), testFraction, seed);
     }
 
-    static Dataset load(String data, String labelColumn) {
+    /** A classification data set by name or CSV path, cells separated by {@code delimiter}. */
+    static Dataset load(String data, String labelColumn, char delimiter) {
         switch (data.toLowerCase(Locale.ROOT)) {
             case "digits":
                 return BundledData.digits();

@@ -6,15 +6,11 @@ import dev.simdnn.io.Json;
 import dev.simdnn.io.ModelFile;
 import dev.simdnn.io.ModelFormatException;
 import dev.simdnn.io.SavedModel;
-import dev.simdnn.backend.KernelsProvider;
-import dev.simdnn.loss.BinaryCrossEntropy;
-import dev.simdnn.loss.Loss;
-import dev.simdnn.loss.SoftmaxCrossEntropy;
+import dev.simdnn.loss.Task;
 import dev.simdnn.nn.Sequential;
-import dev.simdnn.optim.Sgd;
+import dev.simdnn.predict.Evaluation;
+import dev.simdnn.predict.Prediction;
 import dev.simdnn.tensor.Tensor;
-import dev.simdnn.train.Evaluation;
-import dev.simdnn.train.Trainer;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -54,7 +50,7 @@ final class ModelCommands {
             throw new UsageException("needs --model FILE");
         }
         try {
-            return ModelFile.load(Path.of(file), KernelsProvider.best());
+            return ModelFile.load(Path.of(file));
         } catch (NoSuchFileException e) {
             throw new UsageException("no such model file: " + file);
         } catch (ModelFormatException e) {
@@ -110,8 +106,8 @@ final class ModelCommands {
             throw new UsageException("eval needs --data NAME|FILE.csv");
         }
         SavedModel m = load(file);
-        boolean regression = "regression".equals(m.training().get("task"));
-        Dataset d = regression ? regressionData(data, label) : DataOption.load(data, label);
+        boolean regression = m.task() == Task.REGRESSION;
+        Dataset d = regression ? regressionData(data, label) : DataOption.load(data, label, ',');
         Sequential model = m.model();
         if (d.featureCount() != model.inputFeatures()) {
             throw new UsageException(Path.of(file).getFileName() + " expects " + model.inputFeatures()
@@ -120,9 +116,12 @@ final class ModelCommands {
         if (m.scaling() != null) {
             d = m.scaling().transform(d);
         }
-        Loss loss = regression ? new dev.simdnn.loss.MeanSquaredError()
-                : model.outputFeatures() == 1 ? new BinaryCrossEntropy() : new SoftmaxCrossEntropy();
-        Evaluation e = Trainer.builder(model, loss, new Sgd(model.parameters(), 1f)).build().evaluate(d);
+        Evaluation e;
+        try {
+            e = m.evaluator().evaluate(d);
+        } catch (IllegalArgumentException ex) {
+            throw new UsageException(ex.getMessage());
+        }
         if (json) {
             Map<String, Object> r = new LinkedHashMap<>();
             r.put("model", file);
@@ -148,7 +147,7 @@ final class ModelCommands {
             throw new UsageException("a regression model is evaluated on a FILE.csv");
         }
         try {
-            return CsvLoader.separatedBy(DataOption.delimiter).regression(Path.of(data), label);
+            return CsvLoader.comma().regression(Path.of(data), label);
         } catch (NoSuchFileException e) {
             throw new UsageException("no such file: " + data);
         } catch (IOException e) {
@@ -183,49 +182,26 @@ final class ModelCommands {
             throw new UsageException(Path.of(file).getFileName() + " expects " + model.inputFeatures() + " features but "
                     + input + " has " + t.columns() + " columns");
         }
-        Tensor x = Tensor.ofRows(t.rows());
-        if (m.scaling() != null) {
-            x = m.scaling().transform(x);
-        }
-        Tensor logits = model.predict(x);
         List<Object> predictions = new ArrayList<>();
-        boolean regression = "regression".equals(m.training().get("task"));
-        for (int r = 0; r < logits.rows(); r++) {
-            float[] z = logits.row(r);
-            if (regression) {
+        for (Prediction p : m.predictor().predict(Tensor.ofRows(t.rows()))) {
+            if (m.task() == Task.REGRESSION) {
                 if (json) {
-                    predictions.add((double) z[0]);
+                    predictions.add((double) p.value());
                 } else {
-                    out.printf(Locale.ROOT, "%s%n", z[0]);
+                    out.printf(Locale.ROOT, "%s%n", p.value());
                 }
                 continue;
             }
-            int cls;
-            double p;
-            if (z.length == 1) {
-                double s = 1 / (1 + Math.exp(-z[0]));
-                cls = s > 0.5 ? 1 : 0;
-                p = cls == 1 ? s : 1 - s;
-            } else {
-                cls = 0;
-                for (int j = 1; j < z.length; j++) {
-                    cls = z[j] > z[cls] ? j : cls;
-                }
-                double sum = 0;
-                for (float v : z) {
-                    sum += Math.exp(v - z[cls]);
-                }
-                p = 1 / sum;
-            }
+            int cls = p.classIndex();
             String name = cls < m.labels().size() ? m.labels().get(cls) : Integer.toString(cls);
             if (json) {
                 Map<String, Object> pr = new LinkedHashMap<>();
                 pr.put("class", name);
                 pr.put("index", cls);
-                pr.put("probability", p);
+                pr.put("probability", (double) p.probability());
                 predictions.add(pr);
             } else {
-                out.printf(Locale.ROOT, "%s %.4f%n", name, p);
+                out.printf(Locale.ROOT, "%s %.4f%n", name, p.probability());
             }
         }
         if (json) {

@@ -1,18 +1,32 @@
 package dev.simdnn.cli;
 
+import dev.simdnn.backend.KernelsProvider;
 import dev.simdnn.data.Dataset;
 import dev.simdnn.data.Standardizer;
+import dev.simdnn.io.Json;
+import dev.simdnn.io.ModelFile;
+import dev.simdnn.io.SavedModel;
 import dev.simdnn.kernel.Kernels;
-import dev.simdnn.backend.KernelsProvider;
+import dev.simdnn.layer.Parameter;
 import dev.simdnn.loss.Loss;
+import dev.simdnn.metrics.LayerStatistics;
+import dev.simdnn.metrics.RegressionMetrics;
 import dev.simdnn.nn.Sequential;
 import dev.simdnn.optim.Optimizer;
+import dev.simdnn.predict.Evaluation;
+import dev.simdnn.predict.Predictor;
 import dev.simdnn.train.EpochStats;
-import dev.simdnn.train.Evaluation;
 import dev.simdnn.train.Trainer;
 
+import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 /** {@code simdnn train}: trains an MLP on a bundled data set and reports per-epoch and test figures. */
@@ -38,11 +52,11 @@ final class TrainCommand {
         int rows = Math.min(256, train.size());
         text.printf(Locale.ROOT, "layer statistics %s (%d training rows; act = outputs, grad = dL/doutputs, |dθ| = "
                 + "parameter gradient norm):%n", when, rows);
-        for (var s : dev.simdnn.metrics.LayerStatistics.measure(model, train.features().rows(0, rows),
+        for (LayerStatistics s : LayerStatistics.measure(model, train.features().rows(0, rows),
                 train.targets().rows(0, rows), loss)) {
             text.println("  " + s);
         }
-        model.parameters().forEach(dev.simdnn.layer.Parameter::zeroGrad);
+        model.parameters().forEach(Parameter::zeroGrad);
     }
 
     static int run(String[] args, PrintStream out, PrintStream err) {
@@ -57,19 +71,13 @@ final class TrainCommand {
         boolean json = o.flag("json");
         boolean stats = o.flag("stats");
         o.rejectUnknown("train");
-        PrintStream text = json ? new PrintStream(java.io.OutputStream.nullOutputStream()) : out;
-        Kernels kernels;
-        try {
-            kernels = backend == null ? KernelsProvider.best() : KernelsProvider.byName(backend);
-        } catch (IllegalArgumentException | IllegalStateException e) {
-            throw new UsageException(e.getMessage());
-        }
+        PrintStream text = json ? new PrintStream(OutputStream.nullOutputStream()) : out;
+        Kernels kernels = setup.kernels(backend);
         setup.loadData();
         Dataset all = setup.all;
         Dataset train = setup.train;
         Dataset test = setup.test;
         Standardizer scaler = setup.scaler;
-        boolean binary = setup.binary;
         String dataName = setup.dataName;
         int epochs = setup.epochs;
         int batch = setup.batch;
@@ -88,13 +96,13 @@ final class TrainCommand {
         Progress progress = new Progress(err, epochs, batch);
         Trainer.Builder tb = Trainer.builder(model, loss, opt).epochs(epochs).batchSize(batch).seed(seed)
                 .schedule(setup.schedule).listener(progress);
-        setup.configure(tb);
+        setup.configure(tb, model);
         Trainer trainer = tb.build();
         if (stats) {
             printStats(text, "before training", model, train, loss);
         }
         long start = System.nanoTime();
-        java.util.List<dev.simdnn.train.EpochStats> history = trainer.fit(train, setup.validation);
+        List<EpochStats> history = trainer.fit(train, setup.validation);
         if (setup.patience > 0) {
             text.printf(Locale.ROOT, "early stopping: ran %d epochs, restored the weights of epoch %d%n", history.size(),
                     trainer.bestEpoch());
@@ -105,7 +113,7 @@ final class TrainCommand {
         }
         Evaluation e = trainer.evaluate(test);
         if (setup.regression) {
-            var rm = dev.simdnn.metrics.RegressionMetrics.of(test.targets().toArray(),
+            RegressionMetrics rm = RegressionMetrics.of(test.targets().toArray(),
                     model.predict(test.features()).toArray());
             text.printf(Locale.ROOT, "test: loss %.4f (%s, %d examples)  MSE %.4g  MAE %.4g  R² %.4f  trained in %.2f s on the %s backend%n",
                     e.loss(), loss, e.examples(), rm.mse(), rm.mae(), rm.r2(), seconds, kernels.name());
@@ -114,10 +122,11 @@ final class TrainCommand {
                     e.loss(), e.accuracy(), e.examples(), seconds, kernels.name());
         }
         if (!setup.regression) {
-            text.print(ConfusionMatrix.of(model, test, binary).format(all.classNames()));
+            text.print(ConfusionMatrix.of(new Predictor(model, setup.task), test, Math.max(2, all.numClasses()))
+                    .format(all.classNames()));
         }
         if (outFile != null) {
-            java.util.Map<String, String> meta = new java.util.LinkedHashMap<>();
+            Map<String, String> meta = new LinkedHashMap<>();
             meta.put("data", dataName);
             meta.put("task", setup.regression ? "regression" : "classification");
             meta.put("loss", loss.toString());
@@ -126,22 +135,22 @@ final class TrainCommand {
             meta.put("seed", Long.toString(seed));
             meta.put("test_accuracy", String.format(Locale.ROOT, "%.4f", e.accuracy()));
             try {
-                dev.simdnn.io.ModelFile.save(new dev.simdnn.io.SavedModel(model, scaler, all.classNames(), meta),
-                        java.nio.file.Path.of(outFile));
-            } catch (java.io.IOException ex) {
+                ModelFile.save(new SavedModel(model, setup.task, scaler, setup.regression ? List.of() : all.classNames(),
+                        meta), Path.of(outFile));
+            } catch (IOException ex) {
                 throw new UsageException("cannot write " + outFile + ": " + ex.getMessage());
             }
             text.println("saved " + outFile);
         }
         if (json) {
-            java.util.Map<String, Object> r = new java.util.LinkedHashMap<>();
+            Map<String, Object> r = new LinkedHashMap<>();
             r.put("data", dataName);
             r.put("model", model.toString());
             r.put("parameters", model.parameterCount());
             r.put("backend", kernels.name());
-            java.util.List<Object> curve = new java.util.ArrayList<>();
-            for (dev.simdnn.train.EpochStats st : history) {
-                java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+            List<Object> curve = new ArrayList<>();
+            for (EpochStats st : history) {
+                Map<String, Object> m = new LinkedHashMap<>();
                 m.put("epoch", st.epoch());
                 m.put("loss", (double) st.loss());
                 m.put("accuracy", (double) st.accuracy());
@@ -156,7 +165,7 @@ final class TrainCommand {
             if (outFile != null) {
                 r.put("savedTo", outFile);
             }
-            out.print(dev.simdnn.io.Json.write(r));
+            out.print(Json.write(r));
         }
         return 0;
     }

@@ -1,26 +1,31 @@
 package dev.simdnn.cli;
 
+import dev.simdnn.backend.KernelsProvider;
 import dev.simdnn.data.Dataset;
 import dev.simdnn.data.Split;
 import dev.simdnn.data.Standardizer;
 import dev.simdnn.kernel.Activation;
 import dev.simdnn.kernel.Kernels;
-import dev.simdnn.loss.BinaryCrossEntropy;
 import dev.simdnn.loss.Loss;
 import dev.simdnn.loss.SoftmaxCrossEntropy;
+import dev.simdnn.loss.Task;
 import dev.simdnn.nn.Mlp;
+import dev.simdnn.nn.Normalization;
 import dev.simdnn.nn.Sequential;
-import dev.simdnn.optim.Adam;
-import dev.simdnn.optim.Momentum;
+import dev.simdnn.optim.LearningRateSchedule;
 import dev.simdnn.optim.Optimizer;
-import dev.simdnn.optim.Sgd;
+import dev.simdnn.optim.OptimizerConfig;
+import dev.simdnn.optim.Penalty;
 import dev.simdnn.train.Trainer;
 
 import java.util.Locale;
+import java.util.function.Supplier;
 
 /**
  * The options {@code train} and {@code compare} share (data, network, optimizer, schedule, seed),
- * and what they build from them: the scaled split, the network, its loss and optimizer.
+ * read into the library's own values ({@link Activation#parse}, {@link Normalization#parse},
+ * {@link Loss#parse}, {@link OptimizerConfig}, {@link LearningRateSchedule#parse}), and what they
+ * build from them: the scaled split, the network, its loss and optimizer. No state outside it.
  */
 final class TrainSetup {
     static final String OPTIONS_HELP = """
@@ -28,7 +33,8 @@ final class TrainSetup {
                                      (official split; apt-get install -y dataset-fashion-mnist), or FILE.csv
               --label COLUMN         label (or target) column of a CSV: name or index (default: the last)
               --task NAME            classification (default) or regression (a CSV's numeric target)
-              --loss NAME            override the task's loss: ce, bce, hinge (classes); mse, mae, huber
+              --loss NAME            override the task's loss: ce, bce, hinge (classes); mse, mae,
+                                     huber[:DELTA] (regression); names as Loss.parse takes them
               --delimiter C          CSV cell separator (default ,)
               --layers N,N,...       hidden layer widths (default 128,64)
               --activation NAME      hidden activation: relu (default), tanh, sigmoid, leaky_relu,
@@ -39,10 +45,12 @@ final class TrainSetup {
               --dropout P            inverted dropout after each hidden layer (default 0)
               --l1 X --l2 X          L1 / L2 penalty on the weights, added to the loss (default 0)
               --label-smoothing X    smooth the cross-entropy targets by X in [0, 1) (default 0)
-              --optimizer NAME       adam (default), adamw, momentum, sgd, adagrad, rmsprop
+              --optimizer NAME       adam (default), adamw, momentum, sgd, adagrad, rmsprop, or a
+                                     spec as OptimizerConfig.parse takes it (adam:lr=3e-4,wd=0.01)
               --lr X                 learning rate (default 0.001 for adam/adamw, 0.05 otherwise)
               --momentum X           momentum μ (default 0.9); --nesterov for Nesterov's form
-              --beta1 X --beta2 X    Adam's moment decays (default 0.9, 0.999); --epsilon X (1e-8)
+              --beta1 X --beta2 X    Adam's moment decays (default 0.9, 0.999); --epsilon X (the
+                                     optimizer's own: 1e-8, AdaGrad 1e-10)
               --weight-decay X       L2 weight decay λ (decoupled for adamw; default 0)
               --scaling NAME         standard (default: zero mean, unit variance) or minmax ([0, 1]),
                                      fitted on the training split and saved with the model
@@ -64,47 +72,44 @@ final class TrainSetup {
     final String dataName;
     final String layersSpec;
     final Activation act;
-    final String optName;
-    final float lr;
+    final Normalization norm;
+    final float dropout;
+    final OptimizerConfig optimizer;
     final int epochs;
     final int batch;
     final float testFraction;
     final long seed;
     final String label;
     final String scaling;
-    final float momentum;
-    final boolean nesterov;
-    final float beta1;
-    final float beta2;
-    final float epsilon;
-    final float weightDecay;
     final float validationFraction;
     final int patience;
     final float minDelta;
-    final dev.simdnn.optim.LearningRateSchedule schedule;
+    final LearningRateSchedule schedule;
     final boolean regression;
     final String lossName;
     final float clipNorm;
     final float clipValue;
-    final String norm;
-    final float dropout;
     final float l1;
     final float l2;
     final float labelSmoothing;
+    final char delimiter;
+    /** GEMM threads asked for with {@code --threads}; 0: the backend's default. */
+    final int threads;
 
     Dataset all;
     Standardizer scaler;
     Dataset train;
     Dataset test;
     Dataset validation;
-    boolean binary;
+    /** What the model's outputs mean, from the data: regression, two classes, or more. */
+    Task task;
 
     TrainSetup(Options o) {
         dataName = o.string("data", "digits");
         layersSpec = o.string("layers", "128,64");
-        act = parseActivation(o.string("activation", "relu"));
-        optName = o.string("optimizer", "adam").toLowerCase(Locale.ROOT);
-        lr = o.real("lr", optName.startsWith("adam") || optName.equals("rmsprop") ? 0.001f : 0.05f);
+        act = usage(() -> Activation.parse(o.string("activation", "relu")));
+        norm = usage(() -> Normalization.parse(o.string("norm", "none")));
+        optimizer = optimizerConfig(o);
         epochs = o.integer("epochs", 40, 1);
         batch = o.integer("batch-size", 32, 1);
         testFraction = o.real("test-fraction", 0.2f);
@@ -114,25 +119,15 @@ final class TrainSetup {
         if (!scaling.equals("standard") && !scaling.equals("minmax")) {
             throw new UsageException("--scaling must be standard or minmax, got '" + scaling + "'");
         }
-        momentum = o.real("momentum", 0.9f);
-        nesterov = o.flag("nesterov");
-        beta1 = o.real("beta1", 0.9f);
-        beta2 = o.real("beta2", 0.999f);
-        epsilon = o.real("epsilon", 1e-8f);
-        weightDecay = o.real("weight-decay", 0f);
         validationFraction = o.real("validation-fraction", 0f);
         patience = o.integer("patience", 0, 0);
         minDelta = o.real("min-delta", 0f);
-        String task = o.string("task", "classification").toLowerCase(Locale.ROOT);
-        if (!task.equals("classification") && !task.equals("regression")) {
-            throw new UsageException("--task must be classification or regression, got '" + task + "'");
+        String taskName = o.string("task", "classification").toLowerCase(Locale.ROOT);
+        if (!taskName.equals("classification") && !taskName.equals("regression")) {
+            throw new UsageException("--task must be classification or regression, got '" + taskName + "'");
         }
-        regression = task.equals("regression");
+        regression = taskName.equals("regression");
         lossName = o.string("loss", null) == null ? null : o.string("loss", null).toLowerCase(Locale.ROOT);
-        norm = o.string("norm", "none").toLowerCase(Locale.ROOT);
-        if (!java.util.List.of("none", "batch", "layer").contains(norm)) {
-            throw new UsageException("--norm must be none, batch or layer, got '" + norm + "'");
-        }
         dropout = o.real("dropout", 0f);
         l1 = o.real("l1", 0f);
         l2 = o.real("l2", 0f);
@@ -150,7 +145,7 @@ final class TrainSetup {
             throw new UsageException("--clip-norm and --clip-value must be > 0");
         }
         try {
-            schedule = dev.simdnn.optim.LearningRateSchedule.parse(o.string("schedule", "none"), epochs);
+            schedule = LearningRateSchedule.parse(o.string("schedule", "none"), epochs);
         } catch (IllegalArgumentException e) {
             throw new UsageException("--schedule: " + e.getMessage());
         }
@@ -160,31 +155,39 @@ final class TrainSetup {
         if (patience > 0 && validationFraction == 0) {
             throw new UsageException("--patience (early stopping) needs --validation-fraction");
         }
-        String delimiter = o.string("delimiter", ",");
-        int threads = o.integer("threads", 0, 1);
-        if (threads > 0) {
-            // read by the SIMD backend when it is first used, which is later
-            System.setProperty("simdnn.threads", Integer.toString(threads));
+        String sep = o.string("delimiter", ",");
+        if (sep.length() != 1) {
+            throw new UsageException("--delimiter must be one character, got '" + sep + "'");
         }
-        if (delimiter.length() != 1) {
-            throw new UsageException("--delimiter must be one character, got '" + delimiter + "'");
-        }
-        DataOption.delimiter = delimiter.charAt(0);
+        delimiter = sep.charAt(0);
+        threads = o.integer("threads", 0, 1);
         if (!(testFraction > 0 && testFraction < 1)) {
             throw new UsageException("--test-fraction must be in (0, 1), got " + testFraction);
         }
     }
 
-    /** Loads and splits the data, fits the scaling on the training part, scales both parts. */
-    void loadData() {
-        loadSplit();
-        if (regression) {
-            binary = false;
-        }
+    /** {@code --optimizer} (a name or a spec) with the hyperparameter options given on top of its defaults. */
+    private static OptimizerConfig optimizerConfig(Options o) {
+        return usage(() -> {
+            OptimizerConfig c = OptimizerConfig.parse(o.string("optimizer", "adam"));
+            c = c.withLearningRate(o.real("lr", c.learningRate()))
+                    .withMomentum(o.real("momentum", c.momentum()))
+                    .withBetas(o.real("beta1", c.beta1()), o.real("beta2", c.beta2()))
+                    .withEpsilon(o.real("epsilon", c.epsilon()))
+                    .withWeightDecay(o.real("weight-decay", c.weightDecay()));
+            return o.flag("nesterov") ? c.withNesterov(true) : c;
+        });
     }
 
-    private void loadSplit() {
-        Split split = DataOption.split(dataName, label, testFraction, seed, regression);
+    /** The backend named by {@code --backend} (or the best one), on {@code --threads} threads. */
+    Kernels kernels(String backend) {
+        return usage(() -> backend == null ? (threads == 0 ? KernelsProvider.best() : KernelsProvider.best(threads))
+                : KernelsProvider.byName(backend, threads));
+    }
+
+    /** Loads and splits the data, fits the scaling on the training part, scales all parts. */
+    void loadData() {
+        Split split = DataOption.split(dataName, label, testFraction, seed, regression, delimiter);
         all = split.train();
         Dataset trainPart = split.train();
         Dataset valPart = null;
@@ -199,66 +202,38 @@ final class TrainSetup {
         train = scaler.transform(trainPart);
         validation = valPart == null ? null : scaler.transform(valPart);
         test = scaler.transform(split.test());
-        binary = all.numClasses() == 2;
+        task = regression ? Task.REGRESSION : usage(() -> Task.classifier(all.numClasses()));
     }
 
     /** The network, initialised from {@code seed}: the same weights on every backend. */
     Sequential model(Kernels kernels) {
-        Mlp.Builder mb = Mlp.builder().input(all.featureCount()).seed(seed).kernels(kernels);
-        for (String w : layersSpec.split(",")) {
-            if (w.isBlank()) {
-                continue;
-            }
-            try {
-                int width = Integer.parseInt(w.trim());
-                switch (norm) {
-                    case "batch" -> mb.dense(width).batchNorm().activation(act);
-                    case "layer" -> mb.dense(width).layerNorm().activation(act);
-                    default -> mb.dense(width, act);
-                }
-                if (dropout > 0) {
-                    mb.dropout(dropout);
-                }
-            } catch (NumberFormatException e) {
-                throw new UsageException("--layers needs comma-separated widths like 128,64, got '" + layersSpec + "'");
-            } catch (IllegalArgumentException e) {
-                throw new UsageException("--layers: " + e.getMessage());
-            }
-        }
-        return mb.dense(regression || binary ? 1 : all.numClasses()).build();
+        return usage(() -> Mlp.builder().input(all.featureCount()).seed(seed).kernels(kernels)
+                .hidden(layersSpec, act, norm, dropout)
+                .dense(task.outputsFor(all.numClasses())).build(), "--layers: ");
     }
 
     /**
-     * The loss: from the task (softmax cross-entropy for classes, sigmoid binary cross-entropy for
-     * two, MSE for regression) unless {@code --loss} names one that fits the task.
+     * The loss: the task's (softmax cross-entropy for classes, sigmoid binary cross-entropy for
+     * two, MSE for regression) unless {@code --loss} names one for the same task.
      */
     Loss loss() {
-        String name = lossName != null ? lossName : regression ? "mse" : binary ? "bce" : "ce";
-        if (labelSmoothing > 0 && !name.equals("ce")) {
-            throw new UsageException("--label-smoothing applies to the softmax cross-entropy (ce), not " + name);
+        String name = lossName != null ? lossName : regression ? "mse" : task == Task.BINARY ? "bce" : "ce";
+        Loss loss = lossName == null ? task.defaultLoss() : usage(() -> Loss.parse(lossName));
+        if (labelSmoothing > 0) {
+            if (!(loss instanceof SoftmaxCrossEntropy)) {
+                throw new UsageException("--label-smoothing applies to the softmax cross-entropy (ce), not " + name);
+            }
+            loss = new SoftmaxCrossEntropy(labelSmoothing);
         }
-        boolean ok = switch (name) {
-            case "mse", "mae", "huber" -> regression;
-            case "bce", "hinge" -> binary;
-            case "ce" -> !regression && !binary;
-            default -> throw new UsageException("unknown loss '" + name + "'; known: mse, mae, huber, bce, hinge, ce");
-        };
-        if (!ok) {
+        if (loss.task() != task) {
             throw new UsageException("--loss " + name + " does not fit this task (" + (regression ? "regression"
-                    : binary ? "two classes" : all.numClasses() + " classes") + ")");
+                    : task == Task.BINARY ? "two classes" : all.numClasses() + " classes") + ")");
         }
-        return switch (name) {
-            case "mse" -> new dev.simdnn.loss.MeanSquaredError();
-            case "mae" -> new dev.simdnn.loss.MeanAbsoluteError();
-            case "huber" -> new dev.simdnn.loss.Huber(1f);
-            case "bce" -> new BinaryCrossEntropy();
-            case "hinge" -> new dev.simdnn.loss.Hinge();
-            default -> new SoftmaxCrossEntropy(labelSmoothing);
-        };
+        return loss;
     }
 
-    /** The training options beyond the optimizer: early stopping, clipping, penalties. */
-    Trainer.Builder configure(Trainer.Builder tb) {
+    /** The training options beyond the optimizer: early stopping, clipping, penalties, short batches. */
+    Trainer.Builder configure(Trainer.Builder tb, Sequential model) {
         if (patience > 0) {
             tb.earlyStopping(patience, minDelta);
         }
@@ -268,38 +243,29 @@ final class TrainSetup {
         if (clipValue > 0) {
             tb.clipGradientValue(clipValue);
         }
-        if (norm.equals("batch")) {
+        if (model.usesBatchStatistics()) {
             tb.dropLast(); // batch statistics of a last batch of 1 row do not exist
         }
         if (l1 > 0 || l2 > 0) {
-            tb.penalty(dev.simdnn.optim.Penalty.elasticNet(l1, l2));
+            tb.penalty(Penalty.elasticNet(l1, l2));
         }
         return tb;
     }
 
     Optimizer optimizer(Sequential model) {
-        try {
-            return switch (optName) {
-                case "sgd" -> new Sgd(model.parameters(), lr).weightDecay(weightDecay);
-                case "momentum" -> new Momentum(model.parameters(), lr, momentum).nesterov(nesterov).weightDecay(weightDecay);
-                case "adam" -> new Adam(model.parameters(), lr).betas(beta1, beta2).epsilon(epsilon).weightDecay(weightDecay);
-                case "adamw" -> new Adam(model.parameters(), lr).betas(beta1, beta2).epsilon(epsilon).decoupled()
-                        .weightDecay(weightDecay);
-                case "adagrad" -> new dev.simdnn.optim.AdaGrad(model.parameters(), lr).weightDecay(weightDecay);
-                case "rmsprop" -> new dev.simdnn.optim.RmsProp(model.parameters(), lr).weightDecay(weightDecay);
-                default -> throw new UsageException("unknown optimizer '" + optName
-                        + "'; known: sgd, momentum, adam, adamw, adagrad, rmsprop");
-            };
-        } catch (IllegalArgumentException e) {
-            throw new UsageException(e.getMessage());
-        }
+        return usage(() -> optimizer.build(model.parameters()));
     }
 
-    private static Activation parseActivation(String name) {
+    /** A library call whose IllegalArgumentException (or IllegalStateException) is the user's mistake. */
+    private static <T> T usage(Supplier<T> call) {
+        return usage(call, "");
+    }
+
+    private static <T> T usage(Supplier<T> call, String prefix) {
         try {
-            return Activation.parse(name);
-        } catch (IllegalArgumentException e) {
-            throw new UsageException(e.getMessage());
+            return call.get();
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw new UsageException(prefix + e.getMessage());
         }
     }
 }

@@ -25,6 +25,15 @@ public interface KernelsBackend {
     /** The kernels; only called when {@link #unavailableReason()} returned {@code null}. */
     Kernels create();
 
+    /**
+     * The kernels with their parallel operations (GEMM) on {@code threads} threads, the caller
+     * included; a backend without threads ignores the count. Only called when
+     * {@link #unavailableReason()} returned {@code null}.
+     */
+    default Kernels create(int threads) {
+        return create();
+    }
+
     /** One line for the log: vector bits, FMA, threads and so on. */
     default String describe() {
         return name();

@@ -39,12 +39,39 @@ public final class KernelsProvider {
     }
 
     /**
-     * The backend called {@code name} ({@code scalar}, {@code simd}, case-insensitive).
+     * The backend {@link #best()} chose, with its parallel operations on {@code threads} threads
+     * (the caller included; the scalar backend has one).
+     *
+     * @throws IllegalArgumentException if {@code threads} is out of the backend's range
+     */
+    public static Kernels best(int threads) {
+        return byName(best().name(), threads);
+    }
+
+    /**
+     * The backend called {@code name} ({@code scalar}, {@code simd}, case-insensitive), on its
+     * default thread count.
      *
      * @throws IllegalArgumentException if no backend has that name
      * @throws IllegalStateException    if it exists but cannot run here; the message says why
      */
     public static Kernels byName(String name) {
+        return byName(name, 0);
+    }
+
+    /**
+     * The backend called {@code name} with its parallel operations on {@code threads} threads, the
+     * caller included ({@code 0}: the backend's default). The thread count is a value of the
+     * backend returned, not a JVM-wide setting: two backends of different counts coexist.
+     *
+     * @throws IllegalArgumentException if no backend has that name, or {@code threads} is negative
+     *                                  or out of the backend's range
+     * @throws IllegalStateException    if it exists but cannot run here; the message says why
+     */
+    public static Kernels byName(String name, int threads) {
+        if (threads < 0) {
+            throw new IllegalArgumentException("threads must be >= 1 (or 0 for the default), got " + threads);
+        }
         String n = name.trim().toLowerCase(Locale.ROOT);
         if (n.equals("scalar")) {
             return ScalarKernels.INSTANCE;
@@ -55,7 +82,7 @@ public final class KernelsProvider {
                 if (why != null) {
                     throw new IllegalStateException("the '" + n + "' kernels cannot run here: " + why);
                 }
-                return backend.create();
+                return threads == 0 ? backend.create() : backend.create(threads);
             }
         }
         throw new IllegalArgumentException("unknown kernels backend '" + name + "'; available here: "

@@ -70,6 +70,15 @@ public interface Layer {
     }
 
     /**
+     * Whether training forward passes compute statistics over the batch (batch normalisation), so
+     * that a batch of one row has none and a short last batch gives noisy ones. The trainer then
+     * skips a short last batch per epoch. False by default; containers ask their children.
+     */
+    default boolean usesBatchStatistics() {
+        return false;
+    }
+
+    /**
      * A layer computing the same function in {@link Mode#INFERENCE}, sharing this layer's
      * parameters and buffers (read-only) but with its own scratch memory, so that several threads
      * can predict at once, each with its own copy. A layer without scratch state may return itself.

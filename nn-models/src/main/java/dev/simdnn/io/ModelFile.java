@@ -1,7 +1,9 @@
 package dev.simdnn.io;
 
 import dev.simdnn.data.Standardizer;
+import dev.simdnn.backend.KernelsProvider;
 import dev.simdnn.kernel.Kernels;
+import dev.simdnn.loss.Task;
 import dev.simdnn.nn.Sequential;
 import dev.simdnn.tensor.Tensor;
 
@@ -91,6 +93,7 @@ public final class ModelFile {
         meta.put("format", "simdnn");
         meta.put("version", Integer.toString(VERSION));
         meta.put("architecture", compact(arch));
+        meta.put("task", saved.task().id());
         meta.put("labels", compact(saved.labels()));
         if (saved.scaling() != null) {
             Map<String, Object> sc = new LinkedHashMap<>();
@@ -112,7 +115,15 @@ public final class ModelFile {
         AtomicFiles.write(file, head, data);
     }
 
-    /** Reads and validates {@code file}; the model runs on {@code kernels}. */
+    /**
+     * Reads and validates {@code file}; the model is bound to {@link KernelsProvider#best()} (switch
+     * it with {@code model().useKernels(…)}, or load with {@link #load(Path, Kernels)}).
+     */
+    public static SavedModel load(Path file) throws IOException {
+        return load(file, KernelsProvider.best());
+    }
+
+    /** Reads and validates {@code file}; the model is bound to {@code kernels}. */
     public static SavedModel load(Path file, Kernels kernels) throws IOException {
         long size;
         try {
@@ -272,7 +283,32 @@ public final class ModelFile {
         if (meta.get("training") != null) {
             jsonObject(file, meta.get("training"), "training").forEach((k, v) -> training.put(k, String.valueOf(v)));
         }
-        return new SavedModel(model, scaling, labels, training);
+        return new SavedModel(model, task(file, meta, training, model), scaling, labels, training);
+    }
+
+    /**
+     * The task field; files written before it existed said {@code "task": "regression"} in the
+     * training metadata, and were classifiers otherwise.
+     */
+    private static Task task(Path file, Map<?, ?> meta, Map<String, String> training, Sequential model)
+            throws ModelFormatException {
+        Task task;
+        if (meta.get("task") != null) {
+            try {
+                task = Task.parse(String.valueOf(meta.get("task")));
+            } catch (IllegalArgumentException e) {
+                throw new ModelFormatException(file, "__metadata__.task: " + e.getMessage());
+            }
+        } else if ("regression".equals(training.get("task"))) {
+            task = Task.REGRESSION;
+        } else {
+            task = model.outputFeatures() == 1 ? Task.BINARY : Task.MULTICLASS;
+        }
+        if (task == Task.MULTICLASS && model.outputFeatures() < 2) {
+            throw new ModelFormatException(file, "task " + task.id() + " needs 2 or more outputs, the architecture has "
+                    + model.outputFeatures());
+        }
+        return task;
     }
 
     /**

@@ -29,17 +29,8 @@ public final class BinaryCrossEntropy extends BufferedLoss {
     }
 
     @Override
-    public int countCorrect(Kernels kernels, Tensor output, Tensor target) {
-        check(output, target);
-        int correct = 0;
-        for (int r = 0; r < output.rows(); r++) {
-            boolean all = true;
-            for (int j = 0; j < output.cols(); j++) {
-                all &= (output.get(r, j) > 0) == (target.get(r, j) >= 0.5f);
-            }
-            correct += all ? 1 : 0;
-        }
-        return correct;
+    public Task task() {
+        return Task.BINARY;
     }
 
     @Override

@@ -25,13 +25,8 @@ public final class Hinge extends BufferedLoss {
     }
 
     @Override
-    public int countCorrect(Kernels kernels, Tensor output, Tensor target) {
-        check(output, target);
-        int correct = 0;
-        for (int r = 0; r < output.rows(); r++) {
-            correct += (output.get(r, 0) > 0) == (target.get(r, 0) >= 0.5f) ? 1 : 0;
-        }
-        return correct;
+    public Task task() {
+        return Task.BINARY;
     }
 
     @Override

@@ -10,6 +10,8 @@ import dev.simdnn.tensor.Tensor;
  * <p>{@link #forward} computes the loss and, in the same pass, its gradient with respect to the
  * output, which {@link #backward()} returns; {@link #evaluate} computes the loss alone. Instances
  * keep reusable buffers and are not thread-safe.
+ *
+ * <p>{@link #parse} builds a loss from the names the command line uses.
  */
 public interface Loss {
 
@@ -27,16 +29,28 @@ public interface Loss {
     float evaluate(Kernels kernels, Tensor output, Tensor target);
 
     /**
-     * The number of rows of {@code output} whose prediction is right, for classification losses;
-     * -1 for losses (such as MSE) that have no notion of a correct class.
+     * The task this loss trains for: how the outputs it sees turn into predictions (and whether an
+     * accuracy means something), decided by {@link dev.simdnn.predict.Predictor}.
      */
-    int countCorrect(Kernels kernels, Tensor output, Tensor target);
+    Task task();
 
-    /** Whether {@link #countCorrect} means something (classification losses). */
+    /** Whether the outputs are classes ({@code task().isClassification()}). */
     default boolean isClassification() {
-        return true;
+        return task().isClassification();
     }
 
     /** The target width this loss expects for an output of {@code outputFeatures} columns. */
     int targetFeatures(int outputFeatures);
+
+    /**
+     * The loss named by {@code spec}, the vocabulary of the command line's {@code --loss}:
+     * {@code ce} or {@code ce:EPS} (softmax cross-entropy, label smoothing ε), {@code bce},
+     * {@code hinge}, {@code mse}, {@code mae}, {@code huber} or {@code huber:DELTA} (δ = 1 by
+     * default). Case-insensitive.
+     *
+     * @throws IllegalArgumentException naming the spec and the known losses, or a bad parameter
+     */
+    static Loss parse(String spec) {
+        return LossSpecs.parse(spec);
+    }
 }

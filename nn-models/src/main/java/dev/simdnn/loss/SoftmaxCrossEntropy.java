@@ -19,7 +19,6 @@ import dev.simdnn.tensor.Tensor;
  */
 public final class SoftmaxCrossEntropy extends BufferedLoss {
     private final float labelSmoothing;
-    private int[] predicted = new int[0];
 
     /** Plain cross-entropy (no label smoothing). */
     public SoftmaxCrossEntropy() {
@@ -59,18 +58,8 @@ public final class SoftmaxCrossEntropy extends BufferedLoss {
     }
 
     @Override
-    public int countCorrect(Kernels kernels, Tensor output, Tensor target) {
-        check(output, target);
-        int rows = output.rows();
-        if (predicted.length < rows) {
-            predicted = new int[rows];
-        }
-        kernels.blas().argmaxRows(rows, output.cols(), output.data(), output.offset(), predicted, 0);
-        int correct = 0;
-        for (int r = 0; r < rows; r++) {
-            correct += predicted[r] == (int) target.getFlat(r) ? 1 : 0;
-        }
-        return correct;
+    public Task task() {
+        return Task.MULTICLASS;
     }
 
     @Override

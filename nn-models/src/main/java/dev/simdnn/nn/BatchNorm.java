@@ -194,4 +194,9 @@ public final class BatchNorm implements Layer {
     public String toString() {
         return "BatchNorm(" + features + ")";
     }
+
+    @Override
+    public boolean usesBatchStatistics() {
+        return true;
+    }
 }

@@ -82,6 +82,39 @@ public final class Mlp {
             return this;
         }
 
+        /**
+         * A stack of hidden layers from the command line's vocabulary: {@code widths} is a
+         * comma-separated list ({@code "128,64"}); each width becomes a dense layer, then
+         * {@code norm} (if not {@link Normalization#NONE}), then {@code activation}, then dropout
+         * of rate {@code dropout} (if above 0).
+         *
+         * @throws IllegalArgumentException naming the bad width, or a bad rate
+         */
+        public Builder hidden(String widths, Activation activation, Normalization norm, float dropout) {
+            Objects.requireNonNull(norm, "norm");
+            for (String w : widths.split(",")) {
+                if (w.isBlank()) {
+                    continue;
+                }
+                int width;
+                try {
+                    width = Integer.parseInt(w.trim());
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException("hidden widths must be comma-separated numbers like 128,64, got '"
+                            + widths + "'");
+                }
+                switch (norm) {
+                    case BATCH -> dense(width).batchNorm().activation(activation);
+                    case LAYER -> dense(width).layerNorm().activation(activation);
+                    case NONE -> dense(width, activation);
+                }
+                if (dropout > 0) {
+                    dropout(dropout);
+                }
+            }
+            return this;
+        }
+
         /** Inverted dropout of probability {@code p} after the previous layer (seeded from {@link #seed}). */
         public Builder dropout(float p) {
             if (!(p >= 0 && p < 1)) {

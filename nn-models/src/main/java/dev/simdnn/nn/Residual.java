@@ -151,4 +151,9 @@ public final class Residual implements Layer {
     public String toString() {
         return "Residual(" + body + (projection == null ? "" : ", projection " + in + " -> " + out) + ")";
     }
+
+    @Override
+    public boolean usesBatchStatistics() {
+        return body.usesBatchStatistics();
+    }
 }

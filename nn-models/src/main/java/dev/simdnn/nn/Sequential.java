@@ -182,6 +182,16 @@ public final class Sequential implements Layer {
     }
 
     @Override
+    public boolean usesBatchStatistics() {
+        for (Layer l : layers) {
+            if (l.usesBatchStatistics()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
     public int outputFeatures(int in) {
         int width = in;
         for (Layer l : layers) {

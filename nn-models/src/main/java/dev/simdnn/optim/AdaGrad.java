@@ -1,5 +1,6 @@
 package dev.simdnn.optim;
 
+import dev.simdnn.kernel.Updates;
 import dev.simdnn.layer.Parameter;
 import dev.simdnn.tensor.Tensor;
 
@@ -32,10 +33,11 @@ public final class AdaGrad extends Optimizer {
 
     @Override
     public void step() {
+        Updates updates = bound().updates();
         for (int i = 0; i < parameters.size(); i++) {
             Parameter p = parameters.get(i);
             Tensor s = sums.get(i);
-            kernels.updates().adagradUpdate(p.size(), learningRate, epsilon, weightDecay, p.value().data(), p.value().offset(),
+            updates.adagradUpdate(p.size(), learningRate, epsilon, weightDecay, p.value().data(), p.value().offset(),
                     p.grad().data(), p.grad().offset(), s.data(), s.offset());
         }
     }

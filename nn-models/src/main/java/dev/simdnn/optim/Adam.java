@@ -1,5 +1,6 @@
 package dev.simdnn.optim;
 
+import dev.simdnn.kernel.Updates;
 import dev.simdnn.layer.Parameter;
 import dev.simdnn.tensor.Tensor;
 
@@ -57,12 +58,13 @@ public class Adam extends Optimizer {
 
     @Override
     public void step() {
+        Updates updates = bound().updates();
         t++;
         for (int i = 0; i < parameters.size(); i++) {
             Parameter p = parameters.get(i);
             Tensor mi = m.get(i);
             Tensor vi = v.get(i);
-            kernels.updates().adamUpdate(p.size(), learningRate, beta1, beta2, epsilon, weightDecay, decoupled, t,
+            updates.adamUpdate(p.size(), learningRate, beta1, beta2, epsilon, weightDecay, decoupled, t,
                     p.value().data(), p.value().offset(), p.grad().data(), p.grad().offset(),
                     mi.data(), mi.offset(), vi.data(), vi.offset());
         }

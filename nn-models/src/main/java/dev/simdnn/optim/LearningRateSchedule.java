@@ -1,19 +1,22 @@
 package dev.simdnn.optim;
 
-import dev.simdnn.train.EpochStats;
-
 import java.util.List;
 import java.util.Locale;
 
 /**
- * The learning rate of each epoch, from the base rate and the epochs so far. The trainer sets it
- * on the optimizer before every epoch. Factories validate their arguments.
+ * The learning rate of each epoch, from the base rate and the loss of the epochs so far. The
+ * trainer sets it on the optimizer before every epoch, passing each finished epoch's monitored
+ * loss: the validation loss, or the training loss without validation data. Factories validate
+ * their arguments; {@link #parse} takes the command line's {@code --schedule} vocabulary.
  */
 @FunctionalInterface
 public interface LearningRateSchedule {
 
-    /** The rate for epoch {@code epoch} (1-based), given the base rate and the finished epochs. */
-    float rate(int epoch, float base, List<EpochStats> history);
+    /**
+     * The rate for epoch {@code epoch} (1-based), given the base rate and the monitored loss of
+     * each finished epoch, oldest first (not modified).
+     */
+    float rate(int epoch, float base, List<Float> losses);
 
     /** The base rate throughout. */
     static LearningRateSchedule constant() {
@@ -68,8 +71,7 @@ public interface LearningRateSchedule {
             double rate = b;
             double best = Double.POSITIVE_INFINITY;
             int since = 0;
-            for (EpochStats s : h) {
-                double metric = Float.isNaN(s.validationLoss()) ? s.loss() : s.validationLoss();
+            for (float metric : h) {
                 if (metric < best) {
                     best = metric;
                     since = 0;
@@ -104,8 +106,8 @@ public interface LearningRateSchedule {
     private static LearningRateSchedule named(String name, LearningRateSchedule body) {
         return new LearningRateSchedule() {
             @Override
-            public float rate(int epoch, float base, List<EpochStats> history) {
-                return body.rate(epoch, base, history);
+            public float rate(int epoch, float base, List<Float> losses) {
+                return body.rate(epoch, base, losses);
             }
 
             @Override

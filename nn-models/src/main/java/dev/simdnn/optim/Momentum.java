@@ -1,5 +1,6 @@
 package dev.simdnn.optim;
 
+import dev.simdnn.kernel.Updates;
 import dev.simdnn.layer.Parameter;
 import dev.simdnn.tensor.Tensor;
 
@@ -35,10 +36,11 @@ public final class Momentum extends Optimizer {
 
     @Override
     public void step() {
+        Updates updates = bound().updates();
         for (int i = 0; i < parameters.size(); i++) {
             Parameter p = parameters.get(i);
             Tensor v = velocity.get(i);
-            kernels.updates().momentumUpdate(p.size(), learningRate, momentum, nesterov, weightDecay,
+            updates.momentumUpdate(p.size(), learningRate, momentum, nesterov, weightDecay,
                     p.value().data(), p.value().offset(), p.grad().data(), p.grad().offset(),
                     v.data(), v.offset());
         }

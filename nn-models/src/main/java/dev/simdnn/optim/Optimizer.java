@@ -1,7 +1,6 @@
 package dev.simdnn.optim;
 
 import dev.simdnn.kernel.Kernels;
-import dev.simdnn.backend.KernelsProvider;
 import dev.simdnn.layer.Parameter;
 import dev.simdnn.tensor.Tensor;
 
@@ -15,12 +14,16 @@ import java.util.Objects;
  *
  * <p>Each update is one fused {@link Kernels} pass over a parameter. Per-parameter state
  * (velocities, moments) is allocated once, in the constructor. Hyperparameters are validated when
- * set, with the bad value in the message. Runs on {@link KernelsProvider#best()} unless told
- * otherwise with {@link #on(Kernels)} (the trainer sets the model's backend).
+ * set, with the bad value in the message.
+ *
+ * <p>The backend comes from the model: a {@link dev.simdnn.train.Trainer} binds the optimizer to
+ * its model's backend; a hand-written loop binds it once with {@code on(model.kernels())}. There
+ * is no default: {@link #step()} on an unbound optimizer is an error, never a silent choice.
  */
 public abstract class Optimizer {
     protected final List<Parameter> parameters;
-    protected Kernels kernels = KernelsProvider.best();
+    /** The backend the updates run on; {@code null} until {@link #on} binds it. */
+    protected Kernels kernels;
     protected float learningRate;
     protected float weightDecay;
 
@@ -30,6 +33,16 @@ public abstract class Optimizer {
             throw new IllegalArgumentException("an optimizer needs at least one parameter");
         }
         setLearningRate(learningRate);
+    }
+
+    /**
+     * The optimizer {@code spec} names over {@code parameters}, unbound: the command line's
+     * vocabulary, {@code adam}, {@code momentum:lr=0.1,nesterov}, … (see {@link OptimizerConfig#parse}).
+     *
+     * @throws IllegalArgumentException for an unknown name, key or a bad value
+     */
+    public static Optimizer parse(String spec, List<Parameter> parameters) {
+        return OptimizerConfig.parse(spec).build(parameters);
     }
 
     /** Clears every parameter's gradient. */
@@ -42,10 +55,25 @@ public abstract class Optimizer {
     /** Applies one update to every parameter from its current gradient. */
     public abstract void step();
 
-    /** The backend the updates run on. */
+    /** Binds the updates to {@code kernels} (the model's backend, {@code model.kernels()}). */
     public Optimizer on(Kernels kernels) {
         this.kernels = Objects.requireNonNull(kernels, "kernels");
         return this;
+    }
+
+    /** The backend the updates run on, or {@code null} before {@link #on} (or a trainer) bound one. */
+    public Kernels kernels() {
+        return kernels;
+    }
+
+    /** The bound backend; an unbound optimizer names the remedy. */
+    protected final Kernels bound() {
+        Kernels k = kernels;
+        if (k == null) {
+            throw new IllegalStateException(this + " is not bound to a backend: call on(model.kernels()), "
+                    + "or train through a Trainer, which binds it to the model's backend");
+        }
+        return k;
     }
 
     public float learningRate() {

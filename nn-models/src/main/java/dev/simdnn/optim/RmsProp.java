@@ -1,5 +1,6 @@
 package dev.simdnn.optim;
 
+import dev.simdnn.kernel.Updates;
 import dev.simdnn.layer.Parameter;
 import dev.simdnn.tensor.Tensor;
 
@@ -38,10 +39,11 @@ public final class RmsProp extends Optimizer {
 
     @Override
     public void step() {
+        Updates updates = bound().updates();
         for (int i = 0; i < parameters.size(); i++) {
             Parameter p = parameters.get(i);
             Tensor s = means.get(i);
-            kernels.updates().rmspropUpdate(p.size(), learningRate, rho, epsilon, weightDecay, p.value().data(), p.value().offset(),
+            updates.rmspropUpdate(p.size(), learningRate, rho, epsilon, weightDecay, p.value().data(), p.value().offset(),
                     p.grad().data(), p.grad().offset(), s.data(), s.offset());
         }
     }

@@ -1,5 +1,6 @@
 package dev.simdnn.optim;
 
+import dev.simdnn.kernel.Updates;
 import dev.simdnn.layer.Parameter;
 
 import java.util.List;
@@ -16,9 +17,10 @@ public final class Sgd extends Optimizer {
 
     @Override
     public void step() {
+        Updates updates = bound().updates();
         for (int i = 0; i < parameters.size(); i++) {
             Parameter p = parameters.get(i);
-            kernels.updates().sgdUpdate(p.size(), learningRate, weightDecay,
+            updates.sgdUpdate(p.size(), learningRate, weightDecay,
                     p.value().data(), p.value().offset(), p.grad().data(), p.grad().offset());
         }
     }

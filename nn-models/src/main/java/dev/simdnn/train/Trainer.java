@@ -3,9 +3,17 @@ package dev.simdnn.train;
 import dev.simdnn.data.Dataset;
 import dev.simdnn.kernel.Kernels;
 import dev.simdnn.layer.Mode;
+import dev.simdnn.layer.Parameter;
 import dev.simdnn.loss.Loss;
+import dev.simdnn.loss.Task;
 import dev.simdnn.nn.Sequential;
+import dev.simdnn.optim.GradientClipping;
+import dev.simdnn.optim.LearningRateSchedule;
 import dev.simdnn.optim.Optimizer;
+import dev.simdnn.optim.Penalty;
+import dev.simdnn.predict.Evaluation;
+import dev.simdnn.predict.Evaluator;
+import dev.simdnn.predict.Predictor;
 import dev.simdnn.tensor.Tensor;
 
 import java.util.ArrayList;
@@ -21,9 +29,14 @@ import java.util.SplittableRandom;
  * <p>Batch size {@code n} (the whole set) is batch gradient descent, 1 is stochastic, anything in
  * between mini-batch. Batches are zero-copy row views of a private working copy of the training
  * set, which is shuffled in place each epoch, so the caller's data is never reordered. The whole
- * step runs on the model's {@link Kernels}, the optimizer included. Same model seed, same data,
- * same trainer seed and same backend give bit-identical weights. Optionally, early stopping on the
+ * step runs on the model's {@link Kernels}: an optimizer not yet bound to a backend is bound to
+ * the model's, and one bound to another backend is refused. Same model seed, same data, same
+ * trainer seed and same backend give bit-identical weights. Optionally, early stopping on the
  * validation loss restores the weights of the best epoch ({@link Builder#earlyStopping}).
+ *
+ * <p>{@link #fit} runs named phases: {@link #prepare} (checks, backend, working copy), one
+ * {@link #epoch} after another (schedule, shuffle, {@link #step} per batch, {@link #validate}),
+ * and the {@link EarlyStopping} policy after each.
  */
 public final class Trainer {
     private final Sequential model;
@@ -35,14 +48,17 @@ public final class Trainer {
     private final boolean shuffle;
     private final boolean dropLast;
     private final List<TrainingListener> listeners;
-    private final dev.simdnn.optim.LearningRateSchedule schedule;
+    private final LearningRateSchedule schedule;
     private final int patience;
     private final float minDelta;
     private final Monitor monitor;
     private final float clipNorm;
     private final float clipValue;
-    private final dev.simdnn.optim.Penalty penalty;
+    private final Penalty penalty;
+    private Kernels boundByUs;
     private int bestEpoch;
+    private int[] predicted = new int[0];
+    private int lastCorrect; // right predictions of the latest step, before its update
 
     private Trainer(Builder b) {
         this.model = b.model;
@@ -85,143 +101,150 @@ public final class Trainer {
      * each epoch. Returns one {@link EpochStats} per epoch.
      *
      * @throws IllegalArgumentException if the data does not fit the model or the loss (widths named)
+     * @throws IllegalStateException    if the optimizer is bound to another backend than the model
      */
     public List<EpochStats> fit(Dataset train, Dataset validation) {
-        checkFits(train, "training");
-        if (validation != null) {
-            checkFits(validation, "validation");
-        }
-        Kernels k = model.kernels();
-        optimizer.on(k);
-        Tensor x = train.features().copy();
-        Tensor y = train.targets().copy();
-        int n = x.rows();
-        int bs = Math.min(batchSize, n);
-        int batches = dropLast && n >= bs ? n / bs : (n + bs - 1) / bs;
-        int seen = Math.min(n, batches * bs); // examples per epoch: fewer than n when the last batch is dropped
+        Batches batches = prepare(train, validation);
+        EarlyStopping stopping = patience == 0 ? null : new EarlyStopping(patience, minDelta, monitor, modelState());
         SplittableRandom rng = new SplittableRandom(seed);
-        float[] rowX = new float[x.cols()];
-        float[] rowY = new float[y.cols()];
-        boolean classification = loss.isClassification();
-
         List<EpochStats> history = new ArrayList<>(epochs);
-        boolean early = patience > 0;
-        if (early && validation == null) {
-            throw new IllegalArgumentException("early stopping needs validation data: call fit(train, validation)");
-        }
-        if (early && monitor == Monitor.VALIDATION_ACCURACY && !classification) {
-            throw new IllegalArgumentException("early stopping on validation accuracy needs a classification loss, got " + loss);
-        }
-        // what early stopping snapshots and restores: the parameters and the non-learned state
-        // (batch normalisation's running statistics), which belong to the same epoch
-        List<Tensor> state = new ArrayList<>();
-        model.parameters().forEach(p -> state.add(p.value()));
-        state.addAll(model.buffers().values());
-        float[][] best = early ? new float[state.size()][] : null;
-        float bestLoss = Float.POSITIVE_INFINITY;
-        bestEpoch = 0;
+        List<Float> monitored = new ArrayList<>(epochs);
         float baseRate = optimizer.learningRate();
-        for (int epoch = 1; epoch <= epochs; epoch++) {
+        bestEpoch = 0;
+        for (int e = 1; e <= epochs; e++) {
             if (schedule != null) {
-                optimizer.setLearningRate(schedule.rate(epoch, baseRate, history));
+                optimizer.setLearningRate(schedule.rate(e, baseRate, monitored));
             }
-            long start = System.nanoTime();
-            if (shuffle) {
-                shuffleRows(x, y, rng, rowX, rowY);
-            }
-            double lossSum = 0;
-            long correct = 0;
-            for (int bi = 0; bi < batches; bi++) {
-                int from = bi * bs;
-                int to = Math.min(n, from + bs);
-                Tensor bx = x.rows(from, to);
-                Tensor by = y.rows(from, to);
-                long stepStart = System.nanoTime();
-                optimizer.zeroGrad();
-                Tensor out = model.forward(k, bx, Mode.TRAINING);
-                float batchLoss = loss.forward(k, out, by);
-                int batchCorrect = classification ? loss.countCorrect(k, out, by) : 0;
-                correct += batchCorrect;
-                model.backward(k, loss.backward(), false);
-                if (penalty != null) {
-                    batchLoss += penalty.apply(k, optimizer.parameters());
-                }
-                if (clipNorm > 0) {
-                    dev.simdnn.optim.GradientClipping.byGlobalNorm(k, optimizer.parameters(), clipNorm);
-                }
-                if (clipValue > 0) {
-                    dev.simdnn.optim.GradientClipping.byValue(k, optimizer.parameters(), clipValue);
-                }
-                optimizer.step();
-                lossSum += (double) batchLoss * (to - from);
-                if (!listeners.isEmpty()) {
-                    int rows = to - from;
-                    BatchStats stats = new BatchStats(epoch, bi + 1, batches, rows, batchLoss,
-                            classification ? (float) batchCorrect / rows : Float.NaN, optimizer.learningRate(),
-                            rows / Math.max((System.nanoTime() - stepStart) / 1e9, 1e-9));
-                    for (int li = 0; li < listeners.size(); li++) { // indexed: no iterator per batch
-                        listeners.get(li).onBatchEnd(stats);
-                    }
-                }
-            }
-            double seconds = (System.nanoTime() - start) / 1e9;
-            float valLoss = Float.NaN;
-            float valAcc = Float.NaN;
-            if (validation != null) {
-                Evaluation e = evaluate(validation);
-                valLoss = e.loss();
-                valAcc = e.accuracy();
-            }
-            EpochStats stats = new EpochStats(epoch, (float) (lossSum / seen),
-                    classification ? (float) correct / seen : Float.NaN, valLoss, valAcc,
-                    seconds, seen / Math.max(seconds, 1e-9), optimizer.learningRate());
+            EpochStats stats = epoch(e, batches, rng, validation);
             history.add(stats);
+            monitored.add(Float.isNaN(stats.validationLoss()) ? stats.loss() : stats.validationLoss());
             for (TrainingListener l : listeners) {
                 l.onEpochEnd(stats);
             }
-            if (early) {
-                // lower is better: the loss, or minus the accuracy
-                float score = monitor == Monitor.VALIDATION_LOSS ? valLoss : -valAcc;
-                if (score < bestLoss - minDelta) {
-                    bestLoss = score;
-                    bestEpoch = epoch;
-                    for (int i = 0; i < state.size(); i++) {
-                        best[i] = state.get(i).toArray(); // a snapshot per improvement, not per step
-                    }
-                } else if (epoch - bestEpoch >= patience) {
-                    break;
-                }
+            if (stopping != null && stopping.shouldStop(e, stats.validationLoss(), stats.validationAccuracy())) {
+                break;
             }
         }
-        if (early && bestEpoch > 0) {
-            for (int i = 0; i < state.size(); i++) {
-                state.get(i).copyFrom(best[i]);
-            }
+        if (stopping != null) {
+            stopping.restoreBest();
+            bestEpoch = stopping.bestEpoch();
         }
         return history;
     }
 
-    /** Mean loss and accuracy of the model on {@code data}, in inference mode. */
-    public Evaluation evaluate(Dataset data) {
-        checkFits(data, "evaluation");
+    /** Phase 1: checks the data and options against the model, binds the backend, copies the data. */
+    private Batches prepare(Dataset train, Dataset validation) {
+        Evaluator.checkFits(model, loss, train, "training");
+        if (validation != null) {
+            Evaluator.checkFits(model, loss, validation, "validation");
+        }
+        if (patience > 0 && validation == null) {
+            throw new IllegalArgumentException("early stopping needs validation data: call fit(train, validation)");
+        }
+        if (patience > 0 && monitor == Monitor.VALIDATION_ACCURACY && !loss.isClassification()) {
+            throw new IllegalArgumentException("early stopping on validation accuracy needs a classification loss, got " + loss);
+        }
+        bindOptimizer();
+        return new Batches(train, batchSize, dropLast);
+    }
+
+    /** The optimizer follows the model's backend, unless the user bound it to another one. */
+    private void bindOptimizer() {
         Kernels k = model.kernels();
-        Tensor x = data.features();
-        Tensor y = data.targets();
-        int n = x.rows();
-        int chunk = Math.max(batchSize, 256);
+        Kernels bound = optimizer.kernels();
+        if (bound != null && bound != k && bound != boundByUs) {
+            throw new IllegalStateException("the optimizer runs on the " + bound.name() + " backend but the model on "
+                    + k.name() + ": bind it with optimizer.on(model.kernels()), or leave it unbound");
+        }
+        optimizer.on(k);
+        boundByUs = k;
+    }
+
+    /** What early stopping snapshots and restores: the parameters and the buffers (batch norm's running statistics). */
+    private List<Tensor> modelState() {
+        List<Tensor> state = new ArrayList<>();
+        model.parameters().forEach(p -> state.add(p.value()));
+        state.addAll(model.buffers().values());
+        return state;
+    }
+
+    /** Phase 2: one pass over the (shuffled) batches, then validation. */
+    private EpochStats epoch(int epoch, Batches batches, SplittableRandom rng, Dataset validation) {
+        long start = System.nanoTime();
+        if (shuffle) {
+            batches.shuffle(rng);
+        }
+        boolean classification = loss.isClassification();
         double lossSum = 0;
         long correct = 0;
-        boolean classification = loss.isClassification();
-        for (int from = 0; from < n; from += chunk) {
-            int to = Math.min(n, from + chunk);
-            Tensor out = model.forward(k, x.rows(from, to), Mode.INFERENCE);
-            Tensor by = y.rows(from, to);
-            lossSum += (double) loss.evaluate(k, out, by) * (to - from);
-            if (classification) {
-                correct += loss.countCorrect(k, out, by);
+        int count = batches.count();
+        for (int b = 0; b < count; b++) {
+            Tensor bx = batches.features(b);
+            Tensor by = batches.targets(b);
+            long stepStart = System.nanoTime();
+            float batchLoss = step(bx, by);
+            int batchCorrect = lastCorrect;
+            correct += batchCorrect;
+            int rows = bx.rows();
+            lossSum += (double) batchLoss * rows;
+            if (!listeners.isEmpty()) {
+                BatchStats stats = new BatchStats(epoch, b + 1, count, rows, batchLoss,
+                        classification ? (float) batchCorrect / rows : Float.NaN, optimizer.learningRate(),
+                        rows / Math.max((System.nanoTime() - stepStart) / 1e9, 1e-9));
+                for (int li = 0; li < listeners.size(); li++) { // indexed: no iterator per batch
+                    listeners.get(li).onBatchEnd(stats);
+                }
             }
         }
-        return new Evaluation((float) (lossSum / n), classification ? (float) correct / n : Float.NaN, n);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        Evaluation v = validate(validation);
+        int seen = batches.examples();
+        return new EpochStats(epoch, (float) (lossSum / seen), classification ? (float) correct / seen : Float.NaN,
+                v == null ? Float.NaN : v.loss(), v == null ? Float.NaN : v.accuracy(),
+                seconds, seen / Math.max(seconds, 1e-9), optimizer.learningRate());
+    }
+
+    /**
+     * Phase 3: one step on a batch, {@code zeroGrad → forward → loss → backward → penalty →
+     * clipping → update}; returns the batch loss (penalty included) and leaves the number of right
+     * predictions, measured before the update, in {@code lastCorrect}. Allocation-free.
+     */
+    private float step(Tensor bx, Tensor by) {
+        Kernels k = model.kernels();
+        optimizer.zeroGrad();
+        Tensor out = model.forward(k, bx, Mode.TRAINING);
+        float batchLoss = loss.forward(k, out, by);
+        lastCorrect = loss.isClassification() ? Predictor.countCorrect(k, loss.task(), out, by, scratch(bx.rows())) : 0;
+        model.backward(k, loss.backward(), false);
+        List<Parameter> params = optimizer.parameters();
+        if (penalty != null) {
+            batchLoss += penalty.apply(k, params);
+        }
+        if (clipNorm > 0) {
+            GradientClipping.byGlobalNorm(k, params, clipNorm);
+        }
+        if (clipValue > 0) {
+            GradientClipping.byValue(k, params, clipValue);
+        }
+        optimizer.step();
+        return batchLoss;
+    }
+
+    private int[] scratch(int rows) {
+        if (predicted.length < rows) {
+            predicted = new int[rows];
+        }
+        return predicted;
+    }
+
+    /** Phase 4: the validation figures after an epoch, or null without validation data. */
+    private Evaluation validate(Dataset validation) {
+        return validation == null ? null : evaluate(validation);
+    }
+
+    /** Mean loss and accuracy of the model on {@code data}, in inference mode (through an {@link Evaluator}). */
+    public Evaluation evaluate(Dataset data) {
+        return new Evaluator(model, loss, Math.max(batchSize, Evaluator.DEFAULT_CHUNK_ROWS)).evaluate(data);
     }
 
     /** Raw outputs (logits for a classifier) for a batch {@code [rows, features]}, in inference mode. */
@@ -235,21 +258,12 @@ public final class Trainer {
     }
 
     /**
-     * The predicted class of one sample: the largest logit, or for a single-output binary model
-     * 1 when the logit is positive.
+     * The predicted class of one sample, by the loss's task ({@link Predictor}): the largest logit,
+     * or for a single-output binary model 1 when the logit is positive.
      */
     public int predictClass(float[] sample) {
-        float[] out = model.predict(sample);
-        if (out.length == 1) {
-            return out[0] > 0 ? 1 : 0;
-        }
-        int best = 0;
-        for (int j = 1; j < out.length; j++) {
-            if (out[j] > out[best]) {
-                best = j;
-            }
-        }
-        return best;
+        Task task = model.outputFeatures() == 1 ? Task.BINARY : Task.MULTICLASS;
+        return new Predictor(model, task).predict(sample).classIndex();
     }
 
     /**
@@ -264,45 +278,6 @@ public final class Trainer {
         return model;
     }
 
-    private void checkFits(Dataset d, String what) {
-        Objects.requireNonNull(d, what + " data");
-        if (d.featureCount() != model.inputFeatures()) {
-            throw new IllegalArgumentException(what + " data has " + d.featureCount()
-                    + " features but the model expects " + model.inputFeatures());
-        }
-        int expectTargets = loss.targetFeatures(model.outputFeatures());
-        if (d.targets().cols() != expectTargets) {
-            throw new IllegalArgumentException(what + " data has " + d.targets().cols() + " target columns but "
-                    + loss + " on " + model.outputFeatures() + " outputs expects " + expectTargets);
-        }
-        if (d.isClassification() && expectTargets == 1 && model.outputFeatures() > 1
-                && d.numClasses() > model.outputFeatures()) {
-            throw new IllegalArgumentException(what + " data has " + d.numClasses()
-                    + " classes but the model has only " + model.outputFeatures() + " outputs");
-        }
-    }
-
-    /** Fisher–Yates on rows, in place, features and targets together. */
-    private static void shuffleRows(Tensor x, Tensor y, SplittableRandom rng, float[] rowX, float[] rowY) {
-        for (int i = x.rows() - 1; i > 0; i--) {
-            int j = rng.nextInt(i + 1);
-            if (i != j) {
-                swapRows(x, i, j, rowX);
-                swapRows(y, i, j, rowY);
-            }
-        }
-    }
-
-    private static void swapRows(Tensor t, int i, int j, float[] tmp) {
-        int c = tmp.length;
-        float[] d = t.data();
-        int oi = t.offset() + i * c;
-        int oj = t.offset() + j * c;
-        System.arraycopy(d, oi, tmp, 0, c);
-        System.arraycopy(d, oj, d, oi, c);
-        System.arraycopy(tmp, 0, d, oj, c);
-    }
-
     /** Options of a {@link Trainer}; every one validated when set. */
     public static final class Builder {
         private final Sequential model;
@@ -314,11 +289,11 @@ public final class Trainer {
         private boolean shuffle = true;
         private boolean dropLast;
         private final List<TrainingListener> listeners = new ArrayList<>();
-        private dev.simdnn.optim.Penalty penalty;
+        private Penalty penalty;
         private int patience;
         private float minDelta;
         private Monitor monitor = Monitor.VALIDATION_LOSS;
-        private dev.simdnn.optim.LearningRateSchedule schedule;
+        private LearningRateSchedule schedule;
         private float clipNorm;
         private float clipValue;
 
@@ -366,7 +341,8 @@ public final class Trainer {
         /**
          * Skips the last batch of each epoch when it is short (PyTorch's {@code drop_last}): for
          * batch normalisation, whose training statistics need at least two rows and are noisy on a
-         * few. With shuffling, every example still takes part over the epochs.
+         * few ({@link dev.simdnn.layer.Layer#usesBatchStatistics()} tells which models have it).
+         * With shuffling, every example still takes part over the epochs.
          */
         public Builder dropLast() {
             this.dropLast = true;
@@ -394,7 +370,7 @@ public final class Trainer {
          * the weights (and buffers) of the best epoch.
          */
         public Builder earlyStopping(int patience, float minDelta, Monitor monitor) {
-            this.monitor = java.util.Objects.requireNonNull(monitor, "monitor");
+            this.monitor = Objects.requireNonNull(monitor, "monitor");
             if (patience < 1) {
                 throw new IllegalArgumentException("patience must be >= 1 epoch, got " + patience);
             }
@@ -425,7 +401,7 @@ public final class Trainer {
         }
 
         /** The learning rate per epoch (the optimizer's rate is the base); default constant. */
-        public Builder schedule(dev.simdnn.optim.LearningRateSchedule schedule) {
+        public Builder schedule(LearningRateSchedule schedule) {
             this.schedule = Objects.requireNonNull(schedule, "schedule");
             return this;
         }
@@ -434,8 +410,8 @@ public final class Trainer {
          * Adds an L1/L2/elastic-net penalty on the weights to the loss and its gradient, before
          * clipping and the optimizer step; the reported training loss includes it.
          */
-        public Builder penalty(dev.simdnn.optim.Penalty penalty) {
-            this.penalty = java.util.Objects.requireNonNull(penalty, "penalty");
+        public Builder penalty(Penalty penalty) {
+            this.penalty = Objects.requireNonNull(penalty, "penalty");
             return this;
         }
 

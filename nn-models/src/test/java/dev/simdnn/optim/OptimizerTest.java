@@ -19,6 +19,7 @@ class OptimizerTest {
     }
 
     private static float stepWith(Optimizer opt, Parameter p, float grad) {
+        opt.on(KernelsProvider.best()); // the backend under test (-Dsimdnn.kernels)
         opt.zeroGrad();
         p.grad().setFlat(0, grad);
         opt.step();
@@ -103,6 +104,16 @@ class OptimizerTest {
         assertThrows(IllegalArgumentException.class, () -> new Adam(ps, 0.1f).epsilon(0f));
         assertThrows(IllegalArgumentException.class, () -> new Sgd(ps, 0.1f).weightDecay(-1f));
         assertThrows(IllegalArgumentException.class, () -> new Sgd(List.of(), 0.1f));
-        assertEquals(KernelsProvider.best(), new Sgd(ps, 0.1f).kernels);
+    }
+
+    @Test
+    void anUnboundOptimizerRefusesToStepAndNamesTheRemedy() {
+        // no silent default backend: the model's backend is bound by a Trainer or by on(...)
+        Sgd sgd = new Sgd(List.of(param()), 0.1f);
+        assertEquals(null, sgd.kernels());
+        IllegalStateException e = assertThrows(IllegalStateException.class, sgd::step);
+        assertTrue(e.getMessage().contains("not bound to a backend") && e.getMessage().contains("on(model.kernels())"),
+                e.getMessage());
+        assertEquals(KernelsProvider.best(), sgd.on(KernelsProvider.best()).kernels());
     }
 }

@@ -1,5 +1,6 @@
 package dev.simdnn.train;
 
+import dev.simdnn.predict.Evaluation;
 import dev.simdnn.data.BundledData;
 import dev.simdnn.data.Dataset;
 import dev.simdnn.data.Split;

@@ -31,7 +31,7 @@ class EveryLayerAllocationTest {
                 .residual(b -> b.dense(24, Activation.SWISH))
                 .prelu().maxout(16, 3).dropout(0.1f).dense(10)
                 .seed(3).kernels(k).build();
-        Optimizer opt = new Adam(model.parameters(), 1e-3f);
+        Optimizer opt = new Adam(model.parameters(), 1e-3f).on(model.kernels());
         opt.on(k);
         Loss loss = new SoftmaxCrossEntropy(0.1f);
         dev.simdnn.optim.Penalty penalty = dev.simdnn.optim.Penalty.elasticNet(1e-5f, 1e-4f);

@@ -11,7 +11,9 @@ import jdk.incubator.vector.VectorSpecies;
  *   <li>{@code -Dsimdnn.simd.bits=128|256|512}: force the float vector width (default: the
  *       preferred width, 512 on AVX-512). Tests force every width on any machine that supports
  *       the largest; a width wider than the hardware's is refused.</li>
- *   <li>{@code -Dsimdnn.threads=N}: GEMM threads (default: available processors).</li>
+ *   <li>{@code -Dsimdnn.threads=N}: the default GEMM thread count of {@code SimdKernels.INSTANCE},
+ *       read once at start-up (default: available processors). A backend on another count is a
+ *       value: {@code SimdKernels.withThreads(n)} or {@code KernelsProvider.byName("simd", n)}.</li>
  * </ul>
  *
  * The species is a {@code static final} constant so that C2 compiles every vector operation to
@@ -27,7 +29,7 @@ public final class SimdConfig {
     public static final VectorSpecies<Float> SPECIES = chooseSpecies();
     /** Floats per vector. */
     public static final int LANES = SPECIES.length();
-    /** Threads GEMM may use, the caller included. */
+    /** The default number of threads GEMM may use, the caller included. */
     public static final int THREADS = chooseThreads();
 
     private SimdConfig() {

@@ -7,6 +7,9 @@ import dev.simdnn.simd.losses.SimdLosses;
 import dev.simdnn.simd.norms.SimdNorms;
 import dev.simdnn.simd.updates.SimdUpdates;
 
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
 /**
  * The Vector API backend, assembled from its families: {@link SimdBlas} (GEMM through
  * {@code simd.gemm}, level-1 operations, reductions), {@link SimdActivations}, {@link SimdLosses},
@@ -14,10 +17,27 @@ import dev.simdnn.simd.updates.SimdUpdates;
  * reference. Stateless apart from GEMM's per-thread buffers; thread-safe.
  */
 public final class SimdKernels {
-    /** The SIMD backend. */
-    public static final Kernels INSTANCE = new Kernels("simd",
-            SimdBlas.INSTANCE, SimdActivations.INSTANCE, SimdLosses.INSTANCE,
-            SimdUpdates.INSTANCE, SimdNorms.INSTANCE);
+    /** The SIMD backend with GEMM on the default thread count ({@link SimdConfig#THREADS}). */
+    public static final Kernels INSTANCE = assemble(SimdBlas.INSTANCE);
+    private static final Map<Integer, Kernels> BY_THREADS = new ConcurrentHashMap<>();
+
+    /**
+     * The SIMD backend with GEMM split over {@code threads} threads, the caller included (one
+     * instance per count). Results are bit-identical for any count.
+     *
+     * @throws IllegalArgumentException unless {@code 1 <= threads <= GemmPool.MAX_THREADS}
+     */
+    public static Kernels withThreads(int threads) {
+        if (threads == SimdBlas.INSTANCE.threads()) {
+            return INSTANCE;
+        }
+        return BY_THREADS.computeIfAbsent(threads, t -> assemble(SimdBlas.withThreads(t)));
+    }
+
+    private static Kernels assemble(SimdBlas blas) {
+        return new Kernels("simd", blas, SimdActivations.INSTANCE, SimdLosses.INSTANCE,
+                SimdUpdates.INSTANCE, SimdNorms.INSTANCE);
+    }
 
     private SimdKernels() {
     }

@@ -48,6 +48,11 @@ public final class SimdKernelsBackend implements KernelsBackend {
     }
 
     @Override
+    public Kernels create(int threads) {
+        return SimdKernels.withThreads(threads);
+    }
+
+    @Override
     public String describe() {
         return "simd (" + SimdConfig.describe() + ", JDK " + Runtime.version().feature() + ")";
     }

@@ -6,6 +6,7 @@ import dev.simdnn.simd.Lanes;
 import dev.simdnn.simd.SimdConfig;
 import dev.simdnn.simd.activations.SimdActivations;
 import dev.simdnn.simd.gemm.Gemm;
+import dev.simdnn.simd.gemm.GemmPool;
 import dev.simdnn.simd.math.RowReductions;
 import jdk.incubator.vector.VectorSpecies;
 import jdk.incubator.vector.FloatVector;
@@ -16,16 +17,33 @@ import jdk.incubator.vector.VectorMask;
  * layer's bias runs in its epilogue), and every level-1 operation and reduction is one vectorised
  * pass here: a vector body over {@code L}-wide chunks and a masked tail; reductions keep four
  * independent accumulators, then one fixed-order lane sum ({@link Lanes}; never {@code reduceLanes},
- * whose order changes with the JIT). Stateless apart from GEMM's per-thread buffers; thread-safe.
+ * whose order changes with the JIT). Immutable (its GEMM thread pool is shared per thread count)
+ * apart from GEMM's per-thread buffers; thread-safe.
  */
 public final class SimdBlas implements Blas {
-    /** The one instance; the class has no state. */
-    public static final SimdBlas INSTANCE = new SimdBlas();
+    /** GEMM on the default thread count ({@link SimdConfig#THREADS}). */
+    public static final SimdBlas INSTANCE = new SimdBlas(GemmPool.shared(SimdConfig.THREADS));
+
+    private final GemmPool pool;
 
     private static final VectorSpecies<Float> S = SimdConfig.SPECIES;
     private static final int L = S.length();
 
-    private SimdBlas() {
+    private SimdBlas(GemmPool pool) {
+        this.pool = pool;
+    }
+
+    /**
+     * GEMM split over {@code threads} threads (the caller included); every other operation runs on
+     * the calling thread. Results are bit-identical for any thread count.
+     */
+    public static SimdBlas withThreads(int threads) {
+        return new SimdBlas(GemmPool.shared(threads));
+    }
+
+    /** Threads GEMM may use, the caller included. */
+    public int threads() {
+        return pool.threads();
     }
 
     @Override
@@ -33,7 +51,7 @@ public final class SimdBlas implements Blas {
                      float alpha, float[] a, int aOffset, int lda,
                      float[] b, int bOffset, int ldb,
                      float beta, float[] c, int cOffset, int ldc) {
-        Gemm.gemm(transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc, null, 0);
+        Gemm.gemm(pool, transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc, null, 0);
     }
 
     /**
@@ -51,7 +69,7 @@ public final class SimdBlas implements Blas {
         boolean keepZ = z != null && !identity;
         float[] pre = keepZ ? z : y;
         int preOffset = keepZ ? zOffset : yOffset;
-        Gemm.gemm(false, true, rows, out, in, 1f, x, xOffset, in, w, wOffset, in, 0f, pre, preOffset, out,
+        Gemm.gemm(pool, false, true, rows, out, in, 1f, x, xOffset, in, w, wOffset, in, 0f, pre, preOffset, out,
                 bias, biasOffset);
         if (!identity) {
             SimdActivations.INSTANCE.activationForward(act, rows * out, pre, preOffset, y, yOffset);

@@ -27,7 +27,6 @@ public final class Gemm {
     private static final int KC = BLOCKING.kc();
     private static final int MC = BLOCKING.mc();
     private static final int NC = BLOCKING.nc();
-    private static final GemmPool POOL = new GemmPool(SimdConfig.THREADS);
     /** At most this many rows of C: the direct (unpacked) paths. */
     static final int SMALL_M = 4;
     /** At most this many columns of C (and at least 2·NR rows): the transposed packed path. */
@@ -39,9 +38,10 @@ public final class Gemm {
     /**
      * {@code C = alpha·op(A)·op(B) + beta·C}, plus {@code bias[j]} on every row when
      * {@code bias != null} (added after the last k-slice). Arguments are trusted (validated by the
-     * caller).
+     * caller). Large products are split over {@code pool}'s threads, with results bit-identical
+     * to one thread.
      */
-    public static void gemm(boolean transA, boolean transB, int m, int n, int k,
+    public static void gemm(GemmPool pool, boolean transA, boolean transB, int m, int n, int k,
                             float alpha, float[] a, int aOff, int lda,
                             float[] b, int bOff, int ldb,
                             float beta, float[] c, int cOff, int ldc,
@@ -65,23 +65,23 @@ public final class Gemm {
                 // C is tall and narrow (the 10-wide output layer): compute Cᵀ = op(B)ᵀ·op(A)ᵀ, whose rows
                 // are the few columns of C, so the register tile is mostly full; stored transposed. Packing
                 // absorbs the swap: op(B)ᵀ is B read with the opposite transposition, likewise A.
-                dispatch(!transB, !transA, n, m, k, alpha, b, bOff, ldb, a, aOff, lda, beta, c, cOff, ldc,
+                dispatch(pool, !transB, !transA, n, m, k, alpha, b, bOff, ldb, a, aOff, lda, beta, c, cOff, ldc,
                         null, 0, true);
                 SmallGemm.addBiasRows(m, n, c, cOff, ldc, bias, biasOff);
                 return;
             }
         }
-        dispatch(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc,
+        dispatch(pool, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc,
                 bias, biasOff, false);
     }
 
     /** The packed path, split over threads when the product is large enough. */
-    private static void dispatch(boolean transA, boolean transB, int m, int n, int k,
+    private static void dispatch(GemmPool pool, boolean transA, boolean transB, int m, int n, int k,
                                  float alpha, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                                  float beta, float[] c, int cOff, int ldc,
                                  float[] bias, int biasOff, boolean transposedC) {
         long work = (long) m * n * k;
-        int threads = POOL.threads();
+        int threads = pool.threads();
         if (work < BLOCKING.parallelMinFlops() || threads == 1) {
             range(transA, transB, 0, m, 0, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc,
                     bias, biasOff, transposedC);
@@ -102,7 +102,7 @@ public final class Gemm {
         call.set(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc,
                 bias, biasOff, byColumns, unit, units, parts, transposedC);
         try {
-            POOL.invoke(call, parts);
+            pool.invoke(call, parts);
         } finally {
             call.clear();
         }

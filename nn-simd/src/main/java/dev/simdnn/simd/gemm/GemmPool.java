@@ -1,5 +1,7 @@
 package dev.simdnn.simd.gemm;
 
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
@@ -10,8 +12,16 @@ import java.util.concurrent.locks.ReentrantLock;
  * that finds the pool busy (another thread's GEMM) runs all its parts itself, so concurrent
  * inference threads never wait for each other. After a job, workers spin briefly before parking,
  * since a training step issues its GEMMs back to back.
+ *
+ * <p>The thread count is a value a backend is built with ({@code SimdKernels.withThreads}); pools
+ * are shared per count ({@link #shared}), so any number of backends of the same width cost one set
+ * of workers.
  */
-final class GemmPool {
+public final class GemmPool {
+    /** Most threads a pool may have: far beyond any useful split of one GEMM. */
+    public static final int MAX_THREADS = 256;
+    private static final Map<Integer, GemmPool> SHARED = new ConcurrentHashMap<>();
+
     /** A unit of parallel work: {@code run(part)} for each part in {@code [0, parts)}. */
     interface Job {
         void run(int part);
@@ -28,7 +38,19 @@ final class GemmPool {
     private volatile Thread caller;
     private volatile Throwable failure;
 
-    GemmPool(int threads) {
+    /**
+     * The pool of {@code threads} threads (the caller included), created on first use and shared.
+     *
+     * @throws IllegalArgumentException unless {@code 1 <= threads <= MAX_THREADS}
+     */
+    public static GemmPool shared(int threads) {
+        if (threads < 1 || threads > MAX_THREADS) {
+            throw new IllegalArgumentException("GEMM threads must be in [1, " + MAX_THREADS + "], got " + threads);
+        }
+        return SHARED.computeIfAbsent(threads, GemmPool::new);
+    }
+
+    private GemmPool(int threads) {
         workers = new Thread[Math.max(0, threads - 1)];
         for (int w = 0; w < workers.length; w++) {
             int index = w + 1;
@@ -40,7 +62,7 @@ final class GemmPool {
     }
 
     /** Number of parts a job may usefully have (the caller plus the workers). */
-    int threads() {
+    public int threads() {
         return workers.length + 1;
     }
 
