@@ -14,6 +14,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
+import java.util.Arrays;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 
@@ -72,8 +73,8 @@ public class NormalizationBench {
         dz3 = new float[3 * n];
         gamma = new float[width];
         beta = new float[width];
-        java.util.Arrays.fill(gamma, 1f);
-        java.util.Arrays.fill(beta, 0.25f);
+        Arrays.fill(gamma, 1f);
+        Arrays.fill(beta, 0.25f);
         colA = new float[width];
         colB = new float[width];
         colC = new float[width];

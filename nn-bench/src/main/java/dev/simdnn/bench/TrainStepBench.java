@@ -78,7 +78,7 @@ public class TrainStepBench {
     @Benchmark
     public float step(Samples counter) {
         opt.zeroGrad();
-        Tensor logits = model.forward(kernels, x, dev.simdnn.layer.Mode.TRAINING);
+        Tensor logits = model.forward(kernels, x, dev.simdnn.layer.Mode.TRAINING); // qualified: JMH has a Mode too
         float l = loss.forward(kernels, logits, y);
         model.backward(kernels, loss.backward(), false);
         opt.step();

@@ -1,6 +1,7 @@
 package dev.simdnn.cli;
 
 import java.io.PrintStream;
+import java.util.Arrays;
 
 /**
  * The {@code simdnn} command-line tool. Bad input ends with exit code 2 and one line on stderr
@@ -46,7 +47,7 @@ public final class Main {
         for (String a : args) {
             debug |= a.equals("--debug");
         }
-        String[] rest = java.util.Arrays.stream(args).filter(a -> !a.equals("--debug")).toArray(String[]::new);
+        String[] rest = Arrays.stream(args).filter(a -> !a.equals("--debug")).toArray(String[]::new);
         try {
             if (rest.length == 0 || rest[0].equals("--help") || rest[0].equals("help")) {
                 out.print(HELP);
@@ -54,7 +55,7 @@ public final class Main {
             }
             return switch (rest[0]) {
                 case "train" -> TrainCommand.run(rest, out, err);
-                case "bench" -> bench(java.util.Arrays.copyOfRange(rest, 1, rest.length));
+                case "bench" -> bench(Arrays.copyOfRange(rest, 1, rest.length));
                 case "report" -> ReportCommand.run(rest, out, err);
                 case "info" -> ModelCommands.info(rest, out);
                 case "compare" -> CompareCommand.run(rest, out, err);

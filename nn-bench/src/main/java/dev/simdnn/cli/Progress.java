@@ -1,5 +1,6 @@
 package dev.simdnn.cli;
 
+import dev.simdnn.train.BatchStats;
 import dev.simdnn.train.EpochStats;
 import dev.simdnn.train.TrainingListener;
 
@@ -28,7 +29,7 @@ final class Progress implements TrainingListener {
     }
 
     @Override
-    public void onBatchEnd(dev.simdnn.train.BatchStats stats) {
+    public void onBatchEnd(BatchStats stats) {
         int epoch = stats.epoch();
         int batch = stats.batch();
         int batches = stats.batches();

@@ -1,10 +1,11 @@
 package dev.simdnn.cli;
 
+import dev.simdnn.backend.KernelsProvider;
+import dev.simdnn.bench.BenchEnvironment;
 import dev.simdnn.data.BundledData;
 import dev.simdnn.data.Split;
 import dev.simdnn.data.Standardizer;
 import dev.simdnn.kernel.Activation;
-import dev.simdnn.backend.KernelsProvider;
 import dev.simdnn.loss.SoftmaxCrossEntropy;
 import dev.simdnn.nn.Mlp;
 import dev.simdnn.nn.Sequential;
@@ -107,7 +108,7 @@ final class ReportCommand {
         env.put("source", source);
         env.put("jdk", Runtime.version().toString() + " (" + System.getProperty("java.vm.name") + ")");
         env.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
-        env.put("cpu", dev.simdnn.bench.BenchEnvironment.describe().replaceFirst(".*, CPU ", ""));
+        env.put("cpu", BenchEnvironment.describe().replaceFirst(".*, CPU ", ""));
         env.put("cores", Runtime.getRuntime().availableProcessors());
         env.put("backend", KernelsProvider.bestReason());
         env.put("vectorBits", SimdConfig.SPECIES.vectorBitSize());

@@ -2,6 +2,7 @@ package dev.simdnn.report;
 
 import dev.simdnn.io.Json;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,7 +32,7 @@ public record Figure(String benchmark, Map<String, String> params, String metric
         if (!(root instanceof List<?> runs)) {
             throw new IllegalArgumentException("not a JMH result file: the top level is not an array");
         }
-        List<Figure> out = new java.util.ArrayList<>();
+        List<Figure> out = new ArrayList<>();
         for (Object o : runs) {
             Map<String, Object> run = (Map<String, Object>) o;
             String bench = String.valueOf(run.get("benchmark"));

@@ -2,6 +2,7 @@ package dev.simdnn.report;
 
 import java.util.List;
 import java.util.Locale;
+import java.util.TreeSet;
 
 /**
  * Self-contained SVG charts: no script, no external font (the generic {@code sans-serif} family),
@@ -54,7 +55,7 @@ final class Svg {
         axes(b, xLabel, yLabel, yMax);
         double fxMin = xMin, fxMax = xMax, fyMax = yMax;
         // x ticks at the data's x values
-        java.util.TreeSet<Double> xs = new java.util.TreeSet<>();
+        TreeSet<Double> xs = new TreeSet<>();
         for (Series s : series) {
             for (double[] p : s.points()) {
                 xs.add(p[0]);

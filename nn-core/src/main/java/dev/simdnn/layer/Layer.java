@@ -3,6 +3,8 @@ package dev.simdnn.layer;
 import dev.simdnn.kernel.Kernels;
 import dev.simdnn.tensor.Tensor;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -50,13 +52,13 @@ public interface Layer {
      * @throws IllegalStateException if two parameters share a name
      */
     default Map<String, Parameter> namedParameters() {
-        Map<String, Parameter> named = new java.util.LinkedHashMap<>();
+        Map<String, Parameter> named = new LinkedHashMap<>();
         for (Parameter p : parameters()) {
             if (named.put(p.name(), p) != null) {
                 throw new IllegalStateException("two parameters named " + p.name() + " in " + this);
             }
         }
-        return java.util.Collections.unmodifiableMap(named);
+        return Collections.unmodifiableMap(named);
     }
 
     /**

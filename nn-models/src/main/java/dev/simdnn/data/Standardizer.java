@@ -2,6 +2,8 @@ package dev.simdnn.data;
 
 import dev.simdnn.tensor.Tensor;
 
+import java.util.Arrays;
+
 /**
  * Affine feature scaling per column, {@code x' = (x - μ) / σ}, fitted on the training split only
  * (fitting on all data would leak the test set into training): standardisation ({@link #fit}: zero
@@ -70,8 +72,8 @@ public final class Standardizer {
         int f = features.cols();
         float[] min = new float[f];
         float[] max = new float[f];
-        java.util.Arrays.fill(min, Float.POSITIVE_INFINITY);
-        java.util.Arrays.fill(max, Float.NEGATIVE_INFINITY);
+        Arrays.fill(min, Float.POSITIVE_INFINITY);
+        Arrays.fill(max, Float.NEGATIVE_INFINITY);
         for (int r = 0; r < features.rows(); r++) {
             for (int j = 0; j < f; j++) {
                 float v = features.get(r, j);

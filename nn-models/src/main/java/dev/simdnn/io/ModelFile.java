@@ -17,6 +17,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -214,7 +215,7 @@ public final class ModelFile {
                 shape.forEach(d -> got.add(d instanceof Number num && num.doubleValue() == Math.rint(num.doubleValue())
                         ? Long.toString(num.longValue()) : String.valueOf(d)));
                 throw new ModelFormatException(file, "tensor '" + e.getKey() + "' has shape " + got + " but the architecture needs "
-                        + java.util.Arrays.toString(want));
+                        + Arrays.toString(want));
             }
             if (!(t.get("data_offsets") instanceof List<?> off) || off.size() != 2
                     || !(off.get(0) instanceof Number b0) || !(off.get(1) instanceof Number b1)) {
@@ -233,7 +234,7 @@ public final class ModelFile {
             ranges[r++] = new long[] {begin, end};
             offsets.put(e.getKey(), new long[] {begin, end});
         }
-        java.util.Arrays.sort(ranges, (a, b) -> Long.compare(a[0], b[0]));
+        Arrays.sort(ranges, (a, b) -> Long.compare(a[0], b[0]));
         for (int i = 1; i < ranges.length; i++) {
             if (ranges[i][0] < ranges[i - 1][1]) {
                 throw new ModelFormatException(file, "tensor data ranges overlap");

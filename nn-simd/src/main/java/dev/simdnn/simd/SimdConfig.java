@@ -16,12 +16,21 @@ import jdk.incubator.vector.VectorSpecies;
  *       value: {@code SimdKernels.withThreads(n)} or {@code KernelsProvider.byName("simd", n)}.</li>
  * </ul>
  *
+ * <ul>
+ *   <li>{@code -Dsimdnn.simd.fma=false}: compute {@code a·b + c} as a multiply then an add (two
+ *       roundings) even where the CPU has fused multiply-add. The default follows HotSpot's
+ *       {@code UseFMA}, so a CPU without FMA never runs the Vector API's slow software emulation of
+ *       {@code fma}. Every kernel goes through {@link Fma#fma}, which reads this guard.</li>
+ * </ul>
+ *
  * The species is a {@code static final} constant so that C2 compiles every vector operation to
  * single instructions; that is why it is fixed per JVM rather than per kernel instance.
  */
 public final class SimdConfig {
     /** System property that forces the vector width in bits. */
     public static final String BITS_PROPERTY = "simdnn.simd.bits";
+    /** System property that turns fused multiply-add off ({@code false}). */
+    public static final String FMA_PROPERTY = "simdnn.simd.fma";
     /** System property with the number of GEMM threads. */
     public static final String THREADS_PROPERTY = "simdnn.threads";
 
@@ -29,6 +38,8 @@ public final class SimdConfig {
     public static final VectorSpecies<Float> SPECIES = chooseSpecies();
     /** Floats per vector. */
     public static final int LANES = SPECIES.length();
+    /** Whether kernels use fused multiply-add ({@link Fma#fma}); decided once per JVM. */
+    public static final boolean FMA = chooseFma();
     /** The default number of threads GEMM may use, the caller included. */
     public static final int THREADS = chooseThreads();
 
@@ -59,6 +70,25 @@ public final class SimdConfig {
         };
     }
 
+    private static boolean chooseFma() {
+        String forced = System.getProperty(FMA_PROPERTY);
+        boolean cpu = Hotspot.fma();
+        if (forced == null || forced.isBlank()) {
+            return cpu;
+        }
+        return switch (forced.trim()) {
+            case "false" -> false;
+            case "true" -> {
+                if (!cpu) {
+                    throw new IllegalArgumentException("-D" + FMA_PROPERTY + "=true, but this JVM does not use the CPU's "
+                            + "FMA (-XX:-UseFMA or no FMA unit): fma would be emulated in software");
+                }
+                yield true;
+            }
+            default -> throw new IllegalArgumentException("-D" + FMA_PROPERTY + " must be true or false, got '" + forced + "'");
+        };
+    }
+
     private static int chooseThreads() {
         String v = System.getProperty(THREADS_PROPERTY);
         int cpus = Runtime.getRuntime().availableProcessors();
@@ -84,6 +114,6 @@ public final class SimdConfig {
     /** Like {@code 512-bit vectors (16 floats), FMA, 2 threads}. */
     public static String describe() {
         return SPECIES.vectorBitSize() + "-bit vectors (" + LANES + " floats), "
-                + (Hotspot.fma() ? "FMA" : "no FMA") + ", " + THREADS + " thread" + (THREADS == 1 ? "" : "s");
+                + (FMA ? "FMA" : Hotspot.fma() ? "FMA off (-D" + FMA_PROPERTY + "=false)" : "no FMA") + ", " + THREADS + " thread" + (THREADS == 1 ? "" : "s");
     }
 }

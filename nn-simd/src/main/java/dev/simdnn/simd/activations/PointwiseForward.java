@@ -2,6 +2,7 @@ package dev.simdnn.simd.activations;
 
 import dev.simdnn.kernel.Activation;
 import dev.simdnn.simd.SimdConfig;
+import dev.simdnn.simd.gemm.Blocking;
 import dev.simdnn.simd.math.VectorMath;
 import jdk.incubator.vector.VectorSpecies;
 import jdk.incubator.vector.FloatVector;
@@ -136,7 +137,7 @@ final class PointwiseForward {
     }
 
     /** Chunk of the softplus scratch buffer (per thread). */
-    private static final int SOFTPLUS_CHUNK = 1024;
+    private static final int SOFTPLUS_CHUNK = Blocking.CURRENT.chunk();
 
     private static final ThreadLocal<float[]> SOFTPLUS_SCRATCH = ThreadLocal.withInitial(() -> new float[SOFTPLUS_CHUNK]);
 

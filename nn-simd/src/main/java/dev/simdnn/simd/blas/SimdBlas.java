@@ -12,6 +12,8 @@ import jdk.incubator.vector.VectorSpecies;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 
+import static dev.simdnn.simd.SimdConfig.FMA;
+
 /**
  * The Vector API {@link Blas}: GEMM is {@link Gemm} (packed, blocked, multi-threaded; the dense
  * layer's bias runs in its epilogue), and every level-1 operation and reduction is one vectorised
@@ -100,8 +102,10 @@ public final class SimdBlas implements Blas {
     public void multiplyAccumulate(int n, float[] a, int aOffset, float[] b, int bOffset, float[] out, int outOffset) {
         for (int i = 0; i < n; i += L) {
             VectorMask<Float> m = S.indexInRange(i, n);
-            FloatVector.fromArray(S, a, aOffset + i, m).fma(FloatVector.fromArray(S, b, bOffset + i, m),
-                    FloatVector.fromArray(S, out, outOffset + i, m)).intoArray(out, outOffset + i, m);
+            FloatVector av = FloatVector.fromArray(S, a, aOffset + i, m);
+            FloatVector bv = FloatVector.fromArray(S, b, bOffset + i, m);
+            FloatVector ov = FloatVector.fromArray(S, out, outOffset + i, m);
+            (FMA ? av.fma(bv, ov) : av.mul(bv).add(ov)).intoArray(out, outOffset + i, m);
         }
     }
 
@@ -132,26 +136,36 @@ public final class SimdBlas implements Blas {
 
     @Override
     public float sum(int n, float[] x, int xOffset) {
-        return reduce(n, x, xOffset, null, 0, 0);
+        return reduce(n, x, xOffset, null, 0, Reduction.SUM);
     }
 
     @Override
     public float dot(int n, float[] a, int aOffset, float[] b, int bOffset) {
-        return reduce(n, a, aOffset, b, bOffset, 1);
+        return reduce(n, a, aOffset, b, bOffset, Reduction.DOT);
     }
 
     @Override
     public float sumOfSquares(int n, float[] x, int xOffset) {
-        return reduce(n, x, xOffset, x, xOffset, 1);
+        return reduce(n, x, xOffset, x, xOffset, Reduction.DOT);
     }
 
     @Override
     public float sumOfAbs(int n, float[] x, int xOffset) {
-        return reduce(n, x, xOffset, null, 0, 2);
+        return reduce(n, x, xOffset, null, 0, Reduction.SUM_OF_ABS);
     }
 
-    /** mode 0: Σx, 1: Σx·y, 2: Σ|x|. Four independent accumulators hide the add latency. */
-    private static float reduce(int n, float[] x, int xo, float[] y, int yo, int mode) {
+    /** What {@link #reduce} sums. */
+    private enum Reduction {
+        /** Σ x. */
+        SUM,
+        /** Σ x·y. */
+        DOT,
+        /** Σ |x|. */
+        SUM_OF_ABS
+    }
+
+    /** Four independent accumulators hide the add latency; then a fixed-order lane sum, then the scalar tail. */
+    private static float reduce(int n, float[] x, int xo, float[] y, int yo, Reduction mode) {
         FloatVector a0 = FloatVector.zero(S), a1 = FloatVector.zero(S), a2 = FloatVector.zero(S), a3 = FloatVector.zero(S);
         int i = 0;
         for (; i <= n - 4 * L; i += 4 * L) {
@@ -170,18 +184,22 @@ public final class SimdBlas implements Blas {
         total = total.add(total.rearrange(Lanes.R1));
         float s = total.lane(0);
         for (; i < n; i++) {
-            s += mode == 0 ? x[xo + i] : mode == 1 ? x[xo + i] * y[yo + i] : Math.abs(x[xo + i]);
+            s += mode == Reduction.SUM ? x[xo + i] : mode == Reduction.DOT ? x[xo + i] * y[yo + i] : Math.abs(x[xo + i]);
         }
         return s;
     }
 
-    private static FloatVector term(int mode, float[] x, int xi, float[] y, int yi, FloatVector acc) {
+    private static FloatVector term(Reduction mode, float[] x, int xi, float[] y, int yi, FloatVector acc) {
         FloatVector v = FloatVector.fromArray(S, x, xi);
-        return switch (mode) {
-            case 0 -> acc.add(v);
-            case 1 -> v.fma(FloatVector.fromArray(S, y, yi), acc);
-            default -> acc.add(v.abs());
-        };
+        // identity comparisons, not a switch: no switch-map array load per vector
+        if (mode == Reduction.SUM) {
+            return acc.add(v);
+        }
+        if (mode == Reduction.SUM_OF_ABS) {
+            return acc.add(v.abs());
+        }
+        FloatVector w = FloatVector.fromArray(S, y, yi);
+        return FMA ? v.fma(w, acc) : v.mul(w).add(acc);
     }
 
     @Override

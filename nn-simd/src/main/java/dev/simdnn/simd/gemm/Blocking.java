@@ -1,10 +1,13 @@
 package dev.simdnn.simd.gemm;
 
+import dev.simdnn.simd.SimdConfig;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The GEMM block sizes, one table for every size threshold, chosen per species and overridable by
- * system properties ({@code -Dsimdnn.gemm.kc=…}, {@code .mc}, {@code .nc}, {@code .parallelMinFlops}).
+ * Every size threshold of the SIMD backend in one table: the GEMM block sizes, the shapes that take
+ * GEMM's direct paths, and the chunk of the kernels that work through a per-thread scratch buffer.
+ * Chosen per species; the block sizes are overridable by system properties
+ * ({@code -Dsimdnn.gemm.kc=…}, {@code .mc}, {@code .nc}, {@code .parallelMinFlops}).
  *
  * @param mr               rows of the register tile (fixed by {@link MicroKernel12xTwoVectors}: 12)
  * @param nr               columns of the register tile: two vectors (32 floats at 512 bits)
@@ -15,13 +18,26 @@ import jdk.incubator.vector.VectorSpecies;
  * @param nc               columns of a packed B panel (kc × nc) that stays in L3 (4096: 4 MiB)
  * @param parallelMinFlops products smaller than this many multiply-adds (m·n·k) stay on the calling
  *                         thread: waking a worker costs more than it saves
+ * @param smallM           at most this many rows of C (4) take the direct, unpacked paths
+ *                         (batch-1 and small-batch inference): packing would cost more than the product
+ * @param narrowN          at most this many columns of C (one vector: the 10-wide output layer) and
+ *                         at least 2·nr rows take the transposed packed path, so the tile stays full
+ * @param dotBlock         columns of C per pass of the direct broadcast path: four vectors (2·nr),
+ *                         fixed by its four accumulators in flight
+ * @param chunk            elements per pass of the kernels that stage values in a per-thread scratch
+ *                         buffer (binary cross-entropy, softplus): 1024 floats, 4 KiB, stay in L1
  */
-public record Blocking(int mr, int nr, int kc, int mc, int nc, long parallelMinFlops) {
+public record Blocking(int mr, int nr, int kc, int mc, int nc, long parallelMinFlops,
+                       int smallM, int narrowN, int dotBlock, int chunk) {
+    /** The table of this JVM's species ({@code SimdConfig.SPECIES}), overrides applied. */
+    public static final Blocking CURRENT = forSpecies(SimdConfig.SPECIES);
 
     public Blocking {
-        if (mr != MicroKernel12xTwoVectors.MR || kc < 1 || mc < mr || mc % mr != 0 || nc < nr || nc % nr != 0) {
+        if (mr != MicroKernel12xTwoVectors.MR || kc < 1 || mc < mr || mc % mr != 0 || nc < nr || nc % nr != 0
+                || smallM < 1 || narrowN < 1 || dotBlock != 2 * nr || chunk < 1) {
             throw new IllegalArgumentException("inconsistent GEMM blocking: mr=" + mr + " nr=" + nr + " kc=" + kc
-                    + " mc=" + mc + " (a multiple of mr) nc=" + nc + " (a multiple of nr)");
+                    + " mc=" + mc + " (a multiple of mr) nc=" + nc + " (a multiple of nr) smallM=" + smallM
+                    + " narrowN=" + narrowN + " dotBlock=" + dotBlock + " chunk=" + chunk);
         }
     }
 
@@ -33,7 +49,8 @@ public record Blocking(int mr, int nr, int kc, int mc, int nc, long parallelMinF
         int mc = Integer.getInteger("simdnn.gemm.mc", 192);
         int nc = Integer.getInteger("simdnn.gemm.nc", 4096);
         long par = Long.getLong("simdnn.gemm.parallelMinFlops", 1L << 19);
-        return new Blocking(mr, nr, kc, roundUp(mc, mr), roundUp(nc, nr), par);
+        int lanes = species.length();
+        return new Blocking(mr, nr, kc, roundUp(mc, mr), roundUp(nc, nr), par, 4, lanes, 4 * lanes, 1024);
     }
 
     static int roundUp(int x, int multiple) {

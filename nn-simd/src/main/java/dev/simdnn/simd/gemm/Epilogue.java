@@ -1,9 +1,12 @@
 package dev.simdnn.simd.gemm;
 
+import dev.simdnn.simd.Fma;
 import dev.simdnn.simd.SimdConfig;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
+
+import static dev.simdnn.simd.SimdConfig.FMA;
 
 /**
  * Writes a finished micro-kernel tile back to C while it is hot in L1:
@@ -43,7 +46,7 @@ final class Epilogue {
                 int idx = ci + i * ldc + j;
                 FloatVector v = FloatVector.fromArray(S, tile, i * NR + j).mul(alpha); // times 1 is exact
                 if (beta != 0f) {
-                    v = FloatVector.fromArray(S, c, idx, m).fma(vBeta, v);
+                    v = FMA ? FloatVector.fromArray(S, c, idx, m).fma(vBeta, v) : FloatVector.fromArray(S, c, idx, m).mul(vBeta).add(v);
                 }
                 if (hasBias) {
                     v = v.add(bv);
@@ -63,7 +66,7 @@ final class Epilogue {
             int row = ci + q * ldc;
             for (int r = 0; r < mr; r++) {
                 float v = alpha * tile[r * NR + q];
-                c[row + r] = beta == 0f ? v : beta == 1f ? v + c[row + r] : Math.fma(beta, c[row + r], v);
+                c[row + r] = beta == 0f ? v : beta == 1f ? v + c[row + r] : Fma.fma(beta, c[row + r], v);
             }
         }
     }

@@ -2,6 +2,8 @@ package dev.simdnn.simd.gemm;
 
 import dev.simdnn.simd.SimdConfig;
 
+import java.util.Arrays;
+
 /**
  * SGEMM in the Goto/BLIS structure, row-major, {@code C = alpha·op(A)·op(B) + beta·C}, with an
  * optional fused epilogue (bias, activation, pre-activation kept) for the dense layer.
@@ -21,16 +23,16 @@ import dev.simdnn.simd.SimdConfig;
  */
 public final class Gemm {
     /** The block sizes in force. */
-    public static final Blocking BLOCKING = Blocking.forSpecies(SimdConfig.SPECIES);
+    public static final Blocking BLOCKING = Blocking.CURRENT;
     private static final int MR = BLOCKING.mr();
     private static final int NR = BLOCKING.nr();
     private static final int KC = BLOCKING.kc();
     private static final int MC = BLOCKING.mc();
     private static final int NC = BLOCKING.nc();
     /** At most this many rows of C: the direct (unpacked) paths. */
-    static final int SMALL_M = 4;
+    static final int SMALL_M = BLOCKING.smallM();
     /** At most this many columns of C (and at least 2·NR rows): the transposed packed path. */
-    static final int NARROW_N = SimdConfig.LANES;
+    static final int NARROW_N = BLOCKING.narrowN();
 
     private Gemm() {
     }
@@ -167,7 +169,7 @@ public final class Gemm {
     /** k == 0 or alpha == 0: C = beta·C, then the epilogue; runs through the same store path. */
     private static void scaleOnly(int m0, int m1, int n0, int n1, float beta, float[] c, int cOff, int ldc,
                                   float[] bias, int biasOff, float[] tile) {
-        java.util.Arrays.fill(tile, 0f);
+        Arrays.fill(tile, 0f);
         for (int i = m0; i < m1; i += MR) {
             for (int j = n0; j < n1; j += NR) {
                 int mr = Math.min(MR, m1 - i);

@@ -4,8 +4,10 @@ import dev.simdnn.simd.SimdConfig;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
+import static dev.simdnn.simd.SimdConfig.FMA;
+
 /**
- * The register-blocked micro-kernel: an 12 × NR tile, NR = two vectors (12 × 32 at 512 bits,
+ * The register-blocked micro-kernel: a 12 × NR tile, NR = two vectors (12 × 32 at 512 bits,
  * 12 × 16 at 256, 12 × 8 at 128), accumulated in 24 vector registers.
  *
  * <pre>
@@ -17,7 +19,8 @@ import jdk.incubator.vector.VectorSpecies;
  *     …  (12 floats per p)           …  (NR floats per p)
  * </pre>
  *
- * Per p: two vector loads of B, twelve broadcasts of A, twenty-four FMAs (broadcast-A form). Edges are
+ * Per p: two vector loads of B, twelve broadcasts of A, twenty-four FMAs (broadcast-A form;
+ * {@link dev.simdnn.simd.Fma#fma}, a multiply and an add where the CPU has no FMA). Edges are
  * not its business: packing pads partial slivers with zeros, and the epilogue writes back only the
  * rows and columns that exist. The tile is written to {@code tile} (row-major 12 × NR) so no vector
  * ever crosses a method boundary.
@@ -31,11 +34,6 @@ final class MicroKernel12xTwoVectors {
     private MicroKernel12xTwoVectors() {
     }
 
-    /**
-     * @param a    not modified: packed A sliver from {@code ai}, {@code 8·kc} floats
-     * @param b    not modified: packed B sliver from {@code bi}, {@code NR·kc} floats
-     * @param tile modified: the 8 × NR sums, row-major
-     */
     /**
      * @param a    not modified: packed A sliver from {@code ai}, {@code 12·kc} floats
      * @param b    not modified: packed B sliver from {@code bi}, {@code NR·kc} floats
@@ -61,41 +59,41 @@ final class MicroKernel12xTwoVectors {
             FloatVector b0 = FloatVector.fromArray(S, b, bp);
             FloatVector b1 = FloatVector.fromArray(S, b, bp + L);
             FloatVector x0 = FloatVector.broadcast(S, a[ap]);
-            c00 = x0.fma(b0, c00);
-            c01 = x0.fma(b1, c01);
+            c00 = FMA ? x0.fma(b0, c00) : x0.mul(b0).add(c00);
+            c01 = FMA ? x0.fma(b1, c01) : x0.mul(b1).add(c01);
             FloatVector x1 = FloatVector.broadcast(S, a[ap + 1]);
-            c10 = x1.fma(b0, c10);
-            c11 = x1.fma(b1, c11);
+            c10 = FMA ? x1.fma(b0, c10) : x1.mul(b0).add(c10);
+            c11 = FMA ? x1.fma(b1, c11) : x1.mul(b1).add(c11);
             FloatVector x2 = FloatVector.broadcast(S, a[ap + 2]);
-            c20 = x2.fma(b0, c20);
-            c21 = x2.fma(b1, c21);
+            c20 = FMA ? x2.fma(b0, c20) : x2.mul(b0).add(c20);
+            c21 = FMA ? x2.fma(b1, c21) : x2.mul(b1).add(c21);
             FloatVector x3 = FloatVector.broadcast(S, a[ap + 3]);
-            c30 = x3.fma(b0, c30);
-            c31 = x3.fma(b1, c31);
+            c30 = FMA ? x3.fma(b0, c30) : x3.mul(b0).add(c30);
+            c31 = FMA ? x3.fma(b1, c31) : x3.mul(b1).add(c31);
             FloatVector x4 = FloatVector.broadcast(S, a[ap + 4]);
-            c40 = x4.fma(b0, c40);
-            c41 = x4.fma(b1, c41);
+            c40 = FMA ? x4.fma(b0, c40) : x4.mul(b0).add(c40);
+            c41 = FMA ? x4.fma(b1, c41) : x4.mul(b1).add(c41);
             FloatVector x5 = FloatVector.broadcast(S, a[ap + 5]);
-            c50 = x5.fma(b0, c50);
-            c51 = x5.fma(b1, c51);
+            c50 = FMA ? x5.fma(b0, c50) : x5.mul(b0).add(c50);
+            c51 = FMA ? x5.fma(b1, c51) : x5.mul(b1).add(c51);
             FloatVector x6 = FloatVector.broadcast(S, a[ap + 6]);
-            c60 = x6.fma(b0, c60);
-            c61 = x6.fma(b1, c61);
+            c60 = FMA ? x6.fma(b0, c60) : x6.mul(b0).add(c60);
+            c61 = FMA ? x6.fma(b1, c61) : x6.mul(b1).add(c61);
             FloatVector x7 = FloatVector.broadcast(S, a[ap + 7]);
-            c70 = x7.fma(b0, c70);
-            c71 = x7.fma(b1, c71);
+            c70 = FMA ? x7.fma(b0, c70) : x7.mul(b0).add(c70);
+            c71 = FMA ? x7.fma(b1, c71) : x7.mul(b1).add(c71);
             FloatVector x8 = FloatVector.broadcast(S, a[ap + 8]);
-            c80 = x8.fma(b0, c80);
-            c81 = x8.fma(b1, c81);
+            c80 = FMA ? x8.fma(b0, c80) : x8.mul(b0).add(c80);
+            c81 = FMA ? x8.fma(b1, c81) : x8.mul(b1).add(c81);
             FloatVector x9 = FloatVector.broadcast(S, a[ap + 9]);
-            c90 = x9.fma(b0, c90);
-            c91 = x9.fma(b1, c91);
+            c90 = FMA ? x9.fma(b0, c90) : x9.mul(b0).add(c90);
+            c91 = FMA ? x9.fma(b1, c91) : x9.mul(b1).add(c91);
             FloatVector x10 = FloatVector.broadcast(S, a[ap + 10]);
-            c100 = x10.fma(b0, c100);
-            c101 = x10.fma(b1, c101);
+            c100 = FMA ? x10.fma(b0, c100) : x10.mul(b0).add(c100);
+            c101 = FMA ? x10.fma(b1, c101) : x10.mul(b1).add(c101);
             FloatVector x11 = FloatVector.broadcast(S, a[ap + 11]);
-            c110 = x11.fma(b0, c110);
-            c111 = x11.fma(b1, c111);
+            c110 = FMA ? x11.fma(b0, c110) : x11.mul(b0).add(c110);
+            c111 = FMA ? x11.fma(b1, c111) : x11.mul(b1).add(c111);
         }
         c00.intoArray(tile, 0 * NR);
         c01.intoArray(tile, 0 * NR + L);

@@ -1,10 +1,13 @@
 package dev.simdnn.simd.gemm;
 
+import dev.simdnn.simd.Fma;
 import dev.simdnn.simd.Lanes;
 import dev.simdnn.simd.SimdConfig;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
+
+import static dev.simdnn.simd.SimdConfig.FMA;
 
 /**
  * Direct paths for products too small or too skinny to repay packing, chosen by shape alone (never
@@ -25,7 +28,7 @@ final class SmallGemm {
     private static final VectorSpecies<Float> S = SimdConfig.SPECIES;
     private static final int L = S.length();
     /** Columns of C a broadcast pass keeps in registers: four vectors. */
-    private static final int BLOCK = 4 * L;
+    private static final int BLOCK = Blocking.CURRENT.dotBlock();
 
     private SmallGemm() {
     }
@@ -83,18 +86,18 @@ final class SmallGemm {
         int p = 0;
         for (; p <= k - L; p += L) { // full vectors: no mask to build
             FloatVector x = FloatVector.fromArray(S, ar, ai + p);
-            s0 = x.fma(FloatVector.fromArray(S, b, b0 + p), s0);
-            s1 = x.fma(FloatVector.fromArray(S, b, b0 + ldb + p), s1);
-            s2 = x.fma(FloatVector.fromArray(S, b, b0 + 2 * ldb + p), s2);
-            s3 = x.fma(FloatVector.fromArray(S, b, b0 + 3 * ldb + p), s3);
+            s0 = FMA ? x.fma(FloatVector.fromArray(S, b, b0 + p), s0) : x.mul(FloatVector.fromArray(S, b, b0 + p)).add(s0);
+            s1 = FMA ? x.fma(FloatVector.fromArray(S, b, b0 + ldb + p), s1) : x.mul(FloatVector.fromArray(S, b, b0 + ldb + p)).add(s1);
+            s2 = FMA ? x.fma(FloatVector.fromArray(S, b, b0 + 2 * ldb + p), s2) : x.mul(FloatVector.fromArray(S, b, b0 + 2 * ldb + p)).add(s2);
+            s3 = FMA ? x.fma(FloatVector.fromArray(S, b, b0 + 3 * ldb + p), s3) : x.mul(FloatVector.fromArray(S, b, b0 + 3 * ldb + p)).add(s3);
         }
         for (; p < k; p += L) { // the tail, masked (runs at most once)
             VectorMask<Float> mk = S.indexInRange(p, k);
             FloatVector x = FloatVector.fromArray(S, ar, ai + p, mk);
-            s0 = x.fma(FloatVector.fromArray(S, b, b0 + p, mk), s0);
-            s1 = x.fma(FloatVector.fromArray(S, b, b0 + ldb + p, mk), s1);
-            s2 = x.fma(FloatVector.fromArray(S, b, b0 + 2 * ldb + p, mk), s2);
-            s3 = x.fma(FloatVector.fromArray(S, b, b0 + 3 * ldb + p, mk), s3);
+            s0 = FMA ? x.fma(FloatVector.fromArray(S, b, b0 + p, mk), s0) : x.mul(FloatVector.fromArray(S, b, b0 + p, mk)).add(s0);
+            s1 = FMA ? x.fma(FloatVector.fromArray(S, b, b0 + ldb + p, mk), s1) : x.mul(FloatVector.fromArray(S, b, b0 + ldb + p, mk)).add(s1);
+            s2 = FMA ? x.fma(FloatVector.fromArray(S, b, b0 + 2 * ldb + p, mk), s2) : x.mul(FloatVector.fromArray(S, b, b0 + 2 * ldb + p, mk)).add(s2);
+            s3 = FMA ? x.fma(FloatVector.fromArray(S, b, b0 + 3 * ldb + p, mk), s3) : x.mul(FloatVector.fromArray(S, b, b0 + 3 * ldb + p, mk)).add(s3);
         }
         // The four lane sums at once, in the same fixed tree as Lanes (so dot4 and dot1 agree
         // bit for bit): fold halves and pack s0|s1 and s2|s3, fold quarters and pack all four,
@@ -116,7 +119,7 @@ final class SmallGemm {
         FloatVector s = FloatVector.zero(S);
         for (int p = 0; p < k; p += L) {
             VectorMask<Float> mk = S.indexInRange(p, k);
-            s = FloatVector.fromArray(S, ar, ai + p, mk).fma(FloatVector.fromArray(S, b, bj + p, mk), s);
+            s = FMA ? FloatVector.fromArray(S, ar, ai + p, mk).fma(FloatVector.fromArray(S, b, bj + p, mk), s) : FloatVector.fromArray(S, ar, ai + p, mk).mul(FloatVector.fromArray(S, b, bj + p, mk)).add(s);
         }
         s = s.add(s.rearrange(Lanes.R8, Lanes.M8)); // fixed-order lane sum (see Lanes)
         s = s.add(s.rearrange(Lanes.R4, Lanes.M4));
@@ -143,15 +146,15 @@ final class SmallGemm {
                     FloatVector x = FloatVector.broadcast(S, aip);
                     int bp = bOff + p * ldb + j;
                     if (w == BLOCK) {
-                        s0 = x.fma(FloatVector.fromArray(S, b, bp), s0);
-                        s1 = x.fma(FloatVector.fromArray(S, b, bp + L), s1);
-                        s2 = x.fma(FloatVector.fromArray(S, b, bp + 2 * L), s2);
-                        s3 = x.fma(FloatVector.fromArray(S, b, bp + 3 * L), s3);
+                        s0 = FMA ? x.fma(FloatVector.fromArray(S, b, bp), s0) : x.mul(FloatVector.fromArray(S, b, bp)).add(s0);
+                        s1 = FMA ? x.fma(FloatVector.fromArray(S, b, bp + L), s1) : x.mul(FloatVector.fromArray(S, b, bp + L)).add(s1);
+                        s2 = FMA ? x.fma(FloatVector.fromArray(S, b, bp + 2 * L), s2) : x.mul(FloatVector.fromArray(S, b, bp + 2 * L)).add(s2);
+                        s3 = FMA ? x.fma(FloatVector.fromArray(S, b, bp + 3 * L), s3) : x.mul(FloatVector.fromArray(S, b, bp + 3 * L)).add(s3);
                     } else {
-                        s0 = x.fma(FloatVector.fromArray(S, b, bp, m0), s0);
-                        s1 = x.fma(FloatVector.fromArray(S, b, bp + L, m1), s1);
-                        s2 = x.fma(FloatVector.fromArray(S, b, bp + 2 * L, m2), s2);
-                        s3 = x.fma(FloatVector.fromArray(S, b, bp + 3 * L, m3), s3);
+                        s0 = FMA ? x.fma(FloatVector.fromArray(S, b, bp, m0), s0) : x.mul(FloatVector.fromArray(S, b, bp, m0)).add(s0);
+                        s1 = FMA ? x.fma(FloatVector.fromArray(S, b, bp + L, m1), s1) : x.mul(FloatVector.fromArray(S, b, bp + L, m1)).add(s1);
+                        s2 = FMA ? x.fma(FloatVector.fromArray(S, b, bp + 2 * L, m2), s2) : x.mul(FloatVector.fromArray(S, b, bp + 2 * L, m2)).add(s2);
+                        s3 = FMA ? x.fma(FloatVector.fromArray(S, b, bp + 3 * L, m3), s3) : x.mul(FloatVector.fromArray(S, b, bp + 3 * L, m3)).add(s3);
                     }
                 }
                 storeRow(s0, alpha, beta, c, ci + j, m0);
@@ -170,7 +173,7 @@ final class SmallGemm {
         FloatVector v = alpha == 1f ? s : s.mul(alpha);
         if (beta != 0f) {
             FloatVector old = FloatVector.fromArray(S, c, idx, m);
-            v = beta == 1f ? v.add(old) : old.fma(FloatVector.broadcast(S, beta), v);
+            v = beta == 1f ? v.add(old) : (FMA ? old.fma(FloatVector.broadcast(S, beta), v) : old.mul(FloatVector.broadcast(S, beta)).add(v));
         }
         v.intoArray(c, idx, m);
     }
@@ -178,7 +181,7 @@ final class SmallGemm {
     /** alpha·s + beta·c, with beta == 0 ignoring c (which may be NaN). */
     private static float combine(float alpha, float s, float beta, float c) {
         float v = alpha * s;
-        return beta == 0f ? v : beta == 1f ? v + c : Math.fma(beta, c, v);
+        return beta == 0f ? v : beta == 1f ? v + c : Fma.fma(beta, c, v);
     }
 
     /**

@@ -3,12 +3,15 @@ package dev.simdnn.simd.losses;
 import dev.simdnn.kernel.Losses;
 import dev.simdnn.simd.Lanes;
 import dev.simdnn.simd.SimdConfig;
+import dev.simdnn.simd.gemm.Blocking;
 import dev.simdnn.simd.math.RowReductions;
 import dev.simdnn.simd.math.VectorMath;
 import jdk.incubator.vector.VectorSpecies;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
+
+import static dev.simdnn.simd.SimdConfig.FMA;
 
 /**
  * The Vector API {@link Losses}: each loss one vectorised pass (masked tails, a fixed-order lane
@@ -69,7 +72,7 @@ public final class SimdLosses implements Losses {
         int i = 0;
         for (; i <= n - L; i += L) {
             FloatVector d = FloatVector.fromArray(S, pred, predOffset + i).sub(FloatVector.fromArray(S, target, targetOffset + i));
-            acc = d.fma(d, acc);
+            acc = FMA ? d.fma(d, acc) : d.mul(d).add(acc);
             if (grad != null) {
                 d.mul(scale).intoArray(grad, gradOffset + i);
             }
@@ -78,7 +81,7 @@ public final class SimdLosses implements Losses {
             VectorMask<Float> m = S.indexInRange(i, n);
             FloatVector d = FloatVector.fromArray(S, pred, predOffset + i, m)
                     .sub(FloatVector.fromArray(S, target, targetOffset + i, m));
-            acc = d.fma(d, acc);
+            acc = FMA ? d.fma(d, acc) : d.mul(d).add(acc);
             if (grad != null) {
                 d.mul(scale).intoArray(grad, gradOffset + i, m);
             }
@@ -91,7 +94,7 @@ public final class SimdLosses implements Losses {
     }
 
     /** Elements per pass of the chunked kernels (per-thread scratch of this size). */
-    private static final int CHUNK = 1024;
+    private static final int CHUNK = Blocking.CURRENT.chunk();
 
     private static final ThreadLocal<float[]> SCRATCH = ThreadLocal.withInitial(() -> new float[CHUNK]);
 

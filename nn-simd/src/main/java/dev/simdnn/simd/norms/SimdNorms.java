@@ -7,6 +7,8 @@ import jdk.incubator.vector.VectorSpecies;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 
+import static dev.simdnn.simd.SimdConfig.FMA;
+
 /**
  * The Vector API {@link Norms}: batch and layer normalisation and the per-column affine map.
  *
@@ -61,7 +63,7 @@ public final class SimdNorms implements Norms {
         FloatVector v = FloatVector.zero(S);
         for (int r = 0; r < rows; r++) {
             FloatVector d = FloatVector.fromArray(S, x, xo + r * cols + c, m).sub(mu);
-            v = d.fma(d, v);
+            v = FMA ? d.fma(d, v) : d.mul(d).add(v);
         }
         v.mul(1f / rows).intoArray(var, vo + c, m);
     }
@@ -77,7 +79,7 @@ public final class SimdNorms implements Norms {
         for (int r = 0; r < rows; r++) {
             FloatVector h = FloatVector.fromArray(S, x, xo + r * cols + c, m).sub(mu).mul(inv);
             h.intoArray(xhat, ho + r * cols + c, m);
-            h.fma(ga, be).intoArray(y, yo + r * cols + c, m);
+            (FMA ? h.fma(ga, be) : h.mul(ga).add(be)).intoArray(y, yo + r * cols + c, m);
         }
     }
 
@@ -92,7 +94,7 @@ public final class SimdNorms implements Norms {
             for (int r = 0; r < rows; r++) {
                 FloatVector g = FloatVector.fromArray(S, dy, dyo + r * cols + c, m);
                 s = s.add(g);
-                sh = g.fma(FloatVector.fromArray(S, xhat, ho + r * cols + c, m), sh);
+                sh = FMA ? g.fma(FloatVector.fromArray(S, xhat, ho + r * cols + c, m), sh) : g.mul(FloatVector.fromArray(S, xhat, ho + r * cols + c, m)).add(sh);
             }
             s.intoArray(sumDy, s1o + c, m);
             sh.intoArray(sumDyXhat, s2o + c, m);
@@ -127,9 +129,7 @@ public final class SimdNorms implements Norms {
         for (int r = 0; r < rows; r++) {
             for (int c = 0; c < cols; c += L) {
                 VectorMask<Float> m = S.indexInRange(c, cols);
-                FloatVector.fromArray(S, x, xo + r * cols + c, m)
-                        .fma(FloatVector.fromArray(S, scale, so + c, m), FloatVector.fromArray(S, shift, sho + c, m))
-                        .intoArray(y, yo + r * cols + c, m);
+                (FMA ? FloatVector.fromArray(S, x, xo + r * cols + c, m).fma(FloatVector.fromArray(S, scale, so + c, m), FloatVector.fromArray(S, shift, sho + c, m)) : FloatVector.fromArray(S, x, xo + r * cols + c, m).mul(FloatVector.fromArray(S, scale, so + c, m)).add(FloatVector.fromArray(S, shift, sho + c, m))).intoArray(y, yo + r * cols + c, m);
             }
         }
     }
@@ -147,13 +147,23 @@ public final class SimdNorms implements Norms {
             mean[mo + r] = mu;
             var[vo + r] = v;
             float inv = (float) (1 / Math.sqrt((double) v + eps));
-            for (int c = 0; c < cols; c += L) {
-                VectorMask<Float> m = S.indexInRange(c, cols);
-                FloatVector h = FloatVector.fromArray(S, x, xr + c, m).sub(mu).mul(inv);
-                h.intoArray(xhat, ho + r * cols + c, m);
-                h.fma(FloatVector.fromArray(S, gamma, go + c, m), FloatVector.fromArray(S, beta, bo + c, m))
-                        .intoArray(y, yo + r * cols + c, m);
-            }
+            normalizeRow(cols, mu, inv, x, xr, gamma, go, beta, bo, xhat, ho + r * cols, y, yo + r * cols);
+        }
+    }
+
+    /**
+     * One row's {@code xhat = (x - mu)·inv} and {@code y = gamma·xhat + beta}; a method of its own,
+     * like the two reductions, so each C2 compilation stays well inside its inlining budget (one
+     * method holding all three boxed vectors once in the allocation test).
+     */
+    private static void normalizeRow(int cols, float mu, float inv, float[] x, int xr, float[] gamma, int go,
+                                     float[] beta, int bo, float[] xhat, int hr, float[] y, int yr) {
+        for (int c = 0; c < cols; c += L) {
+            VectorMask<Float> m = S.indexInRange(c, cols);
+            FloatVector h = FloatVector.fromArray(S, x, xr + c, m).sub(mu).mul(inv);
+            h.intoArray(xhat, hr + c, m);
+            (FMA ? h.fma(FloatVector.fromArray(S, gamma, go + c, m), FloatVector.fromArray(S, beta, bo + c, m)) : h.mul(FloatVector.fromArray(S, gamma, go + c, m)).add(FloatVector.fromArray(S, beta, bo + c, m)))
+                    .intoArray(y, yr + c, m);
         }
     }
 
@@ -182,7 +192,7 @@ public final class SimdNorms implements Norms {
         int c = 0;
         for (; c <= n - L; c += L) {
             FloatVector d = FloatVector.fromArray(S, x, xo + c).sub(mu);
-            s = d.fma(d, s);
+            s = FMA ? d.fma(d, s) : d.mul(d).add(s);
         }
         float tail = 0;
         for (; c < n; c++) {
@@ -205,7 +215,7 @@ public final class SimdNorms implements Norms {
                 VectorMask<Float> m = S.indexInRange(c, cols);
                 FloatVector g = FloatVector.fromArray(S, dy, dyo + r * cols + c, m);
                 g.add(FloatVector.fromArray(S, dbeta, dbo + c, m)).intoArray(dbeta, dbo + c, m);
-                g.fma(FloatVector.fromArray(S, xhat, ho + r * cols + c, m), FloatVector.fromArray(S, dgamma, dgo + c, m))
+                (FMA ? g.fma(FloatVector.fromArray(S, xhat, ho + r * cols + c, m), FloatVector.fromArray(S, dgamma, dgo + c, m)) : g.mul(FloatVector.fromArray(S, xhat, ho + r * cols + c, m)).add(FloatVector.fromArray(S, dgamma, dgo + c, m)))
                         .intoArray(dgamma, dgo + c, m);
             }
             if (dx != null) {
@@ -222,7 +232,7 @@ public final class SimdNorms implements Norms {
             VectorMask<Float> m = S.indexInRange(c, cols);
             FloatVector g = FloatVector.fromArray(S, dy, dyo + c, m).mul(FloatVector.fromArray(S, gamma, go + c, m));
             s = s.add(g);
-            sh = g.fma(FloatVector.fromArray(S, xhat, ho + c, m), sh);
+            sh = FMA ? g.fma(FloatVector.fromArray(S, xhat, ho + c, m), sh) : g.mul(FloatVector.fromArray(S, xhat, ho + c, m)).add(sh);
         }
         s = s.add(s.rearrange(Lanes.R8, Lanes.M8)); // fixed-order lane sum (see Lanes)
         s = s.add(s.rearrange(Lanes.R4, Lanes.M4));

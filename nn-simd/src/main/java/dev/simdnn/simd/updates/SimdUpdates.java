@@ -8,6 +8,8 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 
+import static dev.simdnn.simd.SimdConfig.FMA;
+
 /**
  * The Vector API {@link Updates}: each optimizer update one fused pass over parameter, gradient
  * and state (masked tail), state flushed to zero below 2^-126; the elastic-net penalty with its
@@ -110,7 +112,7 @@ public final class SimdUpdates implements Updates {
             VectorMask<Float> m = S.indexInRange(i, n);
             FloatVector v = FloatVector.fromArray(S, w, wo + i, m);
             abs = abs.add(v.abs());
-            sq = v.fma(v, sq);
+            sq = FMA ? v.fma(v, sq) : v.mul(v).add(sq);
             if (g != null) {
                 // l1·sign(w) with sign(±0) = 0, then + l2·w
                 FloatVector sign = FloatVector.broadcast(S, l1).blend(-l1, v.compare(VectorOperators.LT, 0f))

@@ -5,7 +5,8 @@ import dev.simdnn.tensor.Shape;
 import dev.simdnn.tensor.Tensor;
 
 /**
- * Shared plumbing of the two-input elementwise operations ({@link Add}, {@link Multiply}): shape
+ * Test fixtures for the course's chain-rule examples (CourseExamplesTest, GradientCheckTest), not
+ * part of the library: the two-input elementwise operations ({@link Add}, {@link Multiply}). Shape
  * checks, the cached inputs of the latest forward, and output/gradient buffers reused while the
  * shape stays the same.
  */
