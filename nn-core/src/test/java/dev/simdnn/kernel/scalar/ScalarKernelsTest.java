@@ -1,11 +1,11 @@
 package dev.simdnn.kernel.scalar;
 
-import dev.simdnn.kernel.ActivationsContractTest;
-import dev.simdnn.kernel.BlasContractTest;
+import dev.simdnn.kernel.contract.ActivationsContractTest;
+import dev.simdnn.kernel.contract.BlasContractTest;
 import dev.simdnn.kernel.Kernels;
-import dev.simdnn.kernel.LossesContractTest;
-import dev.simdnn.kernel.NormsContractTest;
-import dev.simdnn.kernel.UpdatesContractTest;
+import dev.simdnn.kernel.contract.LossesContractTest;
+import dev.simdnn.kernel.contract.NormsContractTest;
+import dev.simdnn.kernel.contract.UpdatesContractTest;
 import org.junit.jupiter.api.Nested;
 
 /** The scalar reference passes every family's conformance suite (against EJML and double references). */

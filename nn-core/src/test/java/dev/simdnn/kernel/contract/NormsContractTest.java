@@ -1,4 +1,6 @@
-package dev.simdnn.kernel;
+package dev.simdnn.kernel.contract;
+
+import dev.simdnn.kernel.*;
 
 import org.junit.jupiter.api.Test;
 import java.util.Arrays;

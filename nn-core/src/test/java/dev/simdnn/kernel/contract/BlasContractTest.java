@@ -1,4 +1,6 @@
-package dev.simdnn.kernel;
+package dev.simdnn.kernel.contract;
+
+import dev.simdnn.kernel.*;
 
 import org.ejml.data.FMatrixRMaj;
 import org.ejml.dense.row.CommonOps_FDRM;

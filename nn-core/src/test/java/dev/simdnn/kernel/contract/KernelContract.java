@@ -1,4 +1,6 @@
-package dev.simdnn.kernel;
+package dev.simdnn.kernel.contract;
+
+import dev.simdnn.kernel.*;
 
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;

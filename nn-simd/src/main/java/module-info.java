@@ -1,0 +1,13 @@
+/**
+ * The Vector API backend of simdnn. It exports only its entry points ({@code SimdKernels},
+ * {@code SimdConfig}); the kernels themselves are found through {@code KernelsProvider}.
+ */
+module dev.simdnn.simd {
+    requires dev.simdnn.core;
+    requires jdk.incubator.vector;
+    requires jdk.management;
+
+    exports dev.simdnn.simd;
+
+    provides dev.simdnn.backend.KernelsBackend with dev.simdnn.simd.SimdKernelsBackend;
+}
