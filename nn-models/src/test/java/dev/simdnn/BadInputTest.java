@@ -1,8 +1,8 @@
 package dev.simdnn;
 
+import dev.simdnn.backend.KernelsProvider;
 import dev.simdnn.data.Dataset;
 import dev.simdnn.kernel.Activation;
-import dev.simdnn.backend.KernelsProvider;
 import dev.simdnn.layer.Mode;
 import dev.simdnn.loss.MeanSquaredError;
 import dev.simdnn.loss.SoftmaxCrossEntropy;

@@ -1,9 +1,9 @@
 package dev.simdnn;
 
+import dev.simdnn.backend.KernelsProvider;
 import dev.simdnn.data.Dataset;
 import dev.simdnn.kernel.Activation;
 import dev.simdnn.kernel.Kernels;
-import dev.simdnn.backend.KernelsProvider;
 import dev.simdnn.layer.Mode;
 import dev.simdnn.loss.BinaryCrossEntropy;
 import dev.simdnn.loss.MeanSquaredError;
@@ -15,9 +15,9 @@ import dev.simdnn.nn.Multiply;
 import dev.simdnn.nn.Sequential;
 import dev.simdnn.optim.Adam;
 import dev.simdnn.optim.Momentum;
+import dev.simdnn.predict.Evaluation;
 import dev.simdnn.tensor.Tensor;
 import dev.simdnn.train.EpochStats;
-import dev.simdnn.predict.Evaluation;
 import dev.simdnn.train.Trainer;
 import org.junit.jupiter.api.Test;
 

@@ -1,23 +1,23 @@
 package dev.simdnn;
 
 import dev.simdnn.data.BundledData;
-import dev.simdnn.io.ModelFile;
-import dev.simdnn.io.SavedModel;
-import dev.simdnn.backend.KernelsProvider;
-import dev.simdnn.nn.InferenceSession;
 import dev.simdnn.data.Dataset;
 import dev.simdnn.data.Split;
 import dev.simdnn.data.Standardizer;
+import dev.simdnn.io.ModelFile;
+import dev.simdnn.io.SavedModel;
 import dev.simdnn.kernel.Activation;
 import dev.simdnn.loss.BinaryCrossEntropy;
 import dev.simdnn.loss.SoftmaxCrossEntropy;
 import dev.simdnn.metrics.LayerStatistics;
-import dev.simdnn.optim.LearningRateSchedule;
-import dev.simdnn.optim.Penalty;
+import dev.simdnn.nn.InferenceSession;
 import dev.simdnn.nn.Mlp;
 import dev.simdnn.nn.Sequential;
 import dev.simdnn.optim.Adam;
+import dev.simdnn.optim.LearningRateSchedule;
+import dev.simdnn.optim.Penalty;
 import dev.simdnn.predict.Evaluation;
+import dev.simdnn.predict.Prediction;
 import dev.simdnn.train.Trainer;
 import org.junit.jupiter.api.Test;
 
@@ -70,9 +70,11 @@ class ReadmeExampleTest {
         dev.simdnn.io.ModelFile.save(new dev.simdnn.io.SavedModel(trained, null, java.util.List.of(), java.util.Map.of()), file);
         float[] pixels = new float[64];
         // SERVE-EXAMPLE-BEGIN
-        SavedModel saved = ModelFile.load(file, KernelsProvider.best());   // validated: shapes, checksum
-        Sequential model = saved.model();
+        SavedModel saved = ModelFile.load(file);         // validated: shapes, checksum; best backend
+        Prediction p = saved.predictor().predict(pixels);   // scaled, then the class and its probability
+        System.out.println(saved.labels().isEmpty() ? p.classIndex() : saved.labels().get(p.classIndex()));
 
+        Sequential model = saved.model();
         float[] logits = model.predict(pixels);          // thread-safe: any thread may call it
         InferenceSession session = model.newSession();   // or one session per thread:
         float[] out = new float[10];
@@ -80,6 +82,7 @@ class ReadmeExampleTest {
         // SERVE-EXAMPLE-END
         assertArrayEquals(trained.predict(pixels), logits);
         assertArrayEquals(logits, out);
+        assertEquals(new dev.simdnn.predict.Predictor(trained, dev.simdnn.loss.Task.MULTICLASS).predict(pixels), p);
     }
 
     @Test

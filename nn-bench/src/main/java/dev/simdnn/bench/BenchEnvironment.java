@@ -1,7 +1,7 @@
 package dev.simdnn.bench;
 
-import dev.simdnn.kernel.Kernels;
 import dev.simdnn.backend.KernelsProvider;
+import dev.simdnn.kernel.Kernels;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

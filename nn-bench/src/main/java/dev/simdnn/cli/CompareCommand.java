@@ -1,8 +1,8 @@
 package dev.simdnn.cli;
 
+import dev.simdnn.backend.KernelsProvider;
 import dev.simdnn.io.Json;
 import dev.simdnn.kernel.Kernels;
-import dev.simdnn.backend.KernelsProvider;
 import dev.simdnn.layer.Parameter;
 import dev.simdnn.loss.Loss;
 import dev.simdnn.nn.Sequential;

@@ -1,7 +1,6 @@
 package dev.simdnn.backend;
 
 import dev.simdnn.kernel.scalar.ScalarKernels;
-
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,9 +1,8 @@
 package dev.simdnn.io;
 
-import dev.simdnn.data.Standardizer;
 import dev.simdnn.backend.KernelsProvider;
+import dev.simdnn.data.Standardizer;
 import dev.simdnn.kernel.Kernels;
-import dev.simdnn.loss.Task;
 import dev.simdnn.nn.Sequential;
 import dev.simdnn.tensor.Tensor;
 
@@ -284,32 +283,7 @@ public final class ModelFile {
         if (meta.get("training") != null) {
             jsonObject(file, meta.get("training"), "training").forEach((k, v) -> training.put(k, String.valueOf(v)));
         }
-        return new SavedModel(model, task(file, meta, training, model), scaling, labels, training);
-    }
-
-    /**
-     * The task field; files written before it existed said {@code "task": "regression"} in the
-     * training metadata, and were classifiers otherwise.
-     */
-    private static Task task(Path file, Map<?, ?> meta, Map<String, String> training, Sequential model)
-            throws ModelFormatException {
-        Task task;
-        if (meta.get("task") != null) {
-            try {
-                task = Task.parse(String.valueOf(meta.get("task")));
-            } catch (IllegalArgumentException e) {
-                throw new ModelFormatException(file, "__metadata__.task: " + e.getMessage());
-            }
-        } else if ("regression".equals(training.get("task"))) {
-            task = Task.REGRESSION;
-        } else {
-            task = model.outputFeatures() == 1 ? Task.BINARY : Task.MULTICLASS;
-        }
-        if (task == Task.MULTICLASS && model.outputFeatures() < 2) {
-            throw new ModelFormatException(file, "task " + task.id() + " needs 2 or more outputs, the architecture has "
-                    + model.outputFeatures());
-        }
-        return task;
+        return new SavedModel(model, SavedModel.taskIn(file, meta, training, model), scaling, labels, training);
     }
 
     /**

@@ -6,6 +6,7 @@ import dev.simdnn.nn.Sequential;
 import dev.simdnn.predict.Evaluator;
 import dev.simdnn.predict.Predictor;
 
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -50,5 +51,31 @@ public record SavedModel(Sequential model, Task task, Standardizer scaling, List
     /** An evaluator of this model with its task's default loss (features must be scaled already). */
     public Evaluator evaluator() {
         return Evaluator.forTask(model, task);
+    }
+
+    /**
+     * The task of a model file's metadata ({@code __metadata__.task}); files written before the field
+     * existed said {@code "task": "regression"} in the
+     * training metadata, and were classifiers otherwise.
+     */
+    static Task taskIn(Path file, Map<?, ?> meta, Map<String, String> training, Sequential model)
+            throws ModelFormatException {
+        Task task;
+        if (meta.get("task") != null) {
+            try {
+                task = Task.parse(String.valueOf(meta.get("task")));
+            } catch (IllegalArgumentException e) {
+                throw new ModelFormatException(file, "__metadata__.task: " + e.getMessage());
+            }
+        } else if ("regression".equals(training.get("task"))) {
+            task = Task.REGRESSION;
+        } else {
+            task = model.outputFeatures() == 1 ? Task.BINARY : Task.MULTICLASS;
+        }
+        if (task == Task.MULTICLASS && model.outputFeatures() < 2) {
+            throw new ModelFormatException(file, "task " + task.id() + " needs 2 or more outputs, the architecture has "
+                    + model.outputFeatures());
+        }
+        return task;
     }
 }

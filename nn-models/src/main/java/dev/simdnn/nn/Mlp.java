@@ -1,9 +1,9 @@
 package dev.simdnn.nn;
 
+import dev.simdnn.backend.KernelsProvider;
 import dev.simdnn.init.Initializer;
 import dev.simdnn.kernel.Activation;
 import dev.simdnn.kernel.Kernels;
-import dev.simdnn.backend.KernelsProvider;
 import dev.simdnn.layer.Layer;
 
 import java.util.ArrayList;

@@ -2,12 +2,9 @@ package dev.simdnn.train;
 
 import dev.simdnn.data.Dataset;
 import dev.simdnn.kernel.Kernels;
-import dev.simdnn.layer.Mode;
-import dev.simdnn.layer.Parameter;
 import dev.simdnn.loss.Loss;
 import dev.simdnn.loss.Task;
 import dev.simdnn.nn.Sequential;
-import dev.simdnn.optim.GradientClipping;
 import dev.simdnn.optim.LearningRateSchedule;
 import dev.simdnn.optim.Optimizer;
 import dev.simdnn.optim.Penalty;
@@ -34,9 +31,9 @@ import java.util.SplittableRandom;
  * trainer seed and same backend give bit-identical weights. Optionally, early stopping on the
  * validation loss restores the weights of the best epoch ({@link Builder#earlyStopping}).
  *
- * <p>{@link #fit} runs named phases: {@link #prepare} (checks, backend, working copy), one
- * {@link #epoch} after another (schedule, shuffle, {@link #step} per batch, {@link #validate}),
- * and the {@link EarlyStopping} policy after each.
+ * <p>{@link #fit} runs named phases: {@code prepare} (checks, backend, working copy in
+ * {@link Batches}), one {@code epoch} after another (schedule, shuffle, a {@link TrainingStep}
+ * per batch, {@code validate}), and the {@link EarlyStopping} policy after each.
  */
 public final class Trainer {
     private final Sequential model;
@@ -57,8 +54,7 @@ public final class Trainer {
     private final Penalty penalty;
     private Kernels boundByUs;
     private int bestEpoch;
-    private int[] predicted = new int[0];
-    private int lastCorrect; // right predictions of the latest step, before its update
+    private final TrainingStep step;
 
     private Trainer(Builder b) {
         this.model = b.model;
@@ -77,6 +73,7 @@ public final class Trainer {
         this.minDelta = b.minDelta;
         this.monitor = b.monitor;
         this.penalty = b.penalty;
+        this.step = new TrainingStep(model, loss, optimizer, penalty, clipNorm, clipValue);
     }
 
     /** What early stopping watches. */
@@ -182,8 +179,8 @@ public final class Trainer {
             Tensor bx = batches.features(b);
             Tensor by = batches.targets(b);
             long stepStart = System.nanoTime();
-            float batchLoss = step(bx, by);
-            int batchCorrect = lastCorrect;
+            float batchLoss = step.run(bx, by);
+            int batchCorrect = step.correct();
             correct += batchCorrect;
             int rows = bx.rows();
             lossSum += (double) batchLoss * rows;
@@ -202,39 +199,6 @@ public final class Trainer {
         return new EpochStats(epoch, (float) (lossSum / seen), classification ? (float) correct / seen : Float.NaN,
                 v == null ? Float.NaN : v.loss(), v == null ? Float.NaN : v.accuracy(),
                 seconds, seen / Math.max(seconds, 1e-9), optimizer.learningRate());
-    }
-
-    /**
-     * Phase 3: one step on a batch, {@code zeroGrad → forward → loss → backward → penalty →
-     * clipping → update}; returns the batch loss (penalty included) and leaves the number of right
-     * predictions, measured before the update, in {@code lastCorrect}. Allocation-free.
-     */
-    private float step(Tensor bx, Tensor by) {
-        Kernels k = model.kernels();
-        optimizer.zeroGrad();
-        Tensor out = model.forward(k, bx, Mode.TRAINING);
-        float batchLoss = loss.forward(k, out, by);
-        lastCorrect = loss.isClassification() ? Predictor.countCorrect(k, loss.task(), out, by, scratch(bx.rows())) : 0;
-        model.backward(k, loss.backward(), false);
-        List<Parameter> params = optimizer.parameters();
-        if (penalty != null) {
-            batchLoss += penalty.apply(k, params);
-        }
-        if (clipNorm > 0) {
-            GradientClipping.byGlobalNorm(k, params, clipNorm);
-        }
-        if (clipValue > 0) {
-            GradientClipping.byValue(k, params, clipValue);
-        }
-        optimizer.step();
-        return batchLoss;
-    }
-
-    private int[] scratch(int rows) {
-        if (predicted.length < rows) {
-            predicted = new int[rows];
-        }
-        return predicted;
     }
 
     /** Phase 4: the validation figures after an epoch, or null without validation data. */

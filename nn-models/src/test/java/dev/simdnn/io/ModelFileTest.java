@@ -1,8 +1,8 @@
 package dev.simdnn.io;
 
+import dev.simdnn.backend.KernelsProvider;
 import dev.simdnn.data.Standardizer;
 import dev.simdnn.kernel.Activation;
-import dev.simdnn.backend.KernelsProvider;
 import dev.simdnn.nn.Mlp;
 import dev.simdnn.nn.Sequential;
 import dev.simdnn.tensor.Tensor;

@@ -1,8 +1,8 @@
 package dev.simdnn.metrics;
 
+import dev.simdnn.backend.KernelsProvider;
 import dev.simdnn.init.Initializer;
 import dev.simdnn.kernel.Activation;
-import dev.simdnn.backend.KernelsProvider;
 import dev.simdnn.layer.Layer;
 import dev.simdnn.loss.SoftmaxCrossEntropy;
 import dev.simdnn.nn.Dense;

@@ -1,8 +1,8 @@
 package dev.simdnn.nn;
 
+import dev.simdnn.backend.KernelsProvider;
 import dev.simdnn.kernel.Activation;
 import dev.simdnn.kernel.Kernels;
-import dev.simdnn.backend.KernelsProvider;
 import dev.simdnn.layer.Mode;
 import dev.simdnn.tensor.Tensor;
 import org.junit.jupiter.api.Test;

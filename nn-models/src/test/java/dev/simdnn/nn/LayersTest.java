@@ -1,9 +1,9 @@
 package dev.simdnn.nn;
 
+import dev.simdnn.backend.KernelsProvider;
 import dev.simdnn.data.Dataset;
 import dev.simdnn.kernel.Activation;
 import dev.simdnn.kernel.Kernels;
-import dev.simdnn.backend.KernelsProvider;
 import dev.simdnn.layer.Layer;
 import dev.simdnn.layer.Mode;
 import dev.simdnn.layer.Parameter;

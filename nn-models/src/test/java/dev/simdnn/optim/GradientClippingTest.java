@@ -1,7 +1,7 @@
 package dev.simdnn.optim;
 
-import dev.simdnn.kernel.Kernels;
 import dev.simdnn.backend.KernelsProvider;
+import dev.simdnn.kernel.Kernels;
 import dev.simdnn.layer.Parameter;
 import dev.simdnn.tensor.Tensor;
 import org.junit.jupiter.api.Test;

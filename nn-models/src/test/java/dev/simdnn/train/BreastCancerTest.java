@@ -1,6 +1,5 @@
 package dev.simdnn.train;
 
-import dev.simdnn.predict.Evaluation;
 import dev.simdnn.data.BundledData;
 import dev.simdnn.data.Dataset;
 import dev.simdnn.data.Split;
@@ -12,6 +11,7 @@ import dev.simdnn.nn.Mlp;
 import dev.simdnn.nn.Sequential;
 import dev.simdnn.optim.Adam;
 import dev.simdnn.optim.Penalty;
+import dev.simdnn.predict.Evaluation;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;

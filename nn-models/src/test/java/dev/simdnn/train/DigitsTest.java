@@ -1,16 +1,16 @@
 package dev.simdnn.train;
 
-import dev.simdnn.predict.Evaluation;
+import dev.simdnn.backend.KernelsProvider;
 import dev.simdnn.data.BundledData;
 import dev.simdnn.data.Dataset;
 import dev.simdnn.data.Split;
 import dev.simdnn.data.Standardizer;
 import dev.simdnn.kernel.Activation;
-import dev.simdnn.backend.KernelsProvider;
 import dev.simdnn.loss.SoftmaxCrossEntropy;
 import dev.simdnn.nn.Mlp;
 import dev.simdnn.nn.Sequential;
 import dev.simdnn.optim.Adam;
+import dev.simdnn.predict.Evaluation;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;

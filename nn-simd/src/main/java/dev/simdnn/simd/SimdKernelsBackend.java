@@ -1,7 +1,7 @@
 package dev.simdnn.simd;
 
-import dev.simdnn.kernel.Kernels;
 import dev.simdnn.backend.KernelsBackend;
+import dev.simdnn.kernel.Kernels;
 
 /**
  * Registers the SIMD backend with {@code KernelsProvider} (through {@code ServiceLoader}). It

@@ -1,10 +1,11 @@
 package dev.simdnn.kernel.contract;
 
 import dev.simdnn.kernel.*;
-
 import org.junit.jupiter.api.Test;
+
 import java.util.Arrays;
 import java.util.SplittableRandom;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

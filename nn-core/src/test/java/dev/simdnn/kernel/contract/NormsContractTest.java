@@ -1,10 +1,11 @@
 package dev.simdnn.kernel.contract;
 
 import dev.simdnn.kernel.*;
-
 import org.junit.jupiter.api.Test;
+
 import java.util.Arrays;
 import java.util.SplittableRandom;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** The conformance suite of {@link Norms}: batch and layer normalisation, the per-column affine map, accuracy far from zero. */

@@ -1,8 +1,8 @@
 package dev.simdnn.kernel.scalar;
 
+import dev.simdnn.kernel.Kernels;
 import dev.simdnn.kernel.contract.ActivationsContractTest;
 import dev.simdnn.kernel.contract.BlasContractTest;
-import dev.simdnn.kernel.Kernels;
 import dev.simdnn.kernel.contract.LossesContractTest;
 import dev.simdnn.kernel.contract.NormsContractTest;
 import dev.simdnn.kernel.contract.UpdatesContractTest;

@@ -3,10 +3,10 @@ package dev.simdnn.simd.activations;
 import dev.simdnn.kernel.Activation;
 import dev.simdnn.simd.SimdConfig;
 import dev.simdnn.simd.math.VectorMath;
-import jdk.incubator.vector.VectorSpecies;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Activation values and slopes on whole vectors, shared by {@link PointwiseForward} and

@@ -2,10 +2,10 @@ package dev.simdnn.simd.activations;
 
 import dev.simdnn.kernel.Activation;
 import dev.simdnn.simd.SimdConfig;
-import jdk.incubator.vector.VectorSpecies;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The backward loops of {@link SimdActivations#activationBackward}, one per activation kind, each

@@ -4,10 +4,10 @@ import dev.simdnn.kernel.Activation;
 import dev.simdnn.simd.SimdConfig;
 import dev.simdnn.simd.gemm.Blocking;
 import dev.simdnn.simd.math.VectorMath;
-import jdk.incubator.vector.VectorSpecies;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The forward loops of {@link SimdActivations#activationForward}, one per activation kind.

@@ -5,10 +5,10 @@ import dev.simdnn.kernel.Activations;
 import dev.simdnn.simd.SimdConfig;
 import dev.simdnn.simd.math.RowReductions;
 import dev.simdnn.simd.math.VectorMath;
-import jdk.incubator.vector.VectorSpecies;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The Vector API {@link Activations}: every {@link Activation} and its derivative on whole

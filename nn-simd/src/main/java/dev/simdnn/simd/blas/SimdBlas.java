@@ -8,9 +8,9 @@ import dev.simdnn.simd.activations.SimdActivations;
 import dev.simdnn.simd.gemm.Gemm;
 import dev.simdnn.simd.gemm.GemmPool;
 import dev.simdnn.simd.math.RowReductions;
-import jdk.incubator.vector.VectorSpecies;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorSpecies;
 
 import static dev.simdnn.simd.SimdConfig.FMA;
 

@@ -1,7 +1,5 @@
 package dev.simdnn.simd.gemm;
 
-import dev.simdnn.simd.SimdConfig;
-
 import java.util.Arrays;
 
 /**

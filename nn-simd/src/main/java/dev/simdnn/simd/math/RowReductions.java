@@ -2,10 +2,10 @@ package dev.simdnn.simd.math;
 
 import dev.simdnn.simd.Lanes;
 import dev.simdnn.simd.SimdConfig;
-import jdk.incubator.vector.VectorSpecies;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Row reductions shared by several families (softmax, cross-entropy, argmax): the row maximum

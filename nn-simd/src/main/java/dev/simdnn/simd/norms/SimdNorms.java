@@ -3,9 +3,9 @@ package dev.simdnn.simd.norms;
 import dev.simdnn.kernel.Norms;
 import dev.simdnn.simd.Lanes;
 import dev.simdnn.simd.SimdConfig;
-import jdk.incubator.vector.VectorSpecies;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorSpecies;
 
 import static dev.simdnn.simd.SimdConfig.FMA;
 

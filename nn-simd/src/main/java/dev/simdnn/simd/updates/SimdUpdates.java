@@ -3,10 +3,10 @@ package dev.simdnn.simd.updates;
 import dev.simdnn.kernel.Updates;
 import dev.simdnn.simd.Lanes;
 import dev.simdnn.simd.SimdConfig;
-import jdk.incubator.vector.VectorSpecies;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
 
 import static dev.simdnn.simd.SimdConfig.FMA;
 
