@@ -1,8 +1,8 @@
 package dev.simdnn;
 
+import dev.simdnn.backend.KernelsProvider;
 import dev.simdnn.kernel.Activation;
 import dev.simdnn.kernel.Kernels;
-import dev.simdnn.backend.KernelsProvider;
 import dev.simdnn.layer.Mode;
 import dev.simdnn.layer.Parameter;
 import dev.simdnn.loss.BinaryCrossEntropy;
@@ -204,6 +204,13 @@ class GradientCheckTest {
             for (int i = 0; i < o.length; i++) {
                 double d = Math.abs(o[i] - target[i]);
                 sum += d <= 1 ? 0.5 * d * d : d - 0.5;
+            }
+            return sum / o.length;
+        });
+        checkLoss("logcosh", new dev.simdnn.loss.LogCosh(), out, target, rows, cols, o -> {
+            double sum = 0;
+            for (int i = 0; i < o.length; i++) {
+                sum += Math.log(Math.cosh(o[i] - target[i]));
             }
             return sum / o.length;
         });

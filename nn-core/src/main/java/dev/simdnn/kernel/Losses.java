@@ -62,4 +62,12 @@ public interface Losses {
      * {@code grad} (modified, or {@code null}).
      */
     float hinge(int n, float[] scores, int scoresOffset, float[] target, int targetOffset, float[] grad, int gradOffset);
+
+    /**
+     * Log-cosh loss, mean over {@code n}: {@code log(cosh(d))} with {@code d = p - t}, computed as
+     * {@code |d| + log1p(e^(-2|d|)) - log 2} so that large {@code |d|} never overflows {@code cosh};
+     * gradient {@code tanh(d)/n} to {@code grad} (modified, or {@code null}). Quadratic near the
+     * target like MSE, linear far from it like MAE, smooth everywhere.
+     */
+    float logCosh(int n, float[] pred, int predOffset, float[] target, int targetOffset, float[] grad, int gradOffset);
 }

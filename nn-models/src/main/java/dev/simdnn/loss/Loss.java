@@ -46,7 +46,7 @@ public interface Loss {
      * The loss named by {@code spec}, the vocabulary of the command line's {@code --loss}:
      * {@code ce} or {@code ce:EPS} (softmax cross-entropy, label smoothing ε), {@code bce},
      * {@code hinge}, {@code mse}, {@code mae}, {@code huber} or {@code huber:DELTA} (δ = 1 by
-     * default). Case-insensitive.
+     * default), {@code logcosh}. Case-insensitive.
      *
      * @throws IllegalArgumentException naming the spec and the known losses, or a bad parameter
      */

@@ -4,7 +4,7 @@ import java.util.Locale;
 
 /** {@link Loss#parse}: a loss from its command-line name, {@code name} or {@code name:PARAMETER}. */
 final class LossSpecs {
-    static final String KNOWN = "ce[:EPS], bce, hinge, mse, mae, huber[:DELTA]";
+    static final String KNOWN = "ce[:EPS], bce, hinge, mse, mae, huber[:DELTA], logcosh";
 
     private LossSpecs() {
     }
@@ -21,6 +21,7 @@ final class LossSpecs {
             case "mse" -> noArgument(spec, arg, new MeanSquaredError());
             case "mae" -> noArgument(spec, arg, new MeanAbsoluteError());
             case "huber" -> new Huber(arg == null ? 1f : number(spec, arg));
+            case "logcosh" -> noArgument(spec, arg, new LogCosh());
             default -> throw new IllegalArgumentException("unknown loss '" + spec + "'; known: " + KNOWN);
         };
         return loss;

@@ -20,6 +20,7 @@ class LossParseTest {
         assertInstanceOf(MeanAbsoluteError.class, Loss.parse("mae"));
         assertEquals("huber(1.0)", Loss.parse("huber").toString());
         assertEquals("huber(0.5)", Loss.parse("huber:0.5").toString());
+        assertInstanceOf(LogCosh.class, Loss.parse("logcosh"));
         assertEquals(Task.MULTICLASS, Loss.parse("ce").task());
         assertEquals(Task.BINARY, Loss.parse("hinge").task());
         assertEquals(Task.REGRESSION, Loss.parse("huber").task());

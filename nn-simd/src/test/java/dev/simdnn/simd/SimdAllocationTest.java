@@ -99,6 +99,7 @@ class SimdAllocationTest {
         check(failures, "binary cross-entropy", () -> k.losses().binaryCrossEntropyWithLogits(z.length, g, 0, y, 0, z, 0));
         check(failures, "mae", () -> k.losses().meanAbsoluteError(z.length, g, 0, y, 0, z, 0));
         check(failures, "huber", () -> k.losses().huber(z.length, 1f, g, 0, y, 0, z, 0));
+        check(failures, "log-cosh", () -> k.losses().logCosh(z.length, g, 0, y, 0, z, 0));
         check(failures, "hinge", () -> k.losses().hinge(rows, g, 0, labels, 0, zn, 0));
         check(failures, "adam", () -> k.updates().adamUpdate(w.length, 1e-3f, 0.9f, 0.999f, 1e-8f, 0f, false, 3, w, 0, x, 0, z, 0, y, 0));
         check(failures, "momentum", () -> k.updates().momentumUpdate(w.length, 1e-3f, 0.9f, true, 0f, w, 0, x, 0, z, 0));

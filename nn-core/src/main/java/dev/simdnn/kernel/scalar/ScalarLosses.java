@@ -126,4 +126,20 @@ public final class ScalarLosses implements Losses {
         }
         return (float) (total / n);
     }
+
+    @Override
+    public float logCosh(int n, float[] pred, int predOffset, float[] target, int targetOffset,
+                         float[] grad, int gradOffset) {
+        double total = 0;
+        for (int i = 0; i < n; i++) {
+            double d = (double) pred[predOffset + i] - target[targetOffset + i];
+            double a = Math.abs(d);
+            // log(cosh d) = |d| + log(1 + e^-2|d|) - log 2: no overflow of cosh for large |d|
+            total += a + Math.log1p(Math.exp(-2 * a)) - Math.log(2);
+            if (grad != null) {
+                grad[gradOffset + i] = (float) (Math.tanh(d) / n);
+            }
+        }
+        return (float) (total / n);
+    }
 }

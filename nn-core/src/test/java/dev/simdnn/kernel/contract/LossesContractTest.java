@@ -1,9 +1,10 @@
 package dev.simdnn.kernel.contract;
 
 import dev.simdnn.kernel.*;
-
 import org.junit.jupiter.api.Test;
+
 import java.util.SplittableRandom;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -12,7 +13,7 @@ public abstract class LossesContractTest extends KernelContract {
 
     @Test
     void everyLossesMethodIsCovered() {
-        assertEveryMethodCovered(Losses.class, LossesContractTest.class, 6);
+        assertEveryMethodCovered(Losses.class, LossesContractTest.class, 7);
     }
 
     // ================================================================== losses
@@ -210,5 +211,38 @@ public abstract class LossesContractTest extends KernelContract {
                 assertEquals(expect / rows, l, 1e-5 * Math.max(1, expect / rows) + 80 * U, "loss");
             }
         }
+    }
+
+    @Test
+    @Covers({"logCosh"})
+    void logCoshMatchesReferenceAndStaysFiniteFarFromTheTarget() {
+        SplittableRandom rng = new SplittableRandom(41);
+        for (int n : edgeSizes()) {
+            float[] p = random(rng, n, 4);
+            float[] t = random(rng, n, 4);
+            float[] g = new float[n];
+            float got = kernels().losses().logCosh(n, p, 0, t, 0, g, 0);
+            double expected = 0, mag = 0;
+            for (int i = 0; i < n; i++) {
+                double d = (double) p[i] - t[i];
+                expected += Math.log(Math.cosh(d)); // |d| < 8 here: cosh does not overflow
+                mag += Math.abs(d) + 1;
+                // tanh'(d) ≤ 1: the float rounding of d (|d|·u) plus the backend's tanh error
+                assertEquals(Math.tanh(d) / n, g[i], (Math.abs(d) * U + activationRelativeTolerance()) / n,
+                        "gradient " + i + " of " + n);
+            }
+            assertEquals(expected / n, got, (n + 8) * activationRelativeTolerance() * mag / n, "n = " + n);
+            assertEquals(got, kernels().losses().logCosh(n, p, 0, t, 0, null, 0), 0f, "the loss without a gradient");
+        }
+        // worked by hand: d = (0, 1, -2): log cosh 0 = 0, log cosh 1 = 0.4337808, log cosh 2 = 1.3250027
+        float[] g = new float[3];
+        assertEquals((0 + 0.4337808 + 1.3250027) / 3,
+                kernels().losses().logCosh(3, new float[] {1, 1, 0}, 0, new float[] {1, 0, 2}, 0, g, 0), 1e-6);
+        assertEquals(0f, g[0], 0f);
+        assertEquals(Math.tanh(1) / 3, g[1], 1e-6);
+        assertEquals(-Math.tanh(2) / 3, g[2], 1e-6);
+        // far away: log cosh 100 = 100 - log 2, with no overflow of cosh(100) in float
+        assertEquals(100 - Math.log(2), kernels().losses().logCosh(1, new float[] {100}, 0, new float[] {0}, 0, g, 0), 1e-4);
+        assertEquals(1f, g[0], 1e-6f);
     }
 }
