@@ -11,13 +11,8 @@ import java.util.Locale;
 record ConfusionMatrix(int[][] counts, ClassificationMetrics metrics) {
 
     /** The classes {@code predictor} gives {@code data}'s (already scaled) features, against its labels. */
-    static ConfusionMatrix of(Predictor predictor, Dataset data, int classes) {
-        int[] truth = new int[data.size()];
-        for (int r = 0; r < truth.length; r++) {
-            truth[r] = data.label(r);
-        }
-        int[] predicted = predictor.classes(data.features());
-        ClassificationMetrics m = ClassificationMetrics.of(truth, predicted, classes);
+    static ConfusionMatrix of(Predictor predictor, Dataset data) {
+        ClassificationMetrics m = ClassificationMetrics.of(predictor, data);
         return new ConfusionMatrix(m.confusion(), m);
     }
 

@@ -122,8 +122,7 @@ final class TrainCommand {
                     e.loss(), e.accuracy(), e.examples(), seconds, kernels.name());
         }
         if (!setup.regression) {
-            text.print(ConfusionMatrix.of(new Predictor(model, setup.task), test, Math.max(2, all.numClasses()))
-                    .format(all.classNames()));
+            text.print(ConfusionMatrix.of(new Predictor(model, setup.task), test).format(all.classNames()));
         }
         if (outFile != null) {
             Map<String, String> meta = new LinkedHashMap<>();

@@ -1,5 +1,8 @@
 package dev.simdnn.metrics;
 
+import dev.simdnn.data.Dataset;
+import dev.simdnn.predict.Predictor;
+
 /**
  * Accuracy, the confusion matrix, and precision, recall and F1 per class and macro-averaged
  * (the unweighted mean over classes, as scikit-learn's {@code average='macro'}). A class that is
@@ -31,6 +34,24 @@ public final class ClassificationMetrics {
             c[truth[i]][predicted[i]]++;
         }
         return new ClassificationMetrics(c, truth.length);
+    }
+
+    /**
+     * The classes {@code predictor} gives the rows of {@code data} (features as the predictor
+     * expects them: raw if it has the model's scaling, scaled otherwise) against its labels;
+     * {@code max(2, data.numClasses())} classes.
+     *
+     * @throws IllegalArgumentException if {@code data} is not a classification set
+     */
+    public static ClassificationMetrics of(Predictor predictor, Dataset data) {
+        if (!data.isClassification()) {
+            throw new IllegalArgumentException("classification metrics need a data set of class labels");
+        }
+        int[] truth = new int[data.size()];
+        for (int r = 0; r < truth.length; r++) {
+            truth[r] = data.label(r);
+        }
+        return of(truth, predictor.classes(data.features()), Math.max(2, data.numClasses()));
     }
 
     public int classes() {

@@ -7,6 +7,7 @@ import dev.simdnn.loss.BinaryCrossEntropy;
 import dev.simdnn.loss.MeanSquaredError;
 import dev.simdnn.loss.SoftmaxCrossEntropy;
 import dev.simdnn.loss.Task;
+import dev.simdnn.metrics.ClassificationMetrics;
 import dev.simdnn.nn.Mlp;
 import dev.simdnn.nn.Sequential;
 import dev.simdnn.optim.Sgd;
@@ -140,6 +141,16 @@ class PredictorTest {
                 () -> new Evaluator(threeClass(), new SoftmaxCrossEntropy())
                         .evaluate(Dataset.classification(new float[][] {{1, 2, 3}}, new int[] {0}, 3)));
         assertTrue(wrong.getMessage().contains("3 features but the model expects 2"), wrong.getMessage());
+    }
+
+    @Test
+    void classificationMetricsComeFromThePredictor() {
+        // predictions 0, 1, 0, 0 (see evaluatorNeedsNoOptimizerAndAgreesWithTheTrainer) against labels 0, 2, 0, 2
+        Dataset d = Dataset.classification(new float[][] {{2, 0}, {0, 3}, {1, 1}, {0, 0}}, new int[] {0, 2, 0, 2}, 3);
+        ClassificationMetrics m = ClassificationMetrics.of(new Predictor(threeClass(), Task.MULTICLASS), d);
+        assertEquals(0.5, m.accuracy(), 0);
+        assertArrayEquals(new int[] {2, 0, 0}, m.confusion()[0]);
+        assertArrayEquals(new int[] {1, 1, 0}, m.confusion()[2], "class 2 predicted as 0 once and as 1 once");
     }
 
     private static double lse(double... z) {
