@@ -1,5 +1,7 @@
 package dev.simdnn.cli;
 
+import dev.simdnn.train.TrainingDivergedException;
+
 import java.io.PrintStream;
 import java.util.Arrays;
 
@@ -69,6 +71,12 @@ public final class Main {
                 e.printStackTrace(err);
             }
             return 2;
+        } catch (TrainingDivergedException e) {
+            err.println("simdnn: " + e.getMessage() + "; nothing was saved");
+            if (debug) {
+                e.printStackTrace(err);
+            }
+            return 1;
         } catch (IllegalArgumentException e) {
             err.println("simdnn: " + e.getMessage());
             if (debug) {

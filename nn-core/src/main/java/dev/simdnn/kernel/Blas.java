@@ -69,6 +69,10 @@ public interface Blas {
     /** {@code Σ |x[i]|} (the L1 norm). */
     float sumOfAbs(int n, float[] x, int xOffset);
 
-    /** For each of {@code rows} rows of {@code cols} values: the column of the largest (first on ties). */
+    /**
+     * For each of {@code rows} rows of {@code cols} values: the column of the largest (first on
+     * ties). A NaN counts as larger than any number, so a row holding NaN gives its first NaN's
+     * column (PyTorch's {@code argmax} rule): diverged logits give a valid index, never an error.
+     */
     void argmaxRows(int rows, int cols, float[] x, int xOffset, int[] out, int outOffset);
 }

@@ -4,15 +4,22 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * A small strict JSON reader (objects → {@link Map}, arrays → {@link List}, numbers → Double,
  * plus strings, booleans, null) and writer: model-file headers, JMH result files, report results.
- * Errors name the character offset.
+ * Strict as RFC 8259: the number grammar, no control characters in strings, only the defined
+ * escapes, no duplicate keys in an object. Nesting is bounded ({@link #MAX_DEPTH}), so a crafted
+ * text of thousands of brackets is an error, not a stack overflow. Errors name the character offset.
  */
 public final class Json {
+    /** Deepest nesting of arrays and objects accepted. */
+    public static final int MAX_DEPTH = 64;
+
     private final String s;
     private int i;
+    private int depth;
 
     private Json(String s) {
         this.s = s;
@@ -27,6 +34,25 @@ public final class Json {
             throw p.error("trailing characters");
         }
         return v;
+    }
+
+    private char peek() {
+        if (i >= s.length()) {
+            throw error("unexpected end");
+        }
+        return s.charAt(i);
+    }
+
+    private char next() {
+        char c = peek();
+        i++;
+        return c;
+    }
+
+    private void enter() {
+        if (++depth > MAX_DEPTH) {
+            throw error("nested deeper than " + MAX_DEPTH + " levels");
+        }
     }
 
     private IllegalArgumentException error(String what) {
@@ -72,24 +98,32 @@ public final class Json {
     }
 
     private Map<String, Object> object() {
+        enter();
         Map<String, Object> m = new LinkedHashMap<>();
         i++;
         ws();
-        if (s.charAt(i) == '}') {
+        if (peek() == '}') {
             i++;
+            depth--;
             return m;
         }
         while (true) {
             ws();
+            int keyAt = i;
             String k = string();
             ws();
-            if (s.charAt(i++) != ':') {
+            if (next() != ':') {
                 throw error("expected ':'");
+            }
+            if (m.containsKey(k)) {
+                i = keyAt;
+                throw error("duplicate key \"" + k + "\"");
             }
             m.put(k, value());
             ws();
-            char c = s.charAt(i++);
+            char c = next();
             if (c == '}') {
+                depth--;
                 return m;
             }
             if (c != ',') {
@@ -99,18 +133,21 @@ public final class Json {
     }
 
     private List<Object> array() {
+        enter();
         List<Object> a = new ArrayList<>();
         i++;
         ws();
-        if (s.charAt(i) == ']') {
+        if (peek() == ']') {
             i++;
+            depth--;
             return a;
         }
         while (true) {
             a.add(value());
             ws();
-            char c = s.charAt(i++);
+            char c = next();
             if (c == ']') {
+                depth--;
                 return a;
             }
             if (c != ',') {
@@ -120,7 +157,7 @@ public final class Json {
     }
 
     private String string() {
-        if (s.charAt(i) != '"') {
+        if (peek() != '"') {
             throw error("expected a string");
         }
         StringBuilder b = new StringBuilder();
@@ -134,24 +171,37 @@ public final class Json {
                 return b.toString();
             }
             if (c == '\\') {
-                char e = s.charAt(i++);
+                char e = next();
                 switch (e) {
                     case 'n' -> b.append('\n');
                     case 't' -> b.append('\t');
                     case 'r' -> b.append('\r');
                     case 'b' -> b.append('\b');
                     case 'f' -> b.append('\f');
+                    case '"', '\\', '/' -> b.append(e);
                     case 'u' -> {
+                        if (i + 4 > s.length() || !s.substring(i, i + 4).matches("[0-9a-fA-F]{4}")) {
+                            throw error("bad \\u escape");
+                        }
                         b.append((char) Integer.parseInt(s.substring(i, i + 4), 16));
                         i += 4;
                     }
-                    default -> b.append(e);
+                    default -> {
+                        i--;
+                        throw error("bad escape \\" + e);
+                    }
                 }
+            } else if (c < 0x20) {
+                i--;
+                throw error("control character U+" + String.format("%04X", (int) c) + " in a string");
             } else {
                 b.append(c);
             }
         }
     }
+
+    /** RFC 8259: {@code -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?}. */
+    private static final Pattern NUMBER = Pattern.compile("-?(0|[1-9][0-9]*)(\\.[0-9]+)?([eE][+-]?[0-9]+)?");
 
     private Double number() {
         int start = i;
@@ -159,8 +209,9 @@ public final class Json {
             i++;
         }
         String t = s.substring(start, i);
-        if (t.equals("NaN") || start == i) {
-            throw error("bad number");
+        if (start == i || !NUMBER.matcher(t).matches()) {
+            i = start;
+            throw error(t.isEmpty() ? "unexpected character" : "bad number '" + t + "'");
         }
         try {
             return Double.parseDouble(t);

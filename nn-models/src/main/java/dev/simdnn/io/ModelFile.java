@@ -10,6 +10,8 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -144,9 +146,17 @@ public final class ModelFile {
             }
             ByteBuffer headBuf = ByteBuffer.allocate((int) n);
             readFully(ch, headBuf, 8);
+            String headerText;
+            try {
+                // strict: invalid UTF-8 is an error, not U+FFFD (safetensors' reader refuses it too)
+                headerText = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                        .onUnmappableCharacter(CodingErrorAction.REPORT).decode(headBuf.flip()).toString();
+            } catch (CharacterCodingException e) {
+                throw new ModelFormatException(file, "header is not valid UTF-8 (" + e.getMessage() + ")");
+            }
             Object parsed;
             try {
-                parsed = Json.parse(new String(headBuf.array(), StandardCharsets.UTF_8).strip());
+                parsed = Json.parse(headerText.strip());
             } catch (RuntimeException e) {
                 throw new ModelFormatException(file, "header is not valid JSON (" + e.getMessage() + ")");
             }

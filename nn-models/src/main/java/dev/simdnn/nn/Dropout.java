@@ -13,8 +13,9 @@ import java.util.SplittableRandom;
 /**
  * Inverted dropout: in training, each element is kept with probability {@code 1 - p} and scaled by
  * {@code 1/(1 - p)}, so the expected activation is unchanged; in inference it is the identity
- * (and holds no state, so inference sessions share it). The masks come from a generator seeded at
- * construction: same seed, same masks.
+ * and writes no state. The masks come from a generator seeded at construction: same seed, same
+ * masks. Inference sessions get copies of their own ({@link #inferenceCopy()}), so predicting while
+ * the model trains never touches the mask a training step's backward needs.
  */
 public final class Dropout implements Layer {
     private final float p;
@@ -53,7 +54,10 @@ public final class Dropout implements Layer {
         if (input.rank() != 2 || input.cols() != features) {
             throw new IllegalArgumentException("dropout expects input [batch, " + features + "] but got " + input.shape());
         }
-        if (mode == Mode.INFERENCE || p == 0f) {
+        if (mode == Mode.INFERENCE) {
+            return input; // touches no state: a training step's mask survives an inference call
+        }
+        if (p == 0f) {
             lastMask = null;
             return input;
         }
@@ -83,10 +87,14 @@ public final class Dropout implements Layer {
         return dx;
     }
 
-    /** Itself: in inference dropout is the identity and touches no state. */
+    /**
+     * A copy of its own (same rate, its own buffers and generator): an inference session never
+     * shares this layer's training state. (Returning {@code this} once let a prediction during
+     * training clear the mask between forward and backward, and changed the trained weights.)
+     */
     @Override
     public Layer inferenceCopy() {
-        return this;
+        return new Dropout(features, p, 0L);
     }
 
     @Override

@@ -17,14 +17,19 @@ import java.util.Objects;
  * Layers applied one after another; itself a {@link Layer}. Build MLPs with {@link Mlp#builder()}.
  *
  * <p>The model remembers the {@link Kernels} backend it runs on ({@link #kernels()}); change it at
- * any time with {@link #useKernels}. Not thread-safe: one training loop or one predicting thread
- * at a time.
+ * any time with {@link #useKernels}.
+ *
+ * <p>Threads: training ({@link #forward}/{@link #backward} through a {@code Trainer}) is one
+ * thread's work. Prediction ({@link #predict}, {@link #newSession}) is thread-safe, also while the
+ * model trains: inference runs on copies of the layers that share only the weights, so it never
+ * changes training state; it reads whichever weights are there at that moment (a mix of two steps
+ * is possible; to predict from a fixed state, train and predict in turn, or save and load a copy).
  */
 public final class Sequential implements Layer {
     private final int inputFeatures;
     private final List<Layer> layers;
     private Kernels kernels;
-    private final ThreadLocal<InferenceSession> sessions = ThreadLocal.withInitial(this::newSession);
+    private final SessionPool sessions = new SessionPool(this);
 
     /**
      * A model of {@code layers} taking {@code inputFeatures} inputs, running on {@code kernels}.
@@ -101,24 +106,35 @@ public final class Sequential implements Layer {
 
     /**
      * Inference on a batch {@code [rows, inputFeatures]}: returns a new tensor of raw outputs
-     * (logits for a classifier). Thread-safe: each calling thread runs its own
-     * {@link InferenceSession} (created on its first call), sharing this model's weights.
+     * (logits for a classifier). Thread-safe: each call borrows an {@link InferenceSession} of this
+     * model's (a few are kept for reuse), sharing this model's weights.
      *
      * @throws IllegalArgumentException if the width is wrong or an input is NaN or infinite
      */
     public Tensor predict(Tensor input) {
-        return sessions.get().predict(input).copy();
+        InferenceSession s = sessions.borrow();
+        try {
+            return s.predict(input).copy();
+        } finally {
+            sessions.release(s);
+        }
     }
 
     /** Inference on one sample of {@code inputFeatures} values: the raw outputs. Thread-safe. */
     public float[] predict(float[] sample) {
-        return sessions.get().predict(sample);
+        InferenceSession s = sessions.borrow();
+        try {
+            return s.predict(sample);
+        } finally {
+            sessions.release(s);
+        }
     }
 
     /**
      * A new inference session: its own buffers over this model's weights (shared, read-only). One
      * thread at a time per session; many sessions may predict concurrently. Training the model
-     * while sessions predict gives them whatever weights they read.
+     * while sessions predict gives them whatever weights they read, and never the reverse: a
+     * session changes nothing the training step uses.
      */
     public InferenceSession newSession() {
         return new InferenceSession(this, inferenceCopy());

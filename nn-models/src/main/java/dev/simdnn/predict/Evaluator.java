@@ -102,5 +102,15 @@ public final class Evaluator {
             throw new IllegalArgumentException(what + " data has " + d.numClasses()
                     + " classes but the model has only " + model.outputFeatures() + " outputs");
         }
+        requireFinite(d.features(), what + " data", "features");
+        requireFinite(d.targets(), what + " data", "targets");
+    }
+
+    private static void requireFinite(Tensor t, String what, String part) {
+        int bad = t.firstNonFinite();
+        if (bad >= 0) {
+            throw new IllegalArgumentException(what + ": " + part + " row " + bad / t.cols() + ", column " + bad % t.cols()
+                    + " is " + t.getFlat(bad) + "; every value must be finite");
+        }
     }
 }

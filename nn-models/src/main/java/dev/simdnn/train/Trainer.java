@@ -52,7 +52,9 @@ public final class Trainer {
     private final float clipNorm;
     private final float clipValue;
     private final Penalty penalty;
+    private final OnNonFiniteLoss onNonFiniteLoss;
     private Kernels boundByUs;
+    private long skippedBatches;
     private int bestEpoch;
     private final TrainingStep step;
 
@@ -73,7 +75,19 @@ public final class Trainer {
         this.minDelta = b.minDelta;
         this.monitor = b.monitor;
         this.penalty = b.penalty;
+        this.onNonFiniteLoss = b.onNonFiniteLoss;
         this.step = new TrainingStep(model, loss, optimizer, penalty, clipNorm, clipValue);
+    }
+
+    /** What the trainer does with a batch whose loss is NaN or infinite. */
+    public enum OnNonFiniteLoss {
+        /** Throw a {@link TrainingDivergedException} naming the epoch, batch and a remedy (the default). */
+        STOP,
+        /**
+         * Leave the weights as they were before the batch and go on (counted in
+         * {@link Trainer#skippedBatches()}); non-finite parameters still stop training.
+         */
+        SKIP_BATCH
     }
 
     /** What early stopping watches. */
@@ -113,6 +127,7 @@ public final class Trainer {
                 optimizer.setLearningRate(schedule.rate(e, baseRate, monitored));
             }
             EpochStats stats = epoch(e, batches, rng, validation);
+            requireFiniteState(e);
             history.add(stats);
             monitored.add(Float.isNaN(stats.validationLoss()) ? stats.loss() : stats.validationLoss());
             for (TrainingListener l : listeners) {
@@ -174,12 +189,21 @@ public final class Trainer {
         boolean classification = loss.isClassification();
         double lossSum = 0;
         long correct = 0;
+        int skippedRows = 0;
         int count = batches.count();
         for (int b = 0; b < count; b++) {
             Tensor bx = batches.features(b);
             Tensor by = batches.targets(b);
             long stepStart = System.nanoTime();
             float batchLoss = step.run(bx, by);
+            if (!Float.isFinite(batchLoss)) {
+                if (onNonFiniteLoss == OnNonFiniteLoss.STOP) {
+                    throw diverged(epoch, b + 1, count, "the loss is " + batchLoss);
+                }
+                skippedBatches++;
+                skippedRows += bx.rows();
+                continue;
+            }
             int batchCorrect = step.correct();
             correct += batchCorrect;
             int rows = bx.rows();
@@ -195,10 +219,47 @@ public final class Trainer {
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         Evaluation v = validate(validation);
-        int seen = batches.examples();
+        int seen = batches.examples() - skippedRows; // the epoch's figures are over the batches trained on
         return new EpochStats(epoch, (float) (lossSum / seen), classification ? (float) correct / seen : Float.NaN,
                 v == null ? Float.NaN : v.loss(), v == null ? Float.NaN : v.accuracy(),
                 seconds, seen / Math.max(seconds, 1e-9), optimizer.learningRate());
+    }
+
+    /** After an epoch: every parameter and buffer must be finite, whatever the policy. */
+    private void requireFiniteState(int epoch) {
+        String bad = firstNonFiniteState();
+        if (bad != null) {
+            throw diverged(epoch, 0, 0, bad + " is no longer finite");
+        }
+    }
+
+    /** The {@code state_dict} name of the first parameter or buffer holding NaN or infinity, or null. */
+    private String firstNonFiniteState() {
+        for (var e : model.namedParameters().entrySet()) {
+            if (e.getValue().value().firstNonFinite() >= 0) {
+                return "parameter " + e.getKey();
+            }
+        }
+        for (var e : model.buffers().entrySet()) {
+            if (e.getValue().firstNonFinite() >= 0) {
+                return "buffer " + e.getKey();
+            }
+        }
+        return null;
+    }
+
+    private TrainingDivergedException diverged(int epoch, int batch, int batches, String what) {
+        String where = batch > 0 ? "epoch " + epoch + ", batch " + batch + " of " + batches : "the end of epoch " + epoch;
+        String state = firstNonFiniteState();
+        return new TrainingDivergedException(epoch, batch, "training diverged at " + where + ": " + what
+                + (batch > 0 ? (state == null ? " (every parameter is still finite)" : " (" + state + " is not finite)") : "")
+                + "; the learning rate " + optimizer.learningRate() + " may be too high: try a smaller one or gradient "
+                + "clipping (clipGradientNorm)");
+    }
+
+    /** Batches left out by {@link OnNonFiniteLoss#SKIP_BATCH} over every {@link #fit} so far. */
+    public long skippedBatches() {
+        return skippedBatches;
     }
 
     /** Phase 4: the validation figures after an epoch, or null without validation data. */
@@ -260,6 +321,7 @@ public final class Trainer {
         private LearningRateSchedule schedule;
         private float clipNorm;
         private float clipValue;
+        private OnNonFiniteLoss onNonFiniteLoss = OnNonFiniteLoss.STOP;
 
         private Builder(Sequential model, Loss loss, Optimizer optimizer) {
             this.model = Objects.requireNonNull(model, "model");
@@ -376,6 +438,16 @@ public final class Trainer {
          */
         public Builder penalty(Penalty penalty) {
             this.penalty = Objects.requireNonNull(penalty, "penalty");
+            return this;
+        }
+
+        /**
+         * What to do with a batch whose loss is NaN or infinite (default {@link OnNonFiniteLoss#STOP}):
+         * stop with a {@link TrainingDivergedException}, or skip the batch. Either way the batch
+         * updates nothing, and a non-finite parameter after an epoch always stops training.
+         */
+        public Builder onNonFiniteLoss(OnNonFiniteLoss policy) {
+            this.onNonFiniteLoss = Objects.requireNonNull(policy, "policy");
             return this;
         }
 

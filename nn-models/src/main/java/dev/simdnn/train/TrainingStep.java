@@ -38,13 +38,20 @@ final class TrainingStep {
         this.clipValue = clipValue;
     }
 
-    /** Runs the step on features {@code x} and targets {@code y}; returns the batch loss, penalty included. */
+    /**
+     * Runs the step on features {@code x} and targets {@code y}; returns the batch loss, penalty
+     * included. A non-finite loss is returned before anything is updated: the caller decides
+     * whether to stop or skip the batch, and the weights are those of before the batch.
+     */
     float run(Tensor x, Tensor y) {
         Kernels k = model.kernels();
         optimizer.zeroGrad();
         Tensor out = model.forward(k, x, Mode.TRAINING);
         float batchLoss = loss.forward(k, out, y);
         correct = loss.isClassification() ? Predictor.countCorrect(k, loss.task(), out, y, scratch(x.rows())) : 0;
+        if (!Float.isFinite(batchLoss)) {
+            return batchLoss;
+        }
         model.backward(k, loss.backward(), false);
         List<Parameter> params = optimizer.parameters();
         if (penalty != null) {

@@ -164,8 +164,8 @@ public final class ScalarBlas implements Blas {
         for (int r = 0; r < rows; r++) {
             int xr = xOffset + r * cols;
             int best = 0;
-            for (int j = 1; j < cols; j++) {
-                if (x[xr + j] > x[xr + best]) {
+            for (int j = 1; j < cols && !Float.isNaN(x[xr + best]); j++) {
+                if (x[xr + j] > x[xr + best] || Float.isNaN(x[xr + j])) {
                     best = j;
                 }
             }

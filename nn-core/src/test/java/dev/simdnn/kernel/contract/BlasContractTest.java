@@ -300,4 +300,26 @@ public abstract class BlasContractTest extends KernelContract {
             }
         }
     }
+
+    @Test
+    @Covers({"argmaxRows"})
+    void argmaxOfRowsHoldingNaNIsTheFirstNaN() {
+        // diverged training gives NaN logits: the SIMD backend once ran past the row here
+        float n = Float.NaN;
+        float[] x = {1, n, 3, n, n, n, n, 5, Float.POSITIVE_INFINITY, 2, 9, n, 2, Float.POSITIVE_INFINITY, 1};
+        int[] out = new int[5];
+        kernels().blas().argmaxRows(5, 3, x, 0, out, 0);
+        assertArrayEquals(new int[] {1, 0, 0, 2, 1}, out, "NaN beats everything, +Infinity every number");
+        for (int cols : edgeSizes()) {
+            float[] r = new float[2 * cols];
+            java.util.Arrays.fill(r, n);
+            int[] o = {-1, -1};
+            kernels().blas().argmaxRows(2, cols, r, 0, o, 0);
+            assertArrayEquals(new int[] {0, 0}, o, "all NaN, " + cols + " columns");
+            java.util.Arrays.fill(r, 1f);
+            r[cols - 1] = n;
+            kernels().blas().argmaxRows(1, cols, r, 0, o, 0);
+            assertEquals(cols - 1, o[0], "NaN in the last column of " + cols);
+        }
+    }
 }

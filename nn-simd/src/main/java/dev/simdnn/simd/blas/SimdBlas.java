@@ -206,10 +206,16 @@ public final class SimdBlas implements Blas {
     public void argmaxRows(int rows, int cols, float[] x, int xOffset, int[] out, int outOffset) {
         for (int r = 0; r < rows; r++) {
             int xr = xOffset + r * cols;
-            float max = RowReductions.max(cols, x, xr);
+            float max = RowReductions.max(cols, x, xr); // NaN when the row holds one (max propagates NaN)
             int best = 0;
-            while (x[xr + best] != max) { // first column holding the max
-                best++;
+            if (Float.isNaN(max)) {
+                while (best < cols - 1 && !Float.isNaN(x[xr + best])) { // the first NaN
+                    best++;
+                }
+            } else {
+                while (best < cols - 1 && x[xr + best] != max) { // the first column holding the max
+                    best++;
+                }
             }
             out[outOffset + r] = best;
         }
