@@ -25,9 +25,10 @@ public final class Standardizer {
             throw new IllegalArgumentException(mean.length + " means but " + scale.length + " scales");
         }
         for (int j = 0; j < scale.length; j++) {
-            if (!(scale[j] > 0) || !Float.isFinite(scale[j]) || !Float.isFinite(mean[j])) {
+            if (!(scale[j] >= Float.MIN_NORMAL) || !Float.isFinite(scale[j]) || !Float.isFinite(mean[j])) {
                 throw new IllegalArgumentException("feature " + j + ": mean " + mean[j] + ", scale " + scale[j]
-                        + " (scales must be finite and > 0)");
+                        + " (means must be finite, scales finite and at least 2^-126: a subnormal scale turns"
+                        + " finite inputs into infinity)");
             }
         }
         return new Standardizer(mean.clone(), scale.clone());
@@ -83,7 +84,7 @@ public final class Standardizer {
         }
         float[] range = new float[f];
         for (int j = 0; j < f; j++) {
-            range[j] = max[j] > min[j] ? max[j] - min[j] : 1f;
+            range[j] = max[j] - min[j] >= Float.MIN_NORMAL ? max[j] - min[j] : 1f; // a subnormal range would overflow
         }
         return new Standardizer(min, range);
     }

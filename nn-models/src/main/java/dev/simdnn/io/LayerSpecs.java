@@ -94,22 +94,47 @@ final class LayerSpecs {
         return out;
     }
 
+    /**
+     * The floats a file's architecture may still declare: the tensor data it holds. Every layer
+     * takes its parameters and buffers from it before anything is allocated, so a 300-byte file
+     * that declares a 46000 × 46000 layer is refused, not built.
+     */
+    static final class Budget {
+        private final Path file;
+        private long floats;
+
+        Budget(Path file, long floats) {
+            this.file = file;
+            this.floats = floats;
+        }
+
+        /** Takes {@code n} floats for {@code where}; refuses what the file cannot hold. */
+        void take(long n, String where) throws ModelFormatException {
+            if (n > floats) {
+                throw new ModelFormatException(file, where + " declares " + n + " parameter and buffer values, but the file's "
+                        + "tensor data holds only " + floats + " more");
+            }
+            floats -= n;
+        }
+    }
+
     /** Decodes a list of layer specs starting at {@code width}; {@code where} names the place in errors. */
-    static List<Layer> decodeAll(Path file, Object specs, int width, String where, Kernels kernels)
+    static List<Layer> decodeAll(Path file, Object specs, int width, String where, Kernels kernels, Budget budget)
             throws ModelFormatException {
         if (!(specs instanceof List<?> list) || list.isEmpty()) {
             throw new ModelFormatException(file, where + " has no layers");
         }
         List<Layer> layers = new ArrayList<>();
         for (int i = 0; i < list.size(); i++) {
-            Layer l = decode(file, list.get(i), width, where + " layer " + i, kernels);
+            Layer l = decode(file, list.get(i), width, where + " layer " + i, kernels, budget);
             layers.add(l);
             width = l.outputFeatures(width);
         }
         return layers;
     }
 
-    static Layer decode(Path file, Object spec, int width, String where, Kernels kernels) throws ModelFormatException {
+    static Layer decode(Path file, Object spec, int width, String where, Kernels kernels, Budget budget)
+            throws ModelFormatException {
         if (!(spec instanceof Map<?, ?> m)) {
             throw new ModelFormatException(file, where + " is not a layer object");
         }
@@ -123,28 +148,47 @@ final class LayerSpecs {
                         throw new ModelFormatException(file, where + " maps " + in + " -> " + out + " but receives "
                                 + width + " features");
                     }
-                    yield new Dense(in, out, activation(file, m, where), Boolean.TRUE.equals(m.get("bias")),
-                            Initializer.zeros(), new SplittableRandom(0));
+                    boolean bias = Boolean.TRUE.equals(m.get("bias"));
+                    budget.take((long) in * out + (bias ? out : 0), where + " (dense " + in + " -> " + out + ")");
+                    yield new Dense(in, out, activation(file, m, where), bias, Initializer.zeros(), new SplittableRandom(0));
                 }
                 case "dropout" -> new Dropout(width, (float) number(file, m.get("p"), where + " p"), 0);
                 case "activation" -> new ActivationLayer(activation(file, m, where), width);
                 case "softmax" -> new Softmax(width);
-                case "prelu" -> new PRelu(width);
-                case "maxout" -> new Maxout(width, whole(file, m.get("units"), where + " units"),
-                        whole(file, m.get("pieces"), where + " pieces"), Initializer.zeros(), new SplittableRandom(0));
-                case "batch_norm" -> new BatchNorm(width, (float) number(file, m.get("momentum"), where + " momentum"),
-                        (float) number(file, m.get("epsilon"), where + " epsilon"));
-                case "layer_norm" -> new LayerNorm(width, (float) number(file, m.get("epsilon"), where + " epsilon"));
-                case "sequential" -> new Sequential(width, decodeAll(file, m.get("layers"), width, where, kernels), kernels);
+                case "prelu" -> {
+                    budget.take(width, where + " (prelu)");
+                    yield new PRelu(width);
+                }
+                case "maxout" -> {
+                    int units = whole(file, m.get("units"), where + " units");
+                    int pieces = whole(file, m.get("pieces"), where + " pieces");
+                    long outputs = (long) units * pieces;
+                    budget.take((width + 1L) * outputs, where + " (maxout " + units + " units x " + pieces + " pieces)");
+                    yield new Maxout(width, units, pieces, Initializer.zeros(), new SplittableRandom(0));
+                }
+                case "batch_norm" -> {
+                    budget.take(4L * width, where + " (batch norm)");
+                    yield new BatchNorm(width, (float) number(file, m.get("momentum"), where + " momentum"),
+                            (float) number(file, m.get("epsilon"), where + " epsilon"));
+                }
+                case "layer_norm" -> {
+                    budget.take(2L * width, where + " (layer norm)");
+                    yield new LayerNorm(width, (float) number(file, m.get("epsilon"), where + " epsilon"));
+                }
+                case "sequential" -> new Sequential(width, decodeAll(file, m.get("layers"), width, where, kernels, budget),
+                        kernels);
                 case "residual" -> {
                     Object body = m.get("body");
                     Layer f = body instanceof List<?>
-                            ? new Sequential(width, decodeAll(file, body, width, where + " body", kernels), kernels)
-                            : decode(file, body, width, where + " body", kernels);
+                            ? new Sequential(width, decodeAll(file, body, width, where + " body", kernels, budget), kernels)
+                            : decode(file, body, width, where + " body", kernels, budget);
                     boolean projected = Boolean.TRUE.equals(m.get("projection"));
                     if (projected != (f.outputFeatures(width) != width)) {
                         throw new ModelFormatException(file, where + ": projection " + projected + " but the body maps "
                                 + width + " -> " + f.outputFeatures(width));
+                    }
+                    if (projected) {
+                        budget.take((long) width * f.outputFeatures(width), where + " (projection)");
                     }
                     yield projected ? new Residual(width, f, new SplittableRandom(0)) : new Residual(width, f);
                 }

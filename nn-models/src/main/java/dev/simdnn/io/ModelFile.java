@@ -164,7 +164,12 @@ public final class ModelFile {
             if (dataLen > Integer.MAX_VALUE) {
                 throw new ModelFormatException(file, "tensor data of " + dataLen + " bytes is larger than supported");
             }
-            return fromHeader(file, parsed, ch, 8 + n, (int) dataLen, kernels);
+            try {
+                return fromHeader(file, parsed, ch, 8 + n, (int) dataLen, kernels);
+            } catch (IllegalArgumentException | ArithmeticException | IllegalStateException e) {
+                // the contract: a bad file is a ModelFormatException, whatever part of it refused a value
+                throw new ModelFormatException(file, "invalid model: " + e.getMessage());
+            }
         }
     }
 
@@ -176,6 +181,12 @@ public final class ModelFile {
         }
         if (!(header.get("__metadata__") instanceof Map<?, ?> meta)) {
             throw new ModelFormatException(file, "no __metadata__: a safetensors file, but not a simdnn model");
+        }
+        for (Map.Entry<?, ?> e : meta.entrySet()) {
+            if (!(e.getValue() instanceof String)) {
+                throw new ModelFormatException(file, "__metadata__." + e.getKey() + " is not a string (safetensors "
+                        + "metadata maps strings to strings)");
+            }
         }
         if (!"simdnn".equals(meta.get("format"))) {
             throw new ModelFormatException(file, "__metadata__.format is " + meta.get("format") + ", expected simdnn");
@@ -191,8 +202,9 @@ public final class ModelFile {
         if (input < 1) {
             throw new ModelFormatException(file, "architecture.input must be >= 1, got " + input);
         }
-        Sequential model = new Sequential(input, LayerSpecs.decodeAll(file, arch.get("layers"), input, "architecture", kernels),
-                kernels);
+        LayerSpecs.Budget budget = new LayerSpecs.Budget(file, dataLen / 4);
+        Sequential model = new Sequential(input,
+                LayerSpecs.decodeAll(file, arch.get("layers"), input, "architecture", kernels, budget), kernels);
         Map<String, Tensor> state = state(model);
         Map<String, int[]> expected = new LinkedHashMap<>();
         state.forEach((name, t) -> expected.put(name, t.shape().dims()));
@@ -230,6 +242,10 @@ public final class ModelFile {
                     || !(off.get(0) instanceof Number b0) || !(off.get(1) instanceof Number b1)) {
                 throw new ModelFormatException(file, "tensor '" + e.getKey() + "' has no valid data_offsets");
             }
+            if (b0.doubleValue() != Math.rint(b0.doubleValue()) || b1.doubleValue() != Math.rint(b1.doubleValue())) {
+                throw new ModelFormatException(file, "tensor '" + e.getKey() + "' has data_offsets that are not whole numbers: "
+                        + off);
+            }
             long begin = b0.longValue();
             long end = b1.longValue();
             long count = 1;
@@ -243,11 +259,21 @@ public final class ModelFile {
             ranges[r++] = new long[] {begin, end};
             offsets.put(e.getKey(), new long[] {begin, end});
         }
+        // as safetensors' own reader: the ranges tile the data exactly, from byte 0 to its end
         Arrays.sort(ranges, (a, b) -> Long.compare(a[0], b[0]));
-        for (int i = 1; i < ranges.length; i++) {
-            if (ranges[i][0] < ranges[i - 1][1]) {
-                throw new ModelFormatException(file, "tensor data ranges overlap");
+        long covered = 0;
+        for (long[] range : ranges) {
+            if (range[0] < covered) {
+                throw new ModelFormatException(file, "tensor data ranges overlap at byte " + range[0]);
             }
+            if (range[0] > covered) {
+                throw new ModelFormatException(file, "tensor data has a gap: bytes [" + covered + ", " + range[0]
+                        + ") belong to no tensor");
+            }
+            covered = range[1];
+        }
+        if (covered != dataLen) {
+            throw new ModelFormatException(file, "tensor data is " + dataLen + " bytes but the tensors end at byte " + covered);
         }
         // data and checksum
         ByteBuffer data = ByteBuffer.allocate(dataLen).order(ByteOrder.LITTLE_ENDIAN);
@@ -300,7 +326,7 @@ public final class ModelFile {
      * CRC-32 over every metadata entry but the checksum itself (keys and values, in key order) and
      * the tensor data: a flipped bit anywhere that still parses is caught here.
      */
-    private static String checksum(Map<?, ?> meta, ByteBuffer data) {
+    static String checksum(Map<?, ?> meta, ByteBuffer data) { // package-private: tests craft files with valid checksums
         CRC32 crc = new CRC32();
         new TreeMap<>(meta).forEach((k, v) -> {
             if (!"crc32".equals(k)) {

@@ -38,6 +38,10 @@ public final class Maxout implements Layer {
         Shapes.positive("maxout inputs", in);
         Shapes.positive("maxout units", units);
         Shapes.positive("maxout pieces", pieces);
+        if ((long) units * pieces > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("maxout units x pieces = " + units + " x " + pieces + " = "
+                    + (long) units * pieces + " linear outputs, more than " + Integer.MAX_VALUE);
+        }
         this.in = in;
         this.units = units;
         this.pieces = pieces;
