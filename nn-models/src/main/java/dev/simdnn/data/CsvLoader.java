@@ -2,23 +2,38 @@ package dev.simdnn.data;
 
 import dev.simdnn.tensor.Tensor;
 
-import java.io.BufferedReader;
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
  * Reads numeric CSV files into data sets. A first line with any cell that is not a number is a
- * header. Every problem is reported with the file, line and column: a cell that is not a number,
- * a row with a different number of cells, a label that is not a class index.
+ * header; a UTF-8 byte-order mark before it is dropped, and header names may be quoted
+ * ({@code "f1"}). Every problem is reported with the file, line and column: a cell that is not a
+ * number, a row with a different number of cells, a label that is not a class index, bytes that are
+ * not UTF-8.
+ *
+ * <p>Numbers are decimal: an optional sign, digits with an optional fraction (or a fraction alone),
+ * an optional exponent ({@code 3}, {@code -0.25}, {@code .5}, {@code 1e-3}, {@code 2.5E+4}). Hex
+ * floats, {@code f}/{@code d} suffixes, {@code NaN} and {@code Infinity} are refused, unlike
+ * {@link Float#parseFloat}. Cells are trimmed of spaces and tabs only; any other control character
+ * is an error.
  */
 public final class CsvLoader {
+    private static final Pattern NUMBER = Pattern.compile("[+-]?(\\d+(\\.\\d*)?|\\.\\d+)([eE][+-]?\\d+)?");
     private final char delimiter;
 
     private CsvLoader(char delimiter) {
@@ -71,11 +86,14 @@ public final class CsvLoader {
         List<float[]> rows = new ArrayList<>();
         int width = -1;
         String split = Pattern.quote(String.valueOf(delimiter));
-        try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+        try (InputStream r = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
             String line;
             int lineNo = 0;
-            while ((line = r.readLine()) != null) {
+            while ((line = readLine(r, file, lineNo + 1)) != null) {
                 lineNo++;
+                if (lineNo == 1 && line.startsWith("\uFEFF")) {
+                    line = line.substring(1); // a UTF-8 byte-order mark, as spreadsheets write them
+                }
                 if (line.isBlank()) {
                     continue;
                 }
@@ -83,7 +101,7 @@ public final class CsvLoader {
                 if (width < 0 && rows.isEmpty() && header.isEmpty() && !allNumbers(cells)) {
                     header = new ArrayList<>();
                     for (String c : cells) {
-                        header.add(c.trim());
+                        header.add(unquote(trim(c)));
                     }
                     width = cells.length;
                     continue;
@@ -109,8 +127,51 @@ public final class CsvLoader {
     }
 
     /**
-     * A classification data set: the label column holds class indices 0…C-1 (C = the largest + 1,
-     * at least 2); every other column is a feature.
+     * The next line (without its {@code \n} or {@code \r\n}), or null at the end; each line is
+     * decoded strictly on its own, so invalid UTF-8 is reported at its line number.
+     */
+    private static String readLine(InputStream r, Path file, int lineNo) throws IOException {
+        ByteArrayOutputStream line = new ByteArrayOutputStream(128);
+        int b;
+        while ((b = r.read()) >= 0 && b != '\n') {
+            line.write(b);
+        }
+        if (b < 0 && line.size() == 0) {
+            return null;
+        }
+        byte[] bytes = line.toByteArray();
+        int n = bytes.length > 0 && bytes[bytes.length - 1] == '\r' ? bytes.length - 1 : bytes.length;
+        try {
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes, 0, n)).toString();
+        } catch (CharacterCodingException e) {
+            throw new IllegalArgumentException(file.getFileName() + ":" + lineNo + ": not valid UTF-8 (save the file as UTF-8)");
+        }
+    }
+
+    /** Spaces and tabs off both ends; nothing else (other control characters make the cell invalid). */
+    private static String trim(String cell) {
+        int a = 0;
+        int b = cell.length();
+        while (a < b && (cell.charAt(a) == ' ' || cell.charAt(a) == '\t')) {
+            a++;
+        }
+        while (b > a && (cell.charAt(b - 1) == ' ' || cell.charAt(b - 1) == '\t')) {
+            b--;
+        }
+        return cell.substring(a, b);
+    }
+
+    private static String unquote(String name) {
+        return name.length() >= 2 && name.startsWith("\"") && name.endsWith("\"")
+                ? name.substring(1, name.length() - 1).replace("\"\"", "\"") : name;
+    }
+
+    /**
+     * A classification data set: the label column holds class indices 0…C-1 (C = the largest + 1);
+     * every other column is a feature. At least two classes must occur, and C may not exceed the
+     * number of rows or 1000, whichever is larger (a stray 999999 would otherwise make a
+     * million-class model).
      */
     public Dataset classification(Path file, String labelColumn) throws IOException {
         Table t = read(file);
@@ -122,7 +183,8 @@ public final class CsvLoader {
         }
         float[] x = new float[rows * f];
         float[] y = new float[rows];
-        int classes = 2;
+        int classes = 0;
+        BitSet present = new BitSet();
         for (int r = 0; r < rows; r++) {
             float[] row = t.rows()[r];
             float label = row[lc];
@@ -131,14 +193,24 @@ public final class CsvLoader {
                         + ": label " + label + " is not a class index (0, 1, 2, …)");
             }
             y[r] = label;
+            present.set((int) label);
             classes = Math.max(classes, (int) label + 1);
+            if (classes > Math.max(1000, rows)) {
+                throw new IllegalArgumentException(file.getFileName() + ": data row " + (r + 1) + ", column " + (lc + 1)
+                        + ": label " + (int) label + " would make " + classes + " classes from " + rows
+                        + " rows; labels must be class indices 0, 1, 2, … (is column " + (lc + 1) + " the label?)");
+            }
             for (int j = 0, k = 0; j < row.length; j++) {
                 if (j != lc) {
                     x[r * f + k++] = row[j];
                 }
             }
         }
-        return new Dataset(Tensor.of(x, rows, f), Tensor.of(y, rows, 1), classes, List.of());
+        if (present.cardinality() < 2) {
+            throw new IllegalArgumentException(file.getFileName() + ": every row has label " + present.nextSetBit(0)
+                    + " in column " + (lc + 1) + "; classification needs at least two classes");
+        }
+        return new Dataset(Tensor.of(x, rows, f), Tensor.of(y, rows, 1), Math.max(2, classes), List.of());
     }
 
     /** A regression data set: the label column is the value to predict; every other column is a feature. */
@@ -166,9 +238,7 @@ public final class CsvLoader {
 
     private static boolean allNumbers(String[] cells) {
         for (String c : cells) {
-            try {
-                Float.parseFloat(c.trim());
-            } catch (NumberFormatException e) {
+            if (!NUMBER.matcher(trim(c)).matches()) {
                 return false;
             }
         }
@@ -176,8 +246,11 @@ public final class CsvLoader {
     }
 
     private static float number(String cell, Path file, int line, int column) {
-        String c = cell.trim();
+        String c = trim(cell);
         try {
+            if (!NUMBER.matcher(c).matches()) {
+                throw new NumberFormatException();
+            }
             float v = Float.parseFloat(c);
             if (!Float.isFinite(v)) {
                 throw new NumberFormatException();

@@ -102,4 +102,42 @@ class IdxLoaderTest {
                 .getMessage().contains("label 3 at index 3 is outside [0, 3)"));
         assertThrows(java.nio.file.NoSuchFileException.class, () -> IdxLoader.fashionMnist(dir.resolve("nowhere")));
     }
+
+    /** Issue 11, case 5: a 16-byte header promising 2.1 GB allocated it before reading anything. */
+    @Test
+    void aLyingHeaderAllocatesNothingItPromises(@TempDir Path dir) throws IOException {
+        com.sun.management.ThreadMXBean threads =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        Path lb = dir.resolve("labels.idx");
+        write(lb, labels(5, 0x801), false);
+        // magic, then 21,000,000 images of 10 x 10: 2.1 G pixels promised, none present
+        byte[] header = java.nio.ByteBuffer.allocate(16).putInt(0x803).putInt(21_000_000).putInt(10).putInt(10).array();
+        for (boolean gzip : new boolean[] {false, true}) {
+            Path im = dir.resolve("liar" + gzip);
+            write(im, header, gzip);
+            long before = threads.getCurrentThreadAllocatedBytes();
+            String m = assertThrows(IllegalArgumentException.class, () -> IdxLoader.read(im, lb, 10, null)).getMessage();
+            long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+            assertTrue(m.contains("liar" + gzip + ": ") && (m.contains("truncated") || m.contains("this JVM may use")), m);
+            assertTrue(allocated < 4 << 20, allocated + " bytes allocated for a file of 16 bytes (gzip " + gzip + ")");
+        }
+    }
+
+    /** Issue 11, case 13: the gzip CRC was never checked, so damaged files trained. */
+    @Test
+    void aCorruptGzipTrailerOrTrailingBytesAreRefused(@TempDir Path dir) throws IOException {
+        Path im = dir.resolve("images.gz");
+        Path lb = dir.resolve("labels.idx");
+        write(lb, labels(5, 0x801), false);
+        write(im, images(5, 3, 4, 0x803), true);
+        byte[] gz = Files.readAllBytes(im);
+        gz[gz.length - 8] ^= 1; // the CRC-32 of the uncompressed data
+        Files.write(im, gz);
+        String crc = assertThrows(IllegalArgumentException.class, () -> IdxLoader.read(im, lb, 10, null)).getMessage();
+        assertTrue(crc.contains("images.gz: corrupt gzip"), crc);
+        byte[] raw = images(5, 3, 4, 0x803);
+        write(im, Arrays.copyOf(raw, raw.length + 3), false);
+        String extra = assertThrows(IllegalArgumentException.class, () -> IdxLoader.read(im, lb, 10, null)).getMessage();
+        assertTrue(extra.contains("bytes after the data"), extra);
+    }
 }
