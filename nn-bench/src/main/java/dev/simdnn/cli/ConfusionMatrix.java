@@ -16,10 +16,18 @@ record ConfusionMatrix(int[][] counts, ClassificationMetrics metrics) {
         return new ConfusionMatrix(m.confusion(), m);
     }
 
-    /** A table: rows are true classes, columns predicted ones. */
+    /** Classes beyond which the table is not printed (it would be unreadable, and huge). */
+    static final int MAX_PRINTED_CLASSES = 30;
+
+    /** A table: rows are true classes, columns predicted ones; a summary only for many classes. */
     String format(List<String> names) {
-        StringBuilder b = new StringBuilder("confusion matrix (rows: true class, columns: predicted)\n");
         int n = counts.length;
+        if (n > MAX_PRINTED_CLASSES) {
+            return String.format(Locale.ROOT, "confusion matrix of %d classes not printed (more than %d); "
+                    + "macro precision %.4f  recall %.4f  F1 %.4f%n", n, MAX_PRINTED_CLASSES, metrics.macroPrecision(),
+                    metrics.macroRecall(), metrics.macroF1());
+        }
+        StringBuilder b = new StringBuilder("confusion matrix (rows: true class, columns: predicted)\n");
         int w = 6;
         b.append(String.format(Locale.ROOT, "%-12s", ""));
         for (int j = 0; j < n; j++) {

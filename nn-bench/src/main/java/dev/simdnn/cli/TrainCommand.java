@@ -3,6 +3,7 @@ package dev.simdnn.cli;
 import dev.simdnn.backend.KernelsProvider;
 import dev.simdnn.data.Dataset;
 import dev.simdnn.data.Standardizer;
+import dev.simdnn.io.AtomicFiles;
 import dev.simdnn.io.Json;
 import dev.simdnn.io.ModelFile;
 import dev.simdnn.io.SavedModel;
@@ -73,6 +74,13 @@ final class TrainCommand {
         o.rejectUnknown("train");
         PrintStream text = json ? new PrintStream(OutputStream.nullOutputStream()) : out;
         Kernels kernels = setup.kernels(backend);
+        if (outFile != null) {
+            try {
+                AtomicFiles.checkWritable(Path.of(outFile)); // before training, not after it
+            } catch (IOException e) {
+                throw new UsageException(e.getMessage());
+            }
+        }
         setup.loadData();
         Dataset all = setup.all;
         Dataset train = setup.train;
@@ -137,7 +145,7 @@ final class TrainCommand {
                 ModelFile.save(new SavedModel(model, setup.task, scaler, setup.regression ? List.of() : all.classNames(),
                         meta), Path.of(outFile));
             } catch (IOException ex) {
-                throw new UsageException("cannot write " + outFile + ": " + ex.getMessage());
+                throw new UsageException(ex.getMessage());
             }
             text.println("saved " + outFile);
         }

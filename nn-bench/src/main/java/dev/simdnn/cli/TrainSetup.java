@@ -18,6 +18,8 @@ import dev.simdnn.optim.OptimizerConfig;
 import dev.simdnn.optim.Penalty;
 import dev.simdnn.train.Trainer;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.function.Supplier;
 
@@ -205,8 +207,44 @@ final class TrainSetup {
         task = regression ? Task.REGRESSION : usage(() -> Task.classifier(all.numClasses()));
     }
 
+    /**
+     * Refuses a network that cannot fit: weights, gradients and up to two optimizer moments per
+     * parameter (Adam), plus a batch of activations and their gradients per layer, in floats,
+     * against the heap this JVM may use. Checked before anything is built.
+     */
+    void checkMemory() {
+        long params = 0;
+        long activations = 0;
+        int width = all.featureCount();
+        List<Integer> widths = new ArrayList<>();
+        for (String w : layersSpec.split(",")) {
+            if (!w.isBlank()) {
+                try {
+                    widths.add(Integer.parseInt(w.trim()));
+                } catch (NumberFormatException e) {
+                    return; // the builder names a bad width
+                }
+            }
+        }
+        widths.add(task.outputsFor(all.numClasses()));
+        for (int next : widths) {
+            params += (long) width * next + next;
+            activations += 4L * batch * next; // pre-activation, output and their gradients
+            width = next;
+        }
+        long bytes = 4 * (params * 4 + activations);
+        long max = Runtime.getRuntime().maxMemory();
+        if (bytes > max * 3 / 4) {
+            throw new UsageException(String.format(Locale.ROOT, "--layers %s: the network needs about %.1f GiB (%d "
+                    + "parameters with their gradients and optimizer state, and a batch of activations), more than "
+                    + "this JVM's %.1f GiB can hold; use smaller layers or give java more memory "
+                    + "(SIMDNN_JAVA_OPTS=-Xmx...)", layersSpec, bytes / 1073741824.0, params, max / 1073741824.0));
+        }
+    }
+
     /** The network, initialised from {@code seed}: the same weights on every backend. */
     Sequential model(Kernels kernels) {
+        checkMemory();
         return usage(() -> Mlp.builder().input(all.featureCount()).seed(seed).kernels(kernels)
                 .hidden(layersSpec, act, norm, dropout)
                 .dense(task.outputsFor(all.numClasses())).build(), "--layers: ");
