@@ -47,7 +47,8 @@ public final class IdxLoader {
             count = in.readInt();
             int rows = in.readInt();
             int cols = in.readInt();
-            if (count < 1 || rows < 1 || cols < 1 || (long) count * rows * cols > Integer.MAX_VALUE - 16) {
+            // in double: three ints multiplied can overflow even a long (found by MutationFuzzTest)
+            if (count < 1 || rows < 1 || cols < 1 || (double) count * rows * cols > Integer.MAX_VALUE - 16) {
                 throw new IllegalArgumentException(images.getFileName() + ": implausible dimensions " + count + " x "
                         + rows + " x " + cols);
             }

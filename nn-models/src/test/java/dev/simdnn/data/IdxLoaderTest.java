@@ -140,4 +140,15 @@ class IdxLoaderTest {
         String extra = assertThrows(IllegalArgumentException.class, () -> IdxLoader.read(im, lb, 10, null)).getMessage();
         assertTrue(extra.contains("bytes after the data"), extra);
     }
+
+    /** Found by MutationFuzzTest: 2^30 x 2^30 x 16 overflowed the long product to 0 and passed the check. */
+    @Test
+    void dimensionsWhoseProductOverflowsALongAreImplausible(@TempDir Path dir) throws IOException {
+        Path lb = dir.resolve("labels.idx");
+        write(lb, labels(5, 0x801), false);
+        Path im = dir.resolve("images.idx");
+        write(im, java.nio.ByteBuffer.allocate(16).putInt(0x803).putInt(1 << 30).putInt(1 << 30).putInt(16).array(), false);
+        String m = assertThrows(IllegalArgumentException.class, () -> IdxLoader.read(im, lb, 10, null)).getMessage();
+        assertTrue(m.contains("implausible dimensions 1073741824 x 1073741824 x 16"), m);
+    }
 }
