@@ -50,7 +50,16 @@ public record Split(Dataset train, Dataset test) {
                 (i < nTest ? test : train).add(rows.get(order[i]));
             }
         }
-        checkSizes(data.size(), test.size());
+        if (test.isEmpty() || train.isEmpty()) {
+            int largest = 0;
+            for (int count : data.classCounts()) {
+                largest = Math.max(largest, count);
+            }
+            throw new IllegalArgumentException("a stratified split of " + data.size() + " examples puts round(" + testFraction
+                    + " x count) of each class in the test part, which leaves the " + (test.isEmpty() ? "test" : "training")
+                    + " part empty (the largest class has " + largest + " example" + (largest == 1 ? "" : "s")
+                    + "): use more data per class or another test fraction");
+        }
         // Interleave classes: shuffle each part so its rows are not sorted by class.
         return new Split(data.subset(shuffled(train, rng)), data.subset(shuffled(test, rng)));
     }

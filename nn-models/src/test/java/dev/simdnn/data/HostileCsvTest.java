@@ -72,4 +72,12 @@ class HostileCsvTest {
                 "up to 1000 classes whatever the rows");
         assertEquals(3, CsvLoader.comma().classification(csv(dir, "1,2,0\n3,4,2\n5,6,1\n"), null).numClasses());
     }
+
+    @Test
+    void aStratifiedSplitOfOneRowPerClassSaysWhy(@TempDir Path dir) throws IOException {
+        Dataset d = CsvLoader.comma().classification(csv(dir, "1,2,0\n3,4,1\n5,6,2\n"), null);
+        String m = assertThrows(IllegalArgumentException.class, () -> Split.stratified(d, 0.2, 1)).getMessage();
+        assertTrue(m.contains("leaves the test part empty (the largest class has 1 example)")
+                && m.contains("use more data per class"), m);
+    }
 }
