@@ -20,6 +20,7 @@ public final class Main {
               predict   predictions of a saved model for the rows of a CSV file
               info      architecture, parameters and metadata of a saved model
               report    benchmark sweep → report.md, report.html (SVG charts), results.json
+              profile   where a training step and an inference pass spend their time, per phase
               bench     run JMH benchmarks: simdnn bench [JMH options] [GemmBench|ActivationBench …]
                         (e.g. simdnn bench GemmBench -p backend=simd -p threads=1 -p shape=512x512x512:NN)
 
@@ -59,6 +60,7 @@ public final class Main {
                 case "train" -> TrainCommand.run(rest, out, err);
                 case "bench" -> bench(Arrays.copyOfRange(rest, 1, rest.length));
                 case "report" -> ReportCommand.run(rest, out, err);
+                case "profile" -> ProfileCommand.run(rest, out);
                 case "info" -> ModelCommands.info(rest, out);
                 case "compare" -> CompareCommand.run(rest, out, err);
                 case "eval" -> ModelCommands.eval(rest, out);

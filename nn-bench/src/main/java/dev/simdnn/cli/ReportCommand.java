@@ -2,6 +2,7 @@ package dev.simdnn.cli;
 
 import dev.simdnn.backend.KernelsProvider;
 import dev.simdnn.bench.BenchEnvironment;
+import dev.simdnn.bench.StepProfile;
 import dev.simdnn.data.BundledData;
 import dev.simdnn.data.Split;
 import dev.simdnn.data.Standardizer;
@@ -92,9 +93,11 @@ final class ReportCommand {
             out.printf(Locale.ROOT, "FMA peak: %.0f GFLOP/s on one core%n", (Double) env.get("fmaPeakGflops"));
             int epochs = quick ? 5 : 20;
             List<EpochStats> curve = trainingCurve(epochs);
-            new Report(figures, env, curve, "MLP 64-128-10 on UCI digits, Adam, batch 32 (" + KernelsProvider.best().name()
-                    + ")").write(dir);
-            out.println("wrote " + dir.resolve("report.html") + ", report.md, results.json and " + 4 + " SVG charts");
+            StepProfile.Result profile = StepProfile.measure(KernelsProvider.best(1), 128, "momentum", quick ? 50 : 300,
+                    quick ? 50 : 300);
+            List<String> charts = new Report(figures, env, curve, "MLP 64-128-10 on UCI digits, Adam, batch 32 ("
+                    + KernelsProvider.best().name() + ")").withProfile(profile).write(dir);
+            out.println("wrote " + dir.resolve("report.html") + ", report.md, results.json and " + charts.size() + " SVG charts");
             return 0;
         } catch (IOException e) {
             throw new UsageException("cannot write the report to " + outDir + ": " + e.getMessage());

@@ -1,5 +1,6 @@
 package dev.simdnn.report;
 
+import dev.simdnn.bench.StepProfile;
 import dev.simdnn.io.AtomicFiles;
 import dev.simdnn.io.Json;
 
@@ -26,12 +27,19 @@ public final class Report {
     private final Map<String, Object> environment;
     private final List<EpochStats> curve;
     private final String curveTitle;
+    private StepProfile.Result profile;
 
     public Report(List<Figure> figures, Map<String, Object> environment, List<EpochStats> curve, String curveTitle) {
         this.figures = List.copyOf(figures);
         this.environment = new LinkedHashMap<>(environment);
         this.curve = List.copyOf(curve);
         this.curveTitle = curveTitle;
+    }
+
+    /** Adds the per-phase profile of a training step and an inference pass (a stacked-bar chart and a table). */
+    public Report withProfile(StepProfile.Result profile) {
+        this.profile = profile;
+        return this;
     }
 
     /** Writes every file into {@code dir} (created if needed); returns the chart titles written. */
@@ -42,6 +50,9 @@ public final class Report {
         charts.put("train.svg", trainChart());
         charts.put("speedup.svg", speedupChart());
         charts.put("curve.svg", curveChart());
+        if (profile != null) {
+            charts.put("profile.svg", profileChart());
+        }
         for (Map.Entry<String, String> c : charts.entrySet()) {
             AtomicFiles.write(dir.resolve(c.getKey()), c.getValue());
         }
@@ -126,6 +137,25 @@ public final class Report {
         return bars;
     }
 
+    /** The step and the pass as stacked phases (µs), with the time the step would take at the FMA peak. */
+    String profileChart() {
+        List<Svg.Stack> stacks = new ArrayList<>();
+        stacks.add(new Svg.Stack("training step", segments(profile.training())));
+        stacks.add(new Svg.Stack("inference pass", segments(profile.inference())));
+        double peak = environment.get("fmaPeakGflops") instanceof Number n ? n.doubleValue() : 0;
+        double floor = peak > 0 ? profile.flopsPerTrainingStep() / peak / 1e3 : 0; // µs
+        return Svg.stackedBarChart("Where the time goes: " + profile.setting(), "µs (median per phase)", stacks,
+                "GEMM-bound (dense)", "other", floor, String.format(Locale.ROOT, "training step at the FMA peak: %.0f µs", floor));
+    }
+
+    private static List<Svg.Segment> segments(List<StepProfile.Phase> phases) {
+        List<Svg.Segment> s = new ArrayList<>();
+        for (StepProfile.Phase p : phases) {
+            s.add(new Svg.Segment(p.name(), p.medianNanos() / 1e3, p.gemm()));
+        }
+        return s;
+    }
+
     private String speedupChart() {
         return Svg.barChart("SIMD / scalar speed-up per kernel", "× faster", speedups(), "same run, same parameters");
     }
@@ -157,6 +187,20 @@ public final class Report {
                     f.metric(), f.score(), f.error(), f.unit()));
         }
         b.append("\nErrors are JMH's 99.9% confidence half-widths; GFLOP/s = `flops` / 1e9.\n");
+        if (profile != null) {
+            b.append("\n## Where the time goes (").append(profile.setting()).append(")\n\n")
+                    .append("Medians per phase of `simdnn profile` (a profile, not a benchmark; quote JMH for speed).\n\n")
+                    .append("| phase | µs | share | GEMM-bound |\n|---|---|---|---|\n");
+            for (List<StepProfile.Phase> part : List.of(profile.training(), profile.inference())) {
+                double total = part == profile.training() ? profile.trainStepNanos() : profile.inferenceNanos();
+                for (StepProfile.Phase p : part) {
+                    b.append(String.format(Locale.ROOT, "| %s | %.1f | %.1f%% | %s |%n", p.name(), p.medianNanos() / 1e3,
+                            100 * p.medianNanos() / total, p.gemm() ? "yes" : ""));
+                }
+            }
+            b.append(String.format(Locale.ROOT, "%nTraining step: %.1f µs median, %.1f GFLOP/s.%n",
+                    profile.trainStepNanos() / 1e3, profile.trainGflops()));
+        }
         return b.toString();
     }
 

@@ -131,6 +131,74 @@ final class Svg {
         return b.append("</svg>\n").toString();
     }
 
+    /** One segment of a stacked bar: a phase, its value, and whether it is the first kind (colour 0) or the second. */
+    record Segment(String name, double value, boolean firstKind) {
+    }
+
+    /** A stacked bar: its label and its segments, bottom first. */
+    record Stack(String label, List<Segment> segments) {
+    }
+
+    /**
+     * Stacked bars (one per {@link Stack}), segments coloured by kind and labelled where they are
+     * tall enough, with a dashed reference line (e.g. the time at the FMA peak).
+     */
+    static String stackedBarChart(String title, String yLabel, List<Stack> stacks, String firstKind, String secondKind,
+                                  double refLine, String refLabel) {
+        double yMax = Math.max(refLine, 1e-9);
+        for (Stack st : stacks) {
+            double sum = 0;
+            for (Segment sg : st.segments()) {
+                sum += sg.value();
+            }
+            yMax = Math.max(yMax, sum);
+        }
+        yMax = niceCeil(yMax * 1.05);
+        StringBuilder b = open(title);
+        axes(b, "", yLabel, yMax);
+        int n = Math.max(1, stacks.size());
+        double slot = (W - LEFT - RIGHT) / (double) n;
+        for (int i = 0; i < stacks.size(); i++) {
+            Stack st = stacks.get(i);
+            double x = LEFT + i * slot + slot * 0.2;
+            double w = slot * 0.6;
+            double base = 0;
+            for (int k = 0; k < st.segments().size(); k++) {
+                Segment sg = st.segments().get(k);
+                double top = py(base + sg.value(), yMax);
+                double bottom = py(base, yMax);
+                String color = sg.firstKind() ? (k % 2 == 0 ? COLORS[0] : "#6baed6") : (k % 2 == 0 ? COLORS[4] : "#fdae6b");
+                b.append(f("<rect class=\"segment\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\" "
+                        + "stroke=\"#fff\"><title>%s: %s</title></rect>%n", x, top, w, bottom - top, color, esc(sg.name()),
+                        trim(sg.value())));
+                if (bottom - top >= 13) {
+                    b.append(f("<text x=\"%.1f\" y=\"%.1f\" font-size=\"10\" text-anchor=\"middle\" fill=\"#fff\">%s</text>%n",
+                            x + w / 2, (top + bottom) / 2 + 4, esc(shorten(sg.name(), (int) (w / 6)) + " " + trim(sg.value()))));
+                }
+                base += sg.value();
+            }
+            b.append(f("<text x=\"%.1f\" y=\"%.1f\" font-size=\"10\" text-anchor=\"middle\">%s</text>%n", x + w / 2,
+                    py(base, yMax) - 4, trim(base)));
+            b.append(f("<text x=\"%.1f\" y=\"%d\" font-size=\"11\" text-anchor=\"middle\">%s</text>%n", x + w / 2,
+                    H - BOTTOM + 16, esc(st.label())));
+        }
+        if (refLine > 0) {
+            double y = py(refLine, yMax);
+            b.append(f("<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#555\" stroke-dasharray=\"6 4\"/>%n",
+                    LEFT, y, W - RIGHT, y));
+            b.append(f("<text x=\"%d\" y=\"%.1f\" font-size=\"11\" fill=\"#555\">%s</text>%n", LEFT + 8, y - 5, esc(refLabel)));
+        }
+        b.append(f("<rect x=\"%d\" y=\"%d\" width=\"12\" height=\"12\" fill=\"%s\"/>%n", W - RIGHT + 6, TOP, COLORS[0]));
+        b.append(f("<text x=\"%d\" y=\"%d\" font-size=\"11\">%s</text>%n", W - RIGHT + 22, TOP + 11, esc(firstKind)));
+        b.append(f("<rect x=\"%d\" y=\"%d\" width=\"12\" height=\"12\" fill=\"%s\"/>%n", W - RIGHT + 6, TOP + 18, COLORS[4]));
+        b.append(f("<text x=\"%d\" y=\"%d\" font-size=\"11\">%s</text>%n", W - RIGHT + 22, TOP + 29, esc(secondKind)));
+        return b.append("</svg>\n").toString();
+    }
+
+    private static String shorten(String s, int max) {
+        return s.length() <= Math.max(4, max) ? s : s.substring(0, Math.max(3, max - 1)) + "…";
+    }
+
     private static StringBuilder open(String title) {
         StringBuilder b = new StringBuilder();
         b.append(f("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" font-family=\"sans-serif\">%n",

@@ -74,7 +74,7 @@ class ReportTest {
         f.setNamespaceAware(true);
         Document doc = f.newDocumentBuilder().parse(out.resolve("report.html").toFile()); // throws unless well-formed
         NodeList svgs = doc.getElementsByTagNameNS(SVG, "svg");
-        assertEquals(4, svgs.getLength(), "GEMM, training, speed-up and training-curve charts");
+        assertEquals(5, svgs.getLength(), "GEMM, training, speed-up, training-curve and profile charts");
         for (int i = 0; i < svgs.getLength(); i++) {
             Element svg = (Element) svgs.item(i);
             String title = svg.getElementsByTagNameNS(SVG, "text").item(0).getTextContent();
@@ -83,7 +83,7 @@ class ReportTest {
                 NodeList els = svg.getElementsByTagNameNS(SVG, tag);
                 for (int k = 0; k < els.getLength(); k++) {
                     String cls = ((Element) els.item(k)).getAttribute("class");
-                    points += cls.equals("point") || cls.equals("bar") ? 1 : 0;
+                    points += cls.equals("point") || cls.equals("bar") || cls.equals("segment") ? 1 : 0;
                 }
             }
             assertTrue(points > 0, "chart '" + title + "' has no data points");
@@ -101,7 +101,11 @@ class ReportTest {
         assertEquals(2 * 13, ((List<?>) root.get("figures")).size(), "every primary and secondary figure");
         assertEquals(5, ((List<?>) root.get("trainingCurve")).size(), "--quick trains 5 epochs");
         assertTrue(Files.readString(out.resolve("report.md")).contains("| GemmBench.gemm |"));
-        for (String chart : List.of("gemm.svg", "train.svg", "speedup.svg", "curve.svg")) {
+        String md = Files.readString(out.resolve("report.md"));
+        assertTrue(md.contains("## Where the time goes (") && md.contains("| forward 0: Dense(784 -> 256, relu) |"), md);
+        String profile = Files.readString(out.resolve("profile.svg"));
+        assertTrue(profile.contains("training step at the FMA peak") && profile.contains("optimizer: momentum"), profile);
+        for (String chart : List.of("gemm.svg", "train.svg", "speedup.svg", "curve.svg", "profile.svg")) {
             assertTrue(Files.size(out.resolve(chart)) > 500, chart);
         }
     }
