@@ -93,8 +93,8 @@ final class ReportCommand {
             out.printf(Locale.ROOT, "FMA peak: %.0f GFLOP/s on one core%n", (Double) env.get("fmaPeakGflops"));
             int epochs = quick ? 5 : 20;
             List<EpochStats> curve = trainingCurve(epochs);
-            StepProfile.Result profile = StepProfile.measure(KernelsProvider.best(1), 128, "momentum", quick ? 50 : 300,
-                    quick ? 50 : 300);
+            // enough warm-up for C2 to compile the step: fewer steps measured with --quick, not less warm-up
+            StepProfile.Result profile = StepProfile.measure(KernelsProvider.best(1), 128, "momentum", 400, quick ? 100 : 300);
             List<String> charts = new Report(figures, env, curve, "MLP 64-128-10 on UCI digits, Adam, batch 32 ("
                     + KernelsProvider.best().name() + ")").withProfile(profile).write(dir);
             out.println("wrote " + dir.resolve("report.html") + ", report.md, results.json and " + charts.size() + " SVG charts");

@@ -81,7 +81,7 @@ public final class Report {
             series.add(new Svg.Series(k, v));
         });
         double peak = environment.get("fmaPeakGflops") instanceof Number n ? n.doubleValue() : 0;
-        return Svg.lineChart("SGEMM, one thread (n × n × n)", "n", "GFLOP/s", series, true, peak,
+        return Svg.lineChart("SGEMM, one thread (n × n × n)", "n", "GFLOP/s", series, true, true, peak,
                 String.format(Locale.ROOT, "FMA peak %.0f", peak));
     }
 
@@ -148,10 +148,24 @@ public final class Report {
                 "GEMM-bound (dense)", "other", floor, String.format(Locale.ROOT, "training step at the FMA peak: %.0f µs", floor));
     }
 
+    /** "forward 0: Dense(…)" → "fwd 0", "optimizer: adam" → "adam": what fits on a segment. */
+    static String shortLabel(String phase) {
+        String head = phase.contains(":") ? phase.substring(0, phase.indexOf(':')) : phase;
+        String tail = phase.contains(":") ? phase.substring(phase.indexOf(':') + 1).trim() : "";
+        return switch (head.split(" ")[0]) {
+            case "forward" -> "fwd " + head.split(" ")[1];
+            case "backward" -> "bwd " + head.split(" ")[1];
+            case "inference" -> "layer " + head.split(" ")[1];
+            case "optimizer" -> tail;
+            case "loss" -> "loss";
+            default -> head;
+        };
+    }
+
     private static List<Svg.Segment> segments(List<StepProfile.Phase> phases) {
         List<Svg.Segment> s = new ArrayList<>();
         for (StepProfile.Phase p : phases) {
-            s.add(new Svg.Segment(p.name(), p.medianNanos() / 1e3, p.gemm()));
+            s.add(new Svg.Segment(p.name(), shortLabel(p.name()), p.medianNanos() / 1e3, p.gemm()));
         }
         return s;
     }

@@ -3,6 +3,7 @@ package dev.simdnn.report;
 import java.util.List;
 import java.util.Locale;
 import java.util.TreeSet;
+import java.util.function.DoubleUnaryOperator;
 
 /**
  * Self-contained SVG charts: no script, no external font (the generic {@code sans-serif} family),
@@ -31,13 +32,25 @@ final class Svg {
 
     static String lineChart(String title, String xLabel, String yLabel, List<Series> series, boolean logX,
                             double refLine, String refLabel) {
-        double xMin = Double.MAX_VALUE, xMax = -Double.MAX_VALUE, yMax = 0;
+        return lineChart(title, xLabel, yLabel, series, logX, false, refLine, refLabel);
+    }
+
+    /**
+     * Lines through points; with {@code logY} the y axis is logarithmic (decades), so that series an
+     * order of magnitude apart (SIMD against scalar and EJML GEMM) are all readable.
+     */
+    static String lineChart(String title, String xLabel, String yLabel, List<Series> series, boolean logX, boolean logY,
+                            double refLine, String refLabel) {
+        double xMin = Double.MAX_VALUE, xMax = -Double.MAX_VALUE, yMax = 0, yMinPositive = Double.MAX_VALUE;
         for (Series s : series) {
             for (double[] p : s.points()) {
                 double x = logX ? log2(p[0]) : p[0];
                 xMin = Math.min(xMin, x);
                 xMax = Math.max(xMax, x);
                 yMax = Math.max(yMax, p[1] + (Double.isNaN(p[2]) ? 0 : p[2]));
+                if (p[1] > 0) {
+                    yMinPositive = Math.min(yMinPositive, p[1]);
+                }
             }
         }
         if (refLine > 0) {
@@ -50,10 +63,19 @@ final class Svg {
         if (xMax == xMin) {
             xMax = xMin + 1;
         }
-        yMax = niceCeil(yMax * 1.05);
         StringBuilder b = open(title);
-        axes(b, xLabel, yLabel, yMax);
-        double fxMin = xMin, fxMax = xMax, fyMax = yMax;
+        DoubleUnaryOperator ymap;
+        if (logY) {
+            double lo = Math.floor(Math.log10(yMinPositive == Double.MAX_VALUE ? 1 : yMinPositive));
+            double hi = Math.ceil(Math.log10(Math.max(yMax, Math.pow(10, lo + 1))));
+            ymap = v -> H - BOTTOM - (Math.log10(Math.max(v, Math.pow(10, lo))) - lo) / (hi - lo) * (H - TOP - BOTTOM);
+            logAxes(b, xLabel, yLabel, lo, hi, ymap);
+        } else {
+            double top = niceCeil(yMax * 1.05);
+            ymap = v -> py(v, top);
+            axes(b, xLabel, yLabel, top);
+        }
+        double fxMin = xMin, fxMax = xMax;
         // x ticks at the data's x values
         TreeSet<Double> xs = new TreeSet<>();
         for (Series s : series) {
@@ -67,7 +89,7 @@ final class Svg {
                     px, H - BOTTOM + 16, trim(x)));
         }
         if (refLine > 0) {
-            double py = py(refLine, fyMax);
+            double py = ymap.applyAsDouble(refLine);
             b.append(f("<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#555\" stroke-dasharray=\"6 4\"/>%n",
                     LEFT, py, W - RIGHT, py));
             b.append(f("<text x=\"%d\" y=\"%.1f\" font-size=\"11\" fill=\"#555\">%s</text>%n", LEFT + 8, py - 5,
@@ -78,15 +100,15 @@ final class Svg {
             String color = COLORS[si % COLORS.length];
             StringBuilder pts = new StringBuilder();
             for (double[] p : s.points()) {
-                pts.append(f("%.1f,%.1f ", px(logX ? log2(p[0]) : p[0], fxMin, fxMax), py(p[1], fyMax)));
+                pts.append(f("%.1f,%.1f ", px(logX ? log2(p[0]) : p[0], fxMin, fxMax), ymap.applyAsDouble(p[1])));
             }
             b.append(f("<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2\" points=\"%s\"/>%n", color, pts.toString().trim()));
             for (double[] p : s.points()) {
                 double x = px(logX ? log2(p[0]) : p[0], fxMin, fxMax);
-                double y = py(p[1], fyMax);
+                double y = ymap.applyAsDouble(p[1]);
                 if (!Double.isNaN(p[2]) && p[2] > 0) {
                     b.append(f("<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\"/>%n", x,
-                            py(p[1] - p[2], fyMax), x, py(p[1] + p[2], fyMax), color));
+                            ymap.applyAsDouble(p[1] - p[2]), x, ymap.applyAsDouble(p[1] + p[2]), color));
                 }
                 b.append(f("<circle class=\"point\" cx=\"%.1f\" cy=\"%.1f\" r=\"3.5\" fill=\"%s\"><title>%s: %s = %s</title></circle>%n",
                         x, y, color, esc(s.name()), trim(p[0]), trim(p[1])));
@@ -95,6 +117,22 @@ final class Svg {
             b.append(f("<text x=\"%d\" y=\"%d\" font-size=\"12\">%s</text>%n", W - RIGHT + 22, TOP + 18 * si + 11, esc(s.name())));
         }
         return b.append("</svg>\n").toString();
+    }
+
+    /** Axes with a logarithmic y: grid lines and labels at each decade from 10^lo to 10^hi. */
+    private static void logAxes(StringBuilder b, String xLabel, String yLabel, double lo, double hi, DoubleUnaryOperator ymap) {
+        b.append(f("<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#000\"/>%n", LEFT, H - BOTTOM, W - RIGHT, H - BOTTOM));
+        b.append(f("<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#000\"/>%n", LEFT, TOP, LEFT, H - BOTTOM));
+        for (double e = lo; e <= hi; e++) {
+            double v = Math.pow(10, e);
+            double y = ymap.applyAsDouble(v);
+            b.append(f("<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#ddd\"/>%n", LEFT, y, W - RIGHT, y));
+            b.append(f("<text x=\"%d\" y=\"%.1f\" font-size=\"11\" text-anchor=\"end\">%s</text>%n", LEFT - 6, y + 4, trim(v)));
+        }
+        b.append(f("<text x=\"%d\" y=\"%d\" font-size=\"12\" text-anchor=\"middle\">%s</text>%n", (LEFT + W - RIGHT) / 2, H - 8,
+                esc(xLabel)));
+        b.append(f("<text font-size=\"12\" text-anchor=\"middle\" transform=\"translate(16,%d) rotate(-90)\">%s (log scale)</text>%n",
+                (TOP + H - BOTTOM) / 2, esc(yLabel)));
     }
 
     static String barChart(String title, String yLabel, List<Bar> bars, String legend) {
@@ -132,7 +170,7 @@ final class Svg {
     }
 
     /** One segment of a stacked bar: a phase, its value, and whether it is the first kind (colour 0) or the second. */
-    record Segment(String name, double value, boolean firstKind) {
+    record Segment(String name, String label, double value, boolean firstKind) {
     }
 
     /** A stacked bar: its label and its segments, bottom first. */
@@ -173,7 +211,7 @@ final class Svg {
                         trim(sg.value())));
                 if (bottom - top >= 13) {
                     b.append(f("<text x=\"%.1f\" y=\"%.1f\" font-size=\"10\" text-anchor=\"middle\" fill=\"#fff\">%s</text>%n",
-                            x + w / 2, (top + bottom) / 2 + 4, esc(shorten(sg.name(), (int) (w / 6)) + " " + trim(sg.value()))));
+                            x + w / 2, (top + bottom) / 2 + 4, esc(sg.label() + " " + trim(sg.value()))));
                 }
                 base += sg.value();
             }
@@ -193,10 +231,6 @@ final class Svg {
         b.append(f("<rect x=\"%d\" y=\"%d\" width=\"12\" height=\"12\" fill=\"%s\"/>%n", W - RIGHT + 6, TOP + 18, COLORS[4]));
         b.append(f("<text x=\"%d\" y=\"%d\" font-size=\"11\">%s</text>%n", W - RIGHT + 22, TOP + 29, esc(secondKind)));
         return b.append("</svg>\n").toString();
-    }
-
-    private static String shorten(String s, int max) {
-        return s.length() <= Math.max(4, max) ? s : s.substring(0, Math.max(3, max - 1)) + "…";
     }
 
     private static StringBuilder open(String title) {
