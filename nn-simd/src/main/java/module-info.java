@@ -3,8 +3,8 @@
  * {@code SimdConfig}); the kernels themselves are found through {@code KernelsProvider}.
  */
 module dev.simdnn.simd {
-    requires dev.simdnn.core;
-    requires jdk.incubator.vector;
+    requires transitive dev.simdnn.core;
+    requires transitive jdk.incubator.vector; // SimdConfig.SPECIES and Lanes expose its types
     requires jdk.management;
 
     exports dev.simdnn.simd;

@@ -3,7 +3,6 @@ package dev.simdnn.report;
 import dev.simdnn.bench.StepProfile;
 import dev.simdnn.io.AtomicFiles;
 import dev.simdnn.io.Json;
-
 import dev.simdnn.train.EpochStats;
 
 import java.io.IOException;

@@ -41,6 +41,7 @@ public final class AtomicFiles {
         write(target, ByteBuffer.wrap(content.getBytes(StandardCharsets.UTF_8)));
     }
 
+    @SuppressWarnings("try") // the lock is held for the block's duration, never read
     public static void write(Path target, ByteBuffer... parts) throws IOException {
         Path abs = target.toAbsolutePath();
         Path dir = abs.getParent();

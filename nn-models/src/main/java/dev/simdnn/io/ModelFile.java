@@ -191,14 +191,14 @@ public final class ModelFile {
         if (!"simdnn".equals(meta.get("format"))) {
             throw new ModelFormatException(file, "__metadata__.format is " + meta.get("format") + ", expected simdnn");
         }
-        int version = intOf(file, meta.get("version"), "__metadata__.version");
+        int version = HeaderValues.intOf(file, meta.get("version"), "__metadata__.version");
         if (version > VERSION) {
             throw new ModelFormatException(file, "written by a newer simdnn (file version " + version
                     + ", this one reads up to " + VERSION + ")");
         }
         // architecture → expected tensors
-        Map<String, Object> arch = jsonObject(file, meta.get("architecture"), "architecture");
-        int input = intOf(file, arch.get("input"), "architecture.input");
+        Map<String, Object> arch = HeaderValues.jsonObject(file, meta.get("architecture"), "architecture");
+        int input = HeaderValues.intOf(file, arch.get("input"), "architecture.input");
         if (input < 1) {
             throw new ModelFormatException(file, "architecture.input must be >= 1, got " + input);
         }
@@ -299,16 +299,16 @@ public final class ModelFile {
         }
         List<String> labels = new ArrayList<>();
         if (meta.get("labels") != null) {
-            Object l = parseJson(file, meta.get("labels"), "labels");
+            Object l = HeaderValues.parseJson(file, meta.get("labels"), "labels");
             if (l instanceof List<?> list) {
                 list.forEach(x -> labels.add(String.valueOf(x)));
             }
         }
         Standardizer scaling = null;
         if (meta.get("scaling") != null) {
-            Map<String, Object> sc = jsonObject(file, meta.get("scaling"), "scaling");
-            float[] mean = floatsOf(file, sc.get("mean"), "scaling.mean");
-            float[] scale = floatsOf(file, sc.get("scale"), "scaling.scale");
+            Map<String, Object> sc = HeaderValues.jsonObject(file, meta.get("scaling"), "scaling");
+            float[] mean = HeaderValues.floatsOf(file, sc.get("mean"), "scaling.mean");
+            float[] scale = HeaderValues.floatsOf(file, sc.get("scale"), "scaling.scale");
             if (mean.length != input || scale.length != input) {
                 throw new ModelFormatException(file, "scaling has " + mean.length + " means and " + scale.length
                         + " scales for " + input + " inputs");
@@ -317,7 +317,7 @@ public final class ModelFile {
         }
         Map<String, String> training = new LinkedHashMap<>();
         if (meta.get("training") != null) {
-            jsonObject(file, meta.get("training"), "training").forEach((k, v) -> training.put(k, String.valueOf(v)));
+            HeaderValues.jsonObject(file, meta.get("training"), "training").forEach((k, v) -> training.put(k, String.valueOf(v)));
         }
         return new SavedModel(model, SavedModel.taskIn(file, meta, training, model), scaling, labels, training);
     }
@@ -360,26 +360,6 @@ public final class ModelFile {
         return l;
     }
 
-    private static Object parseJson(Path file, Object text, String what) throws ModelFormatException {
-        try {
-            return Json.parse(String.valueOf(text));
-        } catch (RuntimeException e) {
-            throw new ModelFormatException(file, what + " is not valid JSON (" + e.getMessage() + ")");
-        }
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> jsonObject(Path file, Object text, String what) throws ModelFormatException {
-        if (text == null) {
-            throw new ModelFormatException(file, "__metadata__." + what + " is missing");
-        }
-        Object v = parseJson(file, text, what);
-        if (!(v instanceof Map<?, ?>)) {
-            throw new ModelFormatException(file, what + " is not a JSON object");
-        }
-        return (Map<String, Object>) v;
-    }
-
     /** What a file stores: the parameters ({@code 0.weight}, …) then the buffers ({@code 1.running_mean}, …). */
     private static Map<String, Tensor> state(Sequential model) {
         Map<String, Tensor> all = new LinkedHashMap<>();
@@ -388,29 +368,4 @@ public final class ModelFile {
         return all;
     }
 
-    private static int intOf(Path file, Object v, String what) throws ModelFormatException {
-        try {
-            double d = v instanceof Number n ? n.doubleValue() : Double.parseDouble(String.valueOf(v));
-            if (d != Math.rint(d) || d < 0 || d > Integer.MAX_VALUE) {
-                throw new NumberFormatException();
-            }
-            return (int) d;
-        } catch (NumberFormatException e) {
-            throw new ModelFormatException(file, what + " is not a whole number: " + v);
-        }
-    }
-
-    private static float[] floatsOf(Path file, Object v, String what) throws ModelFormatException {
-        if (!(v instanceof List<?> l)) {
-            throw new ModelFormatException(file, what + " is not a list of numbers");
-        }
-        float[] f = new float[l.size()];
-        for (int i = 0; i < f.length; i++) {
-            if (!(l.get(i) instanceof Number n)) {
-                throw new ModelFormatException(file, what + "[" + i + "] is not a number");
-            }
-            f[i] = n.floatValue();
-        }
-        return f;
-    }
 }

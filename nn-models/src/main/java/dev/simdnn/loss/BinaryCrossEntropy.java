@@ -13,6 +13,10 @@ import dev.simdnn.tensor.Tensor;
  */
 public final class BinaryCrossEntropy extends BufferedLoss {
 
+    /** Binary cross-entropy from logits. */
+    public BinaryCrossEntropy() {
+    }
+
     @Override
     public float forward(Kernels kernels, Tensor output, Tensor target) {
         check(output, target);

@@ -10,6 +10,10 @@ import dev.simdnn.tensor.Tensor;
  */
 public final class Hinge extends BufferedLoss {
 
+    /** Hinge loss for targets 0 and 1. */
+    public Hinge() {
+    }
+
     @Override
     public float forward(Kernels kernels, Tensor output, Tensor target) {
         check(output, target);

@@ -11,6 +11,10 @@ import dev.simdnn.tensor.Tensor;
  */
 public final class LogCosh extends RegressionLoss {
 
+    /** Log-cosh loss. */
+    public LogCosh() {
+    }
+
     @Override
     public float forward(Kernels kernels, Tensor output, Tensor target) {
         Tensor.requireSameShape(output, target, "log-cosh output vs target");

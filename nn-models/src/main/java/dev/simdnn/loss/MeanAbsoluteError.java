@@ -9,6 +9,10 @@ import dev.simdnn.tensor.Tensor;
  */
 public final class MeanAbsoluteError extends RegressionLoss {
 
+    /** Mean absolute error. */
+    public MeanAbsoluteError() {
+    }
+
     @Override
     public float forward(Kernels kernels, Tensor output, Tensor target) {
         Tensor.requireSameShape(output, target, "MAE output vs target");

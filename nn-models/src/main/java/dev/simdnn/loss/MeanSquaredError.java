@@ -10,6 +10,10 @@ import dev.simdnn.tensor.Tensor;
  */
 public final class MeanSquaredError extends RegressionLoss {
 
+    /** Mean squared error. */
+    public MeanSquaredError() {
+    }
+
     @Override
     public float forward(Kernels kernels, Tensor output, Tensor target) {
         check(output, target);

@@ -17,7 +17,7 @@ import java.util.List;
  * Defaults: β1 = 0.9, β2 = 0.999, ε = 1e-8, λ = 0. {@link #decoupled()} turns it into AdamW, whose
  * decay {@code w ← w - η·λ·w} bypasses the moments (Loshchilov &amp; Hutter, 2019).
  */
-public class Adam extends Optimizer {
+public final class Adam extends Optimizer {
     private float beta1 = 0.9f;
     private float beta2 = 0.999f;
     private float epsilon = 1e-8f;

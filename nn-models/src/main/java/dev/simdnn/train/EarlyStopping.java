@@ -1,7 +1,9 @@
 package dev.simdnn.train;
 
+import dev.simdnn.nn.Sequential;
 import dev.simdnn.tensor.Tensor;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -26,6 +28,14 @@ final class EarlyStopping {
         this.monitor = monitor;
         this.state = List.copyOf(state);
         this.best = new float[state.size()][];
+    }
+
+    /** Watches {@code monitor} over {@code model}'s parameters and buffers (batch norm's running statistics). */
+    static EarlyStopping of(Sequential model, int patience, float minDelta, Trainer.Monitor monitor) {
+        List<Tensor> state = new ArrayList<>();
+        model.parameters().forEach(p -> state.add(p.value()));
+        state.addAll(model.buffers().values());
+        return new EarlyStopping(patience, minDelta, monitor, state);
     }
 
     /** Records epoch {@code epoch}'s validation figures; true when training should stop. */

@@ -53,7 +53,7 @@ public final class Trainer {
     private final float clipValue;
     private final Penalty penalty;
     private final OnNonFiniteLoss onNonFiniteLoss;
-    private Kernels boundByUs;
+    private final BackendBinding binding = new BackendBinding();
     private long skippedBatches;
     private int bestEpoch;
     private final TrainingStep step;
@@ -116,7 +116,7 @@ public final class Trainer {
      */
     public List<EpochStats> fit(Dataset train, Dataset validation) {
         Batches batches = prepare(train, validation);
-        EarlyStopping stopping = patience == 0 ? null : new EarlyStopping(patience, minDelta, monitor, modelState());
+        EarlyStopping stopping = patience == 0 ? null : EarlyStopping.of(model, patience, minDelta, monitor);
         SplittableRandom rng = new SplittableRandom(seed);
         List<EpochStats> history = new ArrayList<>(epochs);
         List<Float> monitored = new ArrayList<>(epochs);
@@ -127,7 +127,7 @@ public final class Trainer {
                 optimizer.setLearningRate(schedule.rate(e, baseRate, monitored));
             }
             EpochStats stats = epoch(e, batches, rng, validation);
-            requireFiniteState(e);
+            Divergence.requireFiniteState(model, optimizer, e);
             history.add(stats);
             monitored.add(Float.isNaN(stats.validationLoss()) ? stats.loss() : stats.validationLoss());
             for (TrainingListener l : listeners) {
@@ -156,28 +156,8 @@ public final class Trainer {
         if (patience > 0 && monitor == Monitor.VALIDATION_ACCURACY && !loss.isClassification()) {
             throw new IllegalArgumentException("early stopping on validation accuracy needs a classification loss, got " + loss);
         }
-        bindOptimizer();
+        binding.bind(model, optimizer);
         return new Batches(train, batchSize, dropLast);
-    }
-
-    /** The optimizer follows the model's backend, unless the user bound it to another one. */
-    private void bindOptimizer() {
-        Kernels k = model.kernels();
-        Kernels bound = optimizer.kernels();
-        if (bound != null && bound != k && bound != boundByUs) {
-            throw new IllegalStateException("the optimizer runs on the " + bound.name() + " backend but the model on "
-                    + k.name() + ": bind it with optimizer.on(model.kernels()), or leave it unbound");
-        }
-        optimizer.on(k);
-        boundByUs = k;
-    }
-
-    /** What early stopping snapshots and restores: the parameters and the buffers (batch norm's running statistics). */
-    private List<Tensor> modelState() {
-        List<Tensor> state = new ArrayList<>();
-        model.parameters().forEach(p -> state.add(p.value()));
-        state.addAll(model.buffers().values());
-        return state;
     }
 
     /** Phase 2: one pass over the (shuffled) batches, then validation. */
@@ -198,7 +178,7 @@ public final class Trainer {
             float batchLoss = step.run(bx, by);
             if (!Float.isFinite(batchLoss)) {
                 if (onNonFiniteLoss == OnNonFiniteLoss.STOP) {
-                    throw diverged(epoch, b + 1, count, "the loss is " + batchLoss);
+                    throw Divergence.diverged(model, optimizer, epoch, b + 1, count, "the loss is " + batchLoss);
                 }
                 skippedBatches++;
                 skippedRows += bx.rows();
@@ -223,38 +203,6 @@ public final class Trainer {
         return new EpochStats(epoch, (float) (lossSum / seen), classification ? (float) correct / seen : Float.NaN,
                 v == null ? Float.NaN : v.loss(), v == null ? Float.NaN : v.accuracy(),
                 seconds, seen / Math.max(seconds, 1e-9), optimizer.learningRate());
-    }
-
-    /** After an epoch: every parameter and buffer must be finite, whatever the policy. */
-    private void requireFiniteState(int epoch) {
-        String bad = firstNonFiniteState();
-        if (bad != null) {
-            throw diverged(epoch, 0, 0, bad + " is no longer finite");
-        }
-    }
-
-    /** The {@code state_dict} name of the first parameter or buffer holding NaN or infinity, or null. */
-    private String firstNonFiniteState() {
-        for (var e : model.namedParameters().entrySet()) {
-            if (e.getValue().value().firstNonFinite() >= 0) {
-                return "parameter " + e.getKey();
-            }
-        }
-        for (var e : model.buffers().entrySet()) {
-            if (e.getValue().firstNonFinite() >= 0) {
-                return "buffer " + e.getKey();
-            }
-        }
-        return null;
-    }
-
-    private TrainingDivergedException diverged(int epoch, int batch, int batches, String what) {
-        String where = batch > 0 ? "epoch " + epoch + ", batch " + batch + " of " + batches : "the end of epoch " + epoch;
-        String state = firstNonFiniteState();
-        return new TrainingDivergedException(epoch, batch, "training diverged at " + where + ": " + what
-                + (batch > 0 ? (state == null ? " (every parameter is still finite)" : " (" + state + " is not finite)") : "")
-                + "; the learning rate " + optimizer.learningRate() + " may be too high: try a smaller one or gradient "
-                + "clipping (clipGradientNorm)");
     }
 
     /** Batches left out by {@link OnNonFiniteLoss#SKIP_BATCH} over every {@link #fit} so far. */

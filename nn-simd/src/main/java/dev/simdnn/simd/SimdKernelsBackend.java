@@ -10,6 +10,10 @@ import dev.simdnn.kernel.Kernels;
  */
 public final class SimdKernelsBackend implements KernelsBackend {
 
+    /** Found by {@code ServiceLoader}; touches no vector class until asked. */
+    public SimdKernelsBackend() {
+    }
+
     @Override
     public String name() {
         return "simd";

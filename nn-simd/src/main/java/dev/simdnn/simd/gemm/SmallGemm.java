@@ -184,10 +184,6 @@ final class SmallGemm {
         return beta == 0f ? v : beta == 1f ? v + c : Fma.fma(beta, c, v);
     }
 
-    /**
-     * The fused epilogue over one finished row of C: {@code v = c + bias}; then {@code c = act(v)},
-     * or {@code c = v, y = act(v)} when the pre-activation is kept.
-     */
     /** {@code C[i, :] += bias} for each of {@code m} rows (row stride {@code ldc}); nothing when bias is null. */
     static void addBiasRows(int m, int n, float[] c, int cOff, int ldc, float[] bias, int biasOff) {
         if (bias == null) {
