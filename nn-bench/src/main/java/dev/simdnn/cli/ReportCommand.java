@@ -13,6 +13,7 @@ import dev.simdnn.nn.Sequential;
 import dev.simdnn.optim.Adam;
 import dev.simdnn.report.Figure;
 import dev.simdnn.report.FmaPeak;
+import dev.simdnn.report.Peers;
 import dev.simdnn.report.Report;
 import dev.simdnn.simd.SimdConfig;
 import dev.simdnn.train.EpochStats;
@@ -39,7 +40,7 @@ import java.util.Set;
 /** {@code simdnn report}: benchmark sweep (or existing JMH JSON) → report.md, report.html, charts, results.json. */
 final class ReportCommand {
     static final String HELP = """
-            Usage: simdnn report --out DIR [--quick] [--from FILE.json]
+            Usage: simdnn report --out DIR [--quick] [--from FILE.json] [--peers DIR]
             Runs a bounded JMH sweep (GEMM n = 64…1024 on simd/ejml/scalar, the MLP training step,
             activations, inference; under 5 minutes on 2 cores, --quick under 1) or reads JMH JSON
             results, measures this machine's FMA peak, trains the digits MLP for a training curve,
@@ -48,6 +49,8 @@ final class ReportCommand {
               --out DIR          where to write (created if missing)
               --quick            a smaller, shorter sweep
               --from FILE.json   use these JMH results (jmh -rf json) instead of running a sweep
+              --peers DIR        draw the peers measured on this machine beside simdnn: the output
+                                 directory of shared/perf/peers.sh (OpenBLAS SGEMM, PyTorch's MLP)
             """;
 
     private ReportCommand() {
@@ -62,11 +65,20 @@ final class ReportCommand {
         String outDir = o.string("out", null);
         boolean quick = o.flag("quick");
         String from = o.string("from", null);
+        String peersDir = o.string("peers", null);
         o.rejectUnknown("report");
         if (outDir == null) {
             throw new UsageException("report needs --out DIR");
         }
         Path dir = Path.of(outDir);
+        Peers peers = null;
+        if (peersDir != null) { // read before the sweep: a bad directory is said at once
+            try {
+                peers = Peers.read(Path.of(peersDir));
+            } catch (IllegalArgumentException | IOException e) {
+                throw new UsageException("--peers: " + e.getMessage());
+            }
+        }
         try {
             Files.createDirectories(dir);
             List<Figure> figures;
@@ -95,8 +107,12 @@ final class ReportCommand {
             List<EpochStats> curve = trainingCurve(epochs);
             // enough warm-up for C2 to compile the step: fewer steps measured with --quick, not less warm-up
             StepProfile.Result profile = StepProfile.measure(KernelsProvider.best(1), 128, "momentum", 400, quick ? 100 : 300);
-            List<String> charts = new Report(figures, env, curve, "MLP 64-128-10 on UCI digits, Adam, batch 32 ("
-                    + KernelsProvider.best().name() + ")").withProfile(profile).write(dir);
+            Report report = new Report(figures, env, curve, "MLP 64-128-10 on UCI digits, Adam, batch 32 ("
+                    + KernelsProvider.best().name() + ")").withProfile(profile);
+            if (peers != null) {
+                report.withPeers(peers);
+            }
+            List<String> charts = report.write(dir);
             out.println("wrote " + dir.resolve("report.html") + ", report.md, results.json and " + charts.size() + " SVG charts");
             return 0;
         } catch (IOException e) {

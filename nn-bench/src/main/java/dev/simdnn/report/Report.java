@@ -27,6 +27,7 @@ public final class Report {
     private final List<EpochStats> curve;
     private final String curveTitle;
     private StepProfile.Result profile;
+    private Peers peers;
 
     public Report(List<Figure> figures, Map<String, Object> environment, List<EpochStats> curve, String curveTitle) {
         this.figures = List.copyOf(figures);
@@ -38,6 +39,12 @@ public final class Report {
     /** Adds the per-phase profile of a training step and an inference pass (a stacked-bar chart and a table). */
     public Report withProfile(StepProfile.Result profile) {
         this.profile = profile;
+        return this;
+    }
+
+    /** Adds the peers' figures from this machine (OpenBLAS in the GEMM chart, PyTorch in the training chart and a table). */
+    public Report withPeers(Peers peers) {
+        this.peers = peers;
         return this;
     }
 
@@ -79,6 +86,11 @@ public final class Report {
             v.sort(Comparator.comparingDouble(p -> p[0]));
             series.add(new Svg.Series(k, v));
         });
+        if (peers != null && !peers.sgemmSquare().isEmpty()) {
+            List<double[]> ob = new ArrayList<>();
+            peers.sgemmSquare().forEach((n, g) -> ob.add(new double[] {n, g, Double.NaN}));
+            series.add(new Svg.Series("OpenBLAS (peer)", ob));
+        }
         double peak = environment.get("fmaPeakGflops") instanceof Number n ? n.doubleValue() : 0;
         return Svg.lineChart("SGEMM, one thread (n × n × n)", "n", "GFLOP/s", series, true, true, peak,
                 String.format(Locale.ROOT, "FMA peak %.0f", peak));
@@ -93,6 +105,9 @@ public final class Report {
             }
         }
         bars.sort(Comparator.comparing(Svg.Bar::label));
+        if (peers != null) {
+            peers.torchTrain().forEach((opt, v) -> bars.add(new Svg.Bar("PyTorch 1T b128 " + opt, v, Double.NaN, 2)));
+        }
         return Svg.barChart("Training step, MLP 784-256-128-10", "samples/s", bars, "T = threads, b = batch");
     }
 
@@ -200,6 +215,15 @@ public final class Report {
                     f.metric(), f.score(), f.error(), f.unit()));
         }
         b.append("\nErrors are JMH's 99.9% confidence half-widths; GFLOP/s = `flops` / 1e9.\n");
+        if (peers != null) {
+            b.append("\n## Peers on this machine (shared/perf/peers.sh, one thread)\n\n| peer | figure | value |\n|---|---|---|\n");
+            peers.sgemmSquare().forEach((n, g) -> b.append(String.format(Locale.ROOT, "| OpenBLAS | SGEMM n = %d | %.1f GFLOP/s |%n", n, g)));
+            peers.torchTrain().forEach((o, v) -> b.append(String.format(Locale.ROOT, "| PyTorch | train %s, batch 128 | %.0f samples/s |%n", o, v)));
+            if (!Double.isNaN(peers.torchInfer128())) {
+                b.append(String.format(Locale.ROOT, "| PyTorch | inference batch 128 | %.0f samples/s |%n", peers.torchInfer128()));
+                b.append(String.format(Locale.ROOT, "| PyTorch | batch-1 latency | %.1f µs |%n", peers.torchLatencyMicros()));
+            }
+        }
         if (profile != null) {
             b.append("\n## Where the time goes (").append(profile.setting()).append(")\n\n")
                     .append("Medians per phase of `simdnn profile` (a profile, not a benchmark; quote JMH for speed).\n\n")

@@ -137,4 +137,29 @@ class ReportTest {
         assertEquals(v, Json.parse(Json.write(v)));
         assertEquals("x\"yA", ((List<?>) ((Map<?, ?>) v).get("a")).get(5));
     }
+
+    @Test
+    void peersFromSharedPerfAreDrawnBesideOurs(@TempDir Path dir) throws Exception {
+        Path json = dir.resolve("jmh.json");
+        Files.writeString(json, fixture());
+        Path peers = Files.createDirectories(dir.resolve("peers-out"));
+        Files.writeString(peers.resolve("sgemm_t1.json"), """
+                {"config": "OpenBLAS 0.3.21", "threads": 1, "rows": [
+                 {"name": "square 64", "M": 64, "K": 64, "N": 64, "med": 193.3, "min": 191.3, "max": 200.4},
+                 {"name": "square 512", "M": 512, "K": 512, "N": 512, "med": 250.2, "min": 240.6, "max": 251.0},
+                 {"name": "fwd L1 X·W1 (B=128)", "M": 128, "K": 784, "N": 256, "med": 218.3, "min": 216.4, "max": 219.0}]}
+                """);
+        Files.writeString(peers.resolve("torch_sgd_ob1.txt"), "epoch 1 ...\nRESULT ...\nJSON {\"steady_train_samples_per_s_median\": "
+                + "131076.3, \"infer_b128_samples_per_s\": 391634.0, \"infer_b1_latency_us_median\": 19.9}\n");
+        Path out = dir.resolve("report");
+        assertEquals(0, run("report", "--from", json.toString(), "--out", out.toString(), "--quick", "--peers", peers.toString()));
+        String gemm = Files.readString(out.resolve("gemm.svg"));
+        assertTrue(gemm.contains("OpenBLAS (peer)") && gemm.contains("OpenBLAS (peer): 512 = 250.2"), gemm);
+        assertTrue(Files.readString(out.resolve("train.svg")).contains("PyTorch 1T b128 momentum"));
+        String md = Files.readString(out.resolve("report.md"));
+        assertTrue(md.contains("| OpenBLAS | SGEMM n = 64 | 193.3 GFLOP/s |") && md.contains("| PyTorch | train momentum, batch 128 | 131076 samples/s |")
+                && md.contains("| PyTorch | batch-1 latency | 19.9 µs |"), md);
+        Files.writeString(peers.resolve("torch_adam_ob1.txt"), "no json here\n");
+        assertEquals(2, run("report", "--from", json.toString(), "--out", out.toString(), "--quick", "--peers", peers.toString()));
+    }
 }
