@@ -188,6 +188,72 @@ public final class Sequential implements Layer {
         layer.namedParameters().forEach((k, v) -> named.put(prefix + k, v));
     }
 
+    /** What a non-strict {@link #loadStateDict(Map, boolean)} left out: the model's keys the tensors lacked, and the reverse. */
+    public record StateDictLoad(List<String> missing, List<String> unexpected) {
+        public StateDictLoad {
+            missing = List.copyOf(missing);
+            unexpected = List.copyOf(unexpected);
+        }
+    }
+
+    /** {@link #loadStateDict(Map, boolean)}, strict. */
+    public StateDictLoad loadStateDict(Map<String, Tensor> state) {
+        return loadStateDict(state, true);
+    }
+
+    /**
+     * Copies {@code state} (e.g. {@code Safetensors.read} of a PyTorch {@code state_dict}) into this
+     * model's parameters and buffers by their names ({@link #namedParameters()}, {@link #buffers()}),
+     * with PyTorch's {@code load_state_dict} semantics. Strict: every key of the model must be there
+     * and no other. Either way a tensor whose shape differs, or that holds NaN or infinity, is an
+     * error. Everything is checked before anything is copied, and the error lists every problem
+     * ({@code "0.weight: the tensors have [16, 4], the model has [16, 8]"}).
+     *
+     * @return what a non-strict load left out (both lists empty after a strict one)
+     * @throws IllegalArgumentException listing every missing key, unexpected key, shape mismatch and
+     *                                  non-finite tensor
+     */
+    public StateDictLoad loadStateDict(Map<String, Tensor> state, boolean strict) {
+        Map<String, Tensor> mine = new LinkedHashMap<>();
+        namedParameters().forEach((k, v) -> mine.put(k, v.value()));
+        mine.putAll(buffers());
+        List<String> missing = new ArrayList<>();
+        List<String> problems = new ArrayList<>();
+        for (Map.Entry<String, Tensor> e : mine.entrySet()) {
+            Tensor given = state.get(e.getKey());
+            if (given == null) {
+                missing.add(e.getKey());
+            } else if (!given.shape().equals(e.getValue().shape())) {
+                problems.add(e.getKey() + ": the tensors have " + given.shape() + ", the model has " + e.getValue().shape());
+            } else if (given.firstNonFinite() >= 0) {
+                problems.add(e.getKey() + ": element " + given.firstNonFinite() + " is " + given.getFlat(given.firstNonFinite()));
+            }
+        }
+        List<String> unexpected = new ArrayList<>();
+        for (String k : state.keySet()) {
+            if (!mine.containsKey(k)) {
+                unexpected.add(k);
+            }
+        }
+        if (strict && !missing.isEmpty()) {
+            problems.add("missing (the model has them, the tensors do not): " + missing);
+        }
+        if (strict && !unexpected.isEmpty()) {
+            problems.add("unexpected (the tensors have them, the model does not): " + unexpected
+                    + "; the model's keys: " + mine.keySet());
+        }
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException("cannot load the state dict into " + this + ": " + String.join("; ", problems));
+        }
+        for (Map.Entry<String, Tensor> e : mine.entrySet()) {
+            Tensor given = state.get(e.getKey());
+            if (given != null) {
+                e.getValue().copyFrom(given.toArray());
+            }
+        }
+        return strict ? new StateDictLoad(List.of(), List.of()) : new StateDictLoad(missing, unexpected);
+    }
+
     /** Total number of learnable scalars. */
     public long parameterCount() {
         long n = 0;
