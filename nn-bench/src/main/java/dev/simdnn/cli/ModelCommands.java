@@ -5,7 +5,10 @@ import dev.simdnn.data.Dataset;
 import dev.simdnn.io.Json;
 import dev.simdnn.io.ModelFile;
 import dev.simdnn.io.ModelFormatException;
+import dev.simdnn.io.Safetensors;
 import dev.simdnn.io.SavedModel;
+import dev.simdnn.io.TorchModules;
+import dev.simdnn.backend.KernelsProvider;
 import dev.simdnn.loss.Task;
 import dev.simdnn.nn.Sequential;
 import dev.simdnn.predict.Evaluation;
@@ -29,20 +32,55 @@ final class ModelCommands {
             Usage: simdnn info --model FILE
             Prints a model file's architecture, parameter count, labels, scaling and training metadata.
               --json   as JSON
+              --arch M,M,...  FILE is a bare PyTorch state_dict (safetensors) of a torch.nn.Sequential of
+                              these modules, e.g. linear,relu,linear (see TorchModules)
+              --task NAME     with --arch: classification (default), binary or regression
             """;
     static final String EVAL_HELP = """
             Usage: simdnn eval --model FILE --data NAME|FILE.csv [--label COLUMN]
             Loss and accuracy of a saved classifier on a data set (scaled with the model's own scaling).
               --json   as JSON
+              --arch M,M,...  FILE is a bare PyTorch state_dict (safetensors) of a torch.nn.Sequential of
+                              these modules, e.g. linear,relu,linear (see TorchModules)
+              --task NAME     with --arch: classification (default), binary or regression
             """;
     static final String PREDICT_HELP = """
             Usage: simdnn predict --model FILE --input FILE.csv
             One line per input row: the predicted class and its probability. The CSV holds the
             features only (a header line is optional).
               --json   a JSON array of {class, index, probability}
+              --arch M,M,...  FILE is a bare PyTorch state_dict (safetensors) of a torch.nn.Sequential of
+                              these modules, e.g. linear,relu,linear (see TorchModules)
+              --task NAME     with --arch: classification (default), binary or regression
             """;
 
     private ModelCommands() {
+    }
+
+    /** A simdnn model file, or with {@code --arch} a bare PyTorch state dict (see {@link TorchModules}). */
+    static SavedModel load(String file, String arch, String task) {
+        if (arch == null) {
+            if (task != null) {
+                throw new UsageException("--task goes with --arch (a simdnn model file knows its task)");
+            }
+            return load(file);
+        }
+        if (file == null) {
+            throw new UsageException("needs --model FILE");
+        }
+        try {
+            Sequential model = TorchModules.model(arch, Safetensors.read(Path.of(file)), KernelsProvider.best());
+            Task t = task == null ? (model.outputFeatures() == 1 ? Task.BINARY : Task.MULTICLASS) : Task.parse(task);
+            return new SavedModel(model, t, null, List.of(), Map.of("source", "PyTorch state_dict " + file, "arch", arch));
+        } catch (NoSuchFileException e) {
+            throw new UsageException("no such model file: " + file);
+        } catch (ModelFormatException e) {
+            throw new UsageException("not a valid safetensors file: " + e.getMessage());
+        } catch (IOException e) {
+            throw new UsageException("cannot read " + file + ": " + e.getMessage());
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(file + " --arch " + arch + ": " + e.getMessage());
+        }
     }
 
     static SavedModel load(String file) {
@@ -54,7 +92,9 @@ final class ModelCommands {
         } catch (NoSuchFileException e) {
             throw new UsageException("no such model file: " + file);
         } catch (ModelFormatException e) {
-            throw new UsageException("not a valid model file: " + e.getMessage());
+            boolean foreign = e.getMessage().contains("expected simdnn") || e.getMessage().contains("no __metadata__");
+            throw new UsageException("not a valid model file: " + e.getMessage() + (foreign
+                    ? " (for a PyTorch state_dict, give its torch.nn.Sequential modules with --arch, e.g. linear,relu,linear)" : ""));
         } catch (IOException e) {
             throw new UsageException("cannot read " + file + ": " + e.getMessage());
         }
@@ -68,8 +108,10 @@ final class ModelCommands {
         }
         String file = o.string("model", null);
         boolean json = o.flag("json");
+        String arch = o.string("arch", null);
+        String task = o.string("task", null);
         o.rejectUnknown("info");
-        SavedModel m = load(file);
+        SavedModel m = load(file, arch, task);
         if (json) {
             Map<String, Object> r = new LinkedHashMap<>();
             r.put("model", m.model().toString());
@@ -101,11 +143,13 @@ final class ModelCommands {
         String data = o.string("data", null);
         String label = o.string("label", null);
         boolean json = o.flag("json");
+        String arch = o.string("arch", null);
+        String task = o.string("task", null);
         o.rejectUnknown("eval");
         if (data == null) {
             throw new UsageException("eval needs --data NAME|FILE.csv");
         }
-        SavedModel m = load(file);
+        SavedModel m = load(file, arch, task);
         boolean regression = m.task() == Task.REGRESSION;
         Dataset d = regression ? regressionData(data, label) : DataOption.load(data, label, ',');
         Sequential model = m.model();
@@ -164,11 +208,13 @@ final class ModelCommands {
         String file = o.string("model", null);
         String input = o.string("input", null);
         boolean json = o.flag("json");
+        String arch = o.string("arch", null);
+        String task = o.string("task", null);
         o.rejectUnknown("predict");
         if (input == null) {
             throw new UsageException("predict needs --input FILE.csv");
         }
-        SavedModel m = load(file);
+        SavedModel m = load(file, arch, task);
         CsvLoader.Table t;
         try {
             t = CsvLoader.comma().read(Path.of(input));

@@ -1,0 +1,52 @@
+package dev.simdnn.io;
+
+import dev.simdnn.backend.KernelsProvider;
+import dev.simdnn.nn.Sequential;
+import dev.simdnn.tensor.Tensor;
+import org.junit.jupiter.api.Test;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Issue 13, part 3: the model of a bare state dict from its torch module list, checked against the tensors. */
+class TorchModulesTest {
+
+    private static Map<String, Tensor> state() {
+        Map<String, Tensor> s = new LinkedHashMap<>();
+        s.put("0.weight", Tensor.of(new float[] {1, 0, 0, 1, 1, 1}, 3, 2));
+        s.put("0.bias", Tensor.of(new float[] {0, 0, -1}, 3));
+        s.put("3.weight", Tensor.of(new float[] {1, -1, 2}, 1, 3)); // after relu (1) and dropout (2); no bias
+        return s;
+    }
+
+    @Test
+    void widthsComeFromTheTensorsAndTheOutputsAreTheTorchModulesOutputs() {
+        Sequential m = TorchModules.model("linear,relu,dropout,linear", state(), KernelsProvider.best());
+        assertEquals(2, m.inputFeatures());
+        // x = (2, 3): h = relu(2, 3, 4) = (2, 3, 4); y = 2 - 3 + 8 = 7
+        assertEquals(7f, m.predict(new float[] {2, 3})[0], 1e-6f);
+        assertEquals("Sequential(input 2, 0: Dense(2 -> 3, identity), 1: Activation(relu), 2: Dropout(0.0), "
+                + "3: Dense(3 -> 1, identity, no bias))", m.toString());
+    }
+
+    @Test
+    void aModuleListThatDisagreesWithTheTensorsIsNamed() {
+        String chain = assertThrows(IllegalArgumentException.class,
+                () -> TorchModules.model("linear,relu,linear", state(), KernelsProvider.best())).getMessage();
+        assertTrue(chain.contains("module 2 (linear): the tensors have no 2-D 2.weight"), chain);
+        String unknown = assertThrows(IllegalArgumentException.class,
+                () -> TorchModules.model("linear,mish,dropout,linear", state(), KernelsProvider.best())).getMessage();
+        assertTrue(unknown.contains("module 1 (mish) is not a module simdnn knows"), unknown);
+        Map<String, Tensor> s = state();
+        s.put("3.weight", Tensor.of(new float[] {1, -1}, 1, 2));
+        String widths = assertThrows(IllegalArgumentException.class,
+                () -> TorchModules.model("linear,relu,dropout,linear", s, KernelsProvider.best())).getMessage();
+        assertTrue(widths.contains("module 3 (linear): 3.weight takes 2 inputs but module 2 gives 3"), widths);
+        assertTrue(assertThrows(IllegalArgumentException.class,
+                () -> TorchModules.model("relu,linear", state(), KernelsProvider.best())).getMessage().contains("must start with linear"));
+    }
+}
