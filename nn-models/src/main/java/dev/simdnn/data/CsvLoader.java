@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -89,7 +90,9 @@ public final class CsvLoader {
         try (InputStream r = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
             String line;
             int lineNo = 0;
-            while ((line = readLine(r, file, lineNo + 1)) != null) {
+            CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT);
+            while ((line = readLine(r, utf8, file, lineNo + 1)) != null) {
                 lineNo++;
                 if (lineNo == 1 && line.startsWith("\uFEFF")) {
                     line = line.substring(1); // a UTF-8 byte-order mark, as spreadsheets write them
@@ -130,7 +133,7 @@ public final class CsvLoader {
      * The next line (without its {@code \n} or {@code \r\n}), or null at the end; each line is
      * decoded strictly on its own, so invalid UTF-8 is reported at its line number.
      */
-    private static String readLine(InputStream r, Path file, int lineNo) throws IOException {
+    private static String readLine(InputStream r, CharsetDecoder utf8, Path file, int lineNo) throws IOException {
         ByteArrayOutputStream line = new ByteArrayOutputStream(128);
         int b;
         while ((b = r.read()) >= 0 && b != '\n') {
@@ -142,8 +145,7 @@ public final class CsvLoader {
         byte[] bytes = line.toByteArray();
         int n = bytes.length > 0 && bytes[bytes.length - 1] == '\r' ? bytes.length - 1 : bytes.length;
         try {
-            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes, 0, n)).toString();
+            return utf8.reset().decode(ByteBuffer.wrap(bytes, 0, n)).toString();
         } catch (CharacterCodingException e) {
             throw new IllegalArgumentException(file.getFileName() + ":" + lineNo + ": not valid UTF-8 (save the file as UTF-8)");
         }

@@ -103,13 +103,9 @@ public final class IdxLoader {
         if (!Files.isRegularFile(file)) {
             throw new NoSuchFileException(file.toString(), null, "no such file");
         }
+        boolean gzip = isGzip(file);
         InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
-        raw.mark(2);
-        int b0 = raw.read();
-        int b1 = raw.read();
-        raw.reset();
-        InputStream in = b0 == 0x1f && b1 == 0x8b ? new BufferedInputStream(new GZIPInputStream(raw, 1 << 16), 1 << 16) : raw;
-        return new DataInputStream(in);
+        return new DataInputStream(gzip ? new BufferedInputStream(new GZIPInputStream(raw, 1 << 16), 1 << 16) : raw);
     }
 
     /**
@@ -176,6 +172,7 @@ public final class IdxLoader {
         }
     }
 
+    /** Whether {@code file} starts with gzip's magic number (the one test of it, for reading and for size checks). */
     private static boolean isGzip(Path file) throws IOException {
         try (InputStream raw = Files.newInputStream(file)) {
             return raw.read() == 0x1f && raw.read() == 0x8b;

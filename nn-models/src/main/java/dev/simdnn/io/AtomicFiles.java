@@ -93,12 +93,10 @@ public final class AtomicFiles {
                 if (!Files.isDirectory(p)) {
                     throw new IOException("cannot write " + target + ": " + p + " is a file, not a directory");
                 }
-                if (!Files.isWritable(p) && p.equals(dir)) {
-                    throw new IOException("cannot write " + target + ": permission denied in " + p);
-                }
-                if (!p.equals(dir) && !Files.isWritable(p)) {
-                    throw new IOException("cannot write " + target + ": cannot create " + dir + " (permission denied in "
-                            + p + ")");
+                if (!Files.isWritable(p)) { // the directory itself, or the nearest one that exists
+                    String why = "permission denied in " + p;
+                    throw new IOException("cannot write " + target + ": "
+                            + (p.equals(dir) ? why : "cannot create " + dir + " (" + why + ")"));
                 }
                 return;
             }

@@ -10,8 +10,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -133,39 +131,14 @@ public final class ModelFile {
         } catch (NoSuchFileException e) {
             throw new NoSuchFileException(file.toString(), null, "no such model file");
         }
-        if (size < 8) {
-            throw new ModelFormatException(file, "only " + size + " bytes: too short for a model file (truncated?)");
-        }
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            ByteBuffer lenBuf = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
-            readFully(ch, lenBuf, 0);
-            long n = lenBuf.flip().getLong();
-            if (n < 2 || n > size - 8 || n > MAX_HEADER) {
-                throw new ModelFormatException(file, "header length " + Long.toUnsignedString(n) + " does not fit a file of "
-                        + size + " bytes (truncated, or not a model file)");
-            }
-            ByteBuffer headBuf = ByteBuffer.allocate((int) n);
-            readFully(ch, headBuf, 8);
-            String headerText;
-            try {
-                // strict: invalid UTF-8 is an error, not U+FFFD (safetensors' reader refuses it too)
-                headerText = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                        .onUnmappableCharacter(CodingErrorAction.REPORT).decode(headBuf.flip()).toString();
-            } catch (CharacterCodingException e) {
-                throw new ModelFormatException(file, "header is not valid UTF-8 (" + e.getMessage() + ")");
-            }
-            Object parsed;
-            try {
-                parsed = Json.parse(headerText.strip());
-            } catch (RuntimeException e) {
-                throw new ModelFormatException(file, "header is not valid JSON (" + e.getMessage() + ")");
-            }
-            long dataLen = size - 8 - n;
+            SafetensorsHeader.Parsed header = SafetensorsHeader.read(file, ch, size, MAX_HEADER, "model file");
+            long dataLen = header.dataLen();
             if (dataLen > Integer.MAX_VALUE) {
                 throw new ModelFormatException(file, "tensor data of " + dataLen + " bytes is larger than supported");
             }
             try {
-                return fromHeader(file, parsed, ch, 8 + n, (int) dataLen, kernels);
+                return fromHeader(file, header.json(), ch, header.dataStart(), (int) dataLen, kernels);
             } catch (IllegalArgumentException | ArithmeticException | IllegalStateException e) {
                 // the contract: a bad file is a ModelFormatException, whatever part of it refused a value
                 throw new ModelFormatException(file, "invalid model: " + e.getMessage());
@@ -174,19 +147,10 @@ public final class ModelFile {
     }
 
     @SuppressWarnings("unchecked")
-    private static SavedModel fromHeader(Path file, Object parsed, FileChannel ch, long dataStart, int dataLen,
+    private static SavedModel fromHeader(Path file, Map<?, ?> header, FileChannel ch, long dataStart, int dataLen,
                                          Kernels kernels) throws IOException {
-        if (!(parsed instanceof Map<?, ?> header)) {
-            throw new ModelFormatException(file, "header is not a JSON object");
-        }
         if (!(header.get("__metadata__") instanceof Map<?, ?> meta)) {
             throw new ModelFormatException(file, "no __metadata__: a safetensors file, but not a simdnn model");
-        }
-        for (Map.Entry<?, ?> e : meta.entrySet()) {
-            if (!(e.getValue() instanceof String)) {
-                throw new ModelFormatException(file, "__metadata__." + e.getKey() + " is not a string (safetensors "
-                        + "metadata maps strings to strings)");
-            }
         }
         if (!"simdnn".equals(meta.get("format"))) {
             throw new ModelFormatException(file, "__metadata__.format is " + meta.get("format") + ", expected simdnn");
@@ -259,25 +223,10 @@ public final class ModelFile {
             ranges[r++] = new long[] {begin, end};
             offsets.put(e.getKey(), new long[] {begin, end});
         }
-        // as safetensors' own reader: the ranges tile the data exactly, from byte 0 to its end
-        Arrays.sort(ranges, (a, b) -> Long.compare(a[0], b[0]));
-        long covered = 0;
-        for (long[] range : ranges) {
-            if (range[0] < covered) {
-                throw new ModelFormatException(file, "tensor data ranges overlap at byte " + range[0]);
-            }
-            if (range[0] > covered) {
-                throw new ModelFormatException(file, "tensor data has a gap: bytes [" + covered + ", " + range[0]
-                        + ") belong to no tensor");
-            }
-            covered = range[1];
-        }
-        if (covered != dataLen) {
-            throw new ModelFormatException(file, "tensor data is " + dataLen + " bytes but the tensors end at byte " + covered);
-        }
+        SafetensorsHeader.requireTiling(file, ranges, dataLen); // as safetensors' own reader
         // data and checksum
         ByteBuffer data = ByteBuffer.allocate(dataLen).order(ByteOrder.LITTLE_ENDIAN);
-        readFully(ch, data, dataStart);
+        SafetensorsHeader.readFully(ch, data, dataStart);
         data.flip();
         String want = String.valueOf(meta.get("crc32"));
         String got = checksum((Map<String, Object>) meta, data);
@@ -335,17 +284,6 @@ public final class ModelFile {
         });
         crc.update(data.duplicate());
         return Long.toHexString(crc.getValue());
-    }
-
-    private static void readFully(FileChannel ch, ByteBuffer buf, long position) throws IOException {
-        long pos = position;
-        while (buf.hasRemaining()) {
-            int n = ch.read(buf, pos);
-            if (n < 0) {
-                throw new IOException("unexpected end of file");
-            }
-            pos += n;
-        }
     }
 
     private static String compact(Object v) {

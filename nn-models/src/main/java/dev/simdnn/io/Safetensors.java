@@ -6,9 +6,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -53,41 +50,13 @@ public final class Safetensors {
         } catch (NoSuchFileException e) {
             throw new NoSuchFileException(file.toString(), null, "no such file");
         }
-        if (size < 8) {
-            throw new ModelFormatException(file, "only " + size + " bytes: too short for a safetensors file");
-        }
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
-            readFully(ch, len, 0);
-            long n = len.flip().getLong();
-            if (n < 2 || n > size - 8 || n > MAX_HEADER) {
-                throw new ModelFormatException(file, "header length " + Long.toUnsignedString(n) + " does not fit a file of "
-                        + size + " bytes (at most " + MAX_HEADER + ")");
-            }
-            ByteBuffer head = ByteBuffer.allocate((int) n);
-            readFully(ch, head, 8);
-            String text;
-            try {
-                text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                        .onUnmappableCharacter(CodingErrorAction.REPORT).decode(head.flip()).toString();
-            } catch (CharacterCodingException e) {
-                throw new ModelFormatException(file, "header is not valid UTF-8");
-            }
-            Object parsed;
-            try {
-                parsed = Json.parse(text.strip());
-            } catch (IllegalArgumentException e) {
-                throw new ModelFormatException(file, "header is not valid JSON (" + e.getMessage() + ")");
-            }
-            if (!(parsed instanceof Map<?, ?> header)) {
-                throw new ModelFormatException(file, "header is not a JSON object");
-            }
-            long dataLen = size - 8 - n;
-            List<Entry> entries = entries(file, header, dataLen);
+            SafetensorsHeader.Parsed header = SafetensorsHeader.read(file, ch, size, MAX_HEADER, "safetensors file");
+            List<Entry> entries = entries(file, header.json(), header.dataLen());
             Map<String, Tensor> out = new LinkedHashMap<>();
             for (Entry e : entries) {
                 ByteBuffer raw = ByteBuffer.allocate(Math.toIntExact(e.end - e.begin)).order(ByteOrder.LITTLE_ENDIAN);
-                readFully(ch, raw, 8 + n + e.begin);
+                SafetensorsHeader.readFully(ch, raw, header.dataStart() + e.begin);
                 raw.flip();
                 try {
                     out.put(e.name, Tensor.of(e.dtype.decode(raw, (int) e.count), e.shape.length == 0 ? new int[] {1} : e.shape));
@@ -131,15 +100,7 @@ public final class Safetensors {
         List<Entry> entries = new ArrayList<>();
         for (Map.Entry<?, ?> h : header.entrySet()) {
             String name = String.valueOf(h.getKey());
-            if (name.equals("__metadata__")) {
-                if (!(h.getValue() instanceof Map<?, ?> meta)) {
-                    throw new ModelFormatException(file, "__metadata__ is not an object");
-                }
-                for (Map.Entry<?, ?> m : meta.entrySet()) {
-                    if (!(m.getValue() instanceof String)) {
-                        throw new ModelFormatException(file, "__metadata__." + m.getKey() + " is not a string");
-                    }
-                }
+            if (name.equals("__metadata__")) { // checked with the header
                 continue;
             }
             if (!(h.getValue() instanceof Map<?, ?> t)) {
@@ -173,19 +134,11 @@ public final class Safetensors {
             }
             entries.add(new Entry(name, dtype, shape, (long) count, begin, end));
         }
-        List<Entry> sorted = new ArrayList<>(entries);
-        sorted.sort((a, b) -> Long.compare(a.begin, b.begin));
-        long covered = 0;
-        for (Entry e : sorted) {
-            if (e.begin != covered) {
-                throw new ModelFormatException(file, "tensor '" + e.name + "' starts at byte " + e.begin + " but the data "
-                        + (e.begin < covered ? "before it ends at " : "has a gap from ") + covered);
-            }
-            covered = e.end;
+        long[][] ranges = new long[entries.size()][];
+        for (int i = 0; i < ranges.length; i++) {
+            ranges[i] = new long[] {entries.get(i).begin, entries.get(i).end};
         }
-        if (covered != dataLen) {
-            throw new ModelFormatException(file, "tensor data is " + dataLen + " bytes but the tensors end at byte " + covered);
-        }
+        SafetensorsHeader.requireTiling(file, ranges, dataLen);
         return entries;
     }
 
@@ -195,16 +148,5 @@ public final class Safetensors {
             throw new ModelFormatException(file, what + " is not a whole number in [0, 2^31): " + v);
         }
         return num.intValue();
-    }
-
-    private static void readFully(FileChannel ch, ByteBuffer buf, long position) throws IOException {
-        long pos = position;
-        while (buf.hasRemaining()) {
-            int r = ch.read(buf, pos);
-            if (r < 0) {
-                throw new IOException("unexpected end of file");
-            }
-            pos += r;
-        }
     }
 }

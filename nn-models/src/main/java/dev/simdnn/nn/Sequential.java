@@ -225,8 +225,11 @@ public final class Sequential implements Layer {
                 missing.add(e.getKey());
             } else if (!given.shape().equals(e.getValue().shape())) {
                 problems.add(e.getKey() + ": the tensors have " + given.shape() + ", the model has " + e.getValue().shape());
-            } else if (given.firstNonFinite() >= 0) {
-                problems.add(e.getKey() + ": element " + given.firstNonFinite() + " is " + given.getFlat(given.firstNonFinite()));
+            } else {
+                int bad = given.firstNonFinite();
+                if (bad >= 0) {
+                    problems.add(e.getKey() + ": element " + bad + " is " + given.getFlat(bad));
+                }
             }
         }
         List<String> unexpected = new ArrayList<>();

@@ -57,7 +57,11 @@ public final class Predictor {
     /** The predicted class of every row; for {@link Task#BINARY} with several outputs, of the first. */
     public int[] classes(Tensor features) {
         requireClassifier();
-        Tensor out = outputs(features);
+        return classesOf(outputs(features));
+    }
+
+    /** The one rule: the largest logit ({@code argmaxRows}, NaN counting as largest), or the first logit's sign. */
+    private int[] classesOf(Tensor out) {
         int[] classes = new int[out.rows()];
         if (task == Task.MULTICLASS) {
             model.kernels().blas().argmaxRows(out.rows(), out.cols(), out.data(), out.offset(), classes, 0);
@@ -89,9 +93,10 @@ public final class Predictor {
     /** One prediction per row of {@code features}. */
     public Prediction[] predict(Tensor features) {
         Tensor out = outputs(features);
+        int[] classes = task.isClassification() ? classesOf(out) : null;
         Prediction[] p = new Prediction[out.rows()];
         for (int r = 0; r < p.length; r++) {
-            p[r] = of(out, r);
+            p[r] = classes == null ? new Prediction(-1, Float.NaN, out.get(r, 0)) : of(out, r, classes[r]);
         }
         return p;
     }
@@ -101,31 +106,17 @@ public final class Predictor {
         return predict(Tensor.of(sample, 1, sample.length))[0];
     }
 
-    /** The prediction that the outputs of row {@code r} of {@code out} make. */
-    private Prediction of(Tensor out, int r) {
-        int cols = out.cols();
-        switch (task) {
-            case REGRESSION:
-                return new Prediction(-1, Float.NaN, out.get(r, 0));
-            case BINARY: {
-                float z = out.get(r, 0);
-                double s = sigmoid(z);
-                int cls = z > 0 ? 1 : 0; // the logit's sign, as in classes(): no rounding of σ near 0.5
-                return new Prediction(cls, (float) (cls == 1 ? s : 1 - s), Float.NaN);
-            }
-            default: {
-                int cls = 0;
-                for (int j = 1; j < cols; j++) {
-                    cls = out.get(r, j) > out.get(r, cls) ? j : cls;
-                }
-                // p(cls) = 1 / Σ_j e^(z_j - z_cls): the row max subtracted, so no overflow
-                double sum = 0;
-                for (int j = 0; j < cols; j++) {
-                    sum += Math.exp(out.get(r, j) - out.get(r, cls));
-                }
-                return new Prediction(cls, (float) (1 / sum), Float.NaN);
-            }
+    /** Row {@code r}'s prediction of class {@code cls}: its sigmoid, or its softmax share (the row max subtracted). */
+    private Prediction of(Tensor out, int r, int cls) {
+        if (task == Task.BINARY) {
+            double s = sigmoid(out.get(r, 0));
+            return new Prediction(cls, (float) (cls == 1 ? s : 1 - s), Float.NaN);
         }
+        double sum = 0;
+        for (int j = 0; j < out.cols(); j++) {
+            sum += Math.exp(out.get(r, j) - out.get(r, cls));
+        }
+        return new Prediction(cls, (float) (1 / sum), Float.NaN);
     }
 
     /**
