@@ -216,7 +216,7 @@ class LayerGradientCheckTest {
             }
             return y;
         }, 19);
-        assertEquals(List.of("body.0.weight", "body.0.bias", "body.1.weight", "body.1.bias", "projection.weight"),
+        assertEquals(List.of("body.0.weight", "body.0.bias", "body.2.weight", "body.2.bias", "projection.weight"),
                 List.copyOf(projected.namedParameters().keySet()));
     }
 

@@ -81,6 +81,17 @@ public interface Layer {
     }
 
     /**
+     * How many modules of PyTorch's {@code torch.nn.Sequential} this layer stands for, so that a
+     * container numbers its layers' parameters as torch numbers the equivalent module list: 1 by
+     * default; 2 for a dense layer with a fused activation ({@code Linear} and the activation), so
+     * {@code Dense(relu), Dense(relu), Dense} names its weights {@code 0.weight}, {@code 2.weight},
+     * {@code 4.weight}, as {@code Sequential(Linear, ReLU, Linear, ReLU, Linear)} does.
+     */
+    default int torchModules() {
+        return 1;
+    }
+
+    /**
      * A layer computing the same function in {@link Mode#INFERENCE}, sharing this layer's
      * parameters and buffers (read-only) but with its own scratch memory, so that several threads
      * can predict at once, each with its own copy. A layer without scratch state may return itself.

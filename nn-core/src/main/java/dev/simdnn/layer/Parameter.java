@@ -15,12 +15,31 @@ public final class Parameter {
     private final String name;
     private final Tensor value;
     private final Tensor grad;
+    private final boolean penalized;
 
-    /** A parameter wrapping {@code value} (not copied) with a zero gradient of the same shape. */
+    /**
+     * A parameter wrapping {@code value} (not copied) with a zero gradient of the same shape, which
+     * weight penalties leave alone (a bias, a normalisation scale, a PReLU slope).
+     */
     public Parameter(String name, Tensor value) {
+        this(name, value, false);
+    }
+
+    /**
+     * As above; {@code penalized} says whether L1/L2 penalties apply to it: true for the weight
+     * matrices of linear maps (Dense, Maxout), false for biases, normalisation scales and shifts and
+     * PReLU slopes, whatever their names (PyTorch names several of these {@code weight} too).
+     */
+    public Parameter(String name, Tensor value, boolean penalized) {
         this.name = Objects.requireNonNull(name, "name");
         this.value = Objects.requireNonNull(value, "value");
         this.grad = Tensor.zeros(value.shape());
+        this.penalized = penalized;
+    }
+
+    /** Whether L1/L2 weight penalties apply to this parameter. */
+    public boolean penalized() {
+        return penalized;
     }
 
     /** Its name inside its layer, like {@code weight} or {@code bias}. */

@@ -33,9 +33,13 @@ import java.util.zip.CRC32;
  *   …         tensor data, little-endian float32, offsets relative to here
  * </pre>
  *
- * Tensors are named as PyTorch's {@code state_dict} names an equivalent {@code nn.Sequential}
- * ({@code 0.weight}, {@code 0.bias}, …, weights {@code [out, in]}), so {@code safetensors.torch.load_file}
- * reads the weights directly. {@code __metadata__} carries {@code format = simdnn}, the file
+ * Tensors are named as PyTorch's {@code state_dict} names the equivalent {@code nn.Sequential}
+ * ({@code 0.weight}, {@code 0.bias}, {@code 2.weight}, … for {@code Linear, ReLU, Linear}; weights
+ * {@code [out, in]}; batch norm {@code weight}, {@code bias}, {@code running_mean},
+ * {@code running_var} and {@code num_batches_tracked}, the last an {@code I64} scalar as in torch),
+ * so {@code safetensors.torch.load_file} and {@code load_state_dict(strict=True)} take them as they
+ * are. Files of version 1 (simdnn's own numbering, {@code gamma}/{@code beta}/{@code slope}) are
+ * read and renamed on load ({@link LegacyNames}). {@code __metadata__} carries {@code format = simdnn}, the file
  * {@code version}, the {@code architecture} (JSON), {@code labels}, {@code scaling}, {@code training}
  * metadata and a CRC-32 of the tensor data. Why one safetensors file rather than a zip of two: it
  * stays a file every safetensors reader opens as it is, is written and renamed atomically as a
@@ -49,7 +53,9 @@ import java.util.zip.CRC32;
  */
 public final class ModelFile {
     /** The file format version this code writes (and the newest it reads). */
-    public static final int VERSION = 1;
+    public static final int VERSION = 2;
+    /** The buffer stored as torch stores it, a 0-dimensional int64. */
+    private static final String COUNTER = "num_batches_tracked";
     private static final long MAX_HEADER = 64L << 20;
 
     private ModelFile() {
@@ -65,8 +71,8 @@ public final class ModelFile {
 
         Map<String, Tensor> params = state(model);
         long total = 0;
-        for (Tensor p : params.values()) {
-            total += 4L * p.size();
+        for (Map.Entry<String, Tensor> e : params.entrySet()) {
+            total += isCounter(e.getKey()) ? 8 : 4L * e.getValue().size();
         }
         ByteBuffer data = ByteBuffer.allocate(Math.toIntExact(total)).order(ByteOrder.LITTLE_ENDIAN);
         Map<String, Object> header = new LinkedHashMap<>();
@@ -74,19 +80,27 @@ public final class ModelFile {
         header.put("__metadata__", meta);
         long offset = 0;
         for (Map.Entry<String, Tensor> e : params.entrySet()) {
-            float[] v = e.getValue().toArray();
-            for (float f : v) {
-                data.putFloat(f);
-            }
             Map<String, Object> t = new LinkedHashMap<>();
-            t.put("dtype", "F32");
             List<Object> shape = new ArrayList<>();
-            for (int d : e.getValue().shape().dims()) {
-                shape.add(d);
+            long bytes;
+            if (isCounter(e.getKey())) {
+                data.putLong((long) e.getValue().getFlat(0));
+                t.put("dtype", "I64");
+                bytes = 8;
+            } else {
+                float[] v = e.getValue().toArray();
+                for (float f : v) {
+                    data.putFloat(f);
+                }
+                t.put("dtype", "F32");
+                for (int d : e.getValue().shape().dims()) {
+                    shape.add(d);
+                }
+                bytes = 4L * v.length;
             }
             t.put("shape", shape);
-            t.put("data_offsets", List.of(offset, offset + 4L * v.length));
-            offset += 4L * v.length;
+            t.put("data_offsets", List.of(offset, offset + bytes));
+            offset += bytes;
             header.put(e.getKey(), t);
         }
         data.flip();
@@ -156,6 +170,9 @@ public final class ModelFile {
             throw new ModelFormatException(file, "__metadata__.format is " + meta.get("format") + ", expected simdnn");
         }
         int version = HeaderValues.intOf(file, meta.get("version"), "__metadata__.version");
+        if (version < 1) {
+            throw new ModelFormatException(file, "__metadata__.version must be >= 1, got " + version);
+        }
         if (version > VERSION) {
             throw new ModelFormatException(file, "written by a newer simdnn (file version " + version
                     + ", this one reads up to " + VERSION + ")");
@@ -170,15 +187,23 @@ public final class ModelFile {
         Sequential model = new Sequential(input,
                 LayerSpecs.decodeAll(file, arch.get("layers"), input, "architecture", kernels, budget), kernels);
         Map<String, Tensor> state = state(model);
+        // today's name → the name in the file (version 1 numbered and named some tensors differently)
+        Map<String, String> stored = new LinkedHashMap<>();
+        if (version == 1) {
+            stored.putAll(LegacyNames.v1(model));
+        } else {
+            state.keySet().forEach(name -> stored.put(name, name));
+        }
         Map<String, int[]> expected = new LinkedHashMap<>();
-        state.forEach((name, t) -> expected.put(name, t.shape().dims()));
-        // tensors: exactly the expected ones, F32, right shapes, inside the data, no overlap
+        stored.forEach((name, inFile) -> expected.put(inFile, isCounter(name) ? new int[0] : state.get(name).shape().dims()));
+        // tensors: exactly the expected ones, F32 (the batch counters I64), right shapes, inside the data, no overlap
         long[][] ranges = new long[expected.size()][];
         int r = 0;
         for (Map.Entry<?, ?> e : header.entrySet()) {
             String name = String.valueOf(e.getKey());
             if (!name.equals("__metadata__") && !expected.containsKey(name)) {
-                throw new ModelFormatException(file, "unexpected tensor '" + name + "' for this architecture");
+                throw new ModelFormatException(file, "unexpected tensor '" + name + "' for this architecture"
+                        + (version == 1 ? " (a version-1 file)" : ""));
             }
         }
         Map<String, long[]> offsets = new LinkedHashMap<>();
@@ -186,8 +211,11 @@ public final class ModelFile {
             if (!(header.get(e.getKey()) instanceof Map<?, ?> t)) {
                 throw new ModelFormatException(file, "tensor '" + e.getKey() + "' is missing");
             }
-            if (!"F32".equals(t.get("dtype"))) {
-                throw new ModelFormatException(file, "tensor '" + e.getKey() + "' has dtype " + t.get("dtype") + ", expected F32");
+            boolean counter = isCounter(e.getKey());
+            String dtype = counter ? "I64" : "F32";
+            if (!dtype.equals(t.get("dtype"))) {
+                throw new ModelFormatException(file, "tensor '" + e.getKey() + "' has dtype " + t.get("dtype")
+                        + ", expected " + dtype);
             }
             List<Object> shape = (List<Object>) (t.get("shape") instanceof List<?> l ? l : List.of());
             int[] want = e.getValue();
@@ -216,9 +244,10 @@ public final class ModelFile {
             for (int d : want) {
                 count *= d;
             }
-            if (begin < 0 || end > dataLen || end - begin != 4 * count) {
+            long bytes = counter ? 8 : 4 * count;
+            if (begin < 0 || end > dataLen || end - begin != bytes) {
                 throw new ModelFormatException(file, "tensor '" + e.getKey() + "' spans bytes [" + begin + ", " + end
-                        + ") but needs " + 4 * count + " bytes inside the " + dataLen + " bytes of data (truncated?)");
+                        + ") but needs " + bytes + " bytes inside the " + dataLen + " bytes of data (truncated?)");
             }
             ranges[r++] = new long[] {begin, end};
             offsets.put(e.getKey(), new long[] {begin, end});
@@ -234,14 +263,22 @@ public final class ModelFile {
             throw new ModelFormatException(file, "checksum mismatch (stored " + want + ", computed " + got
                     + "): the file is corrupt");
         }
-        for (Map.Entry<String, long[]> e : offsets.entrySet()) {
+        for (Map.Entry<String, String> e : stored.entrySet()) {
             Tensor p = state.get(e.getKey());
+            data.position((int) offsets.get(e.getValue())[0]);
+            if (isCounter(e.getKey())) {
+                long n = data.getLong();
+                if (n < 0) {
+                    throw new ModelFormatException(file, "tensor '" + e.getValue() + "' holds " + n + ", a count must be >= 0");
+                }
+                p.setFlat(0, n);
+                continue;
+            }
             float[] v = new float[p.size()];
-            data.position((int) e.getValue()[0]);
             data.asFloatBuffer().get(v);
             for (float f : v) {
                 if (!Float.isFinite(f)) {
-                    throw new ModelFormatException(file, "tensor '" + e.getKey() + "' holds " + f);
+                    throw new ModelFormatException(file, "tensor '" + e.getValue() + "' holds " + f);
                 }
             }
             p.copyFrom(v);
@@ -296,6 +333,10 @@ public final class ModelFile {
             l.add((double) f);
         }
         return l;
+    }
+
+    private static boolean isCounter(String name) {
+        return name.equals(COUNTER) || name.endsWith("." + COUNTER);
     }
 
     /** What a file stores: the parameters ({@code 0.weight}, …) then the buffers ({@code 1.running_mean}, …). */

@@ -22,8 +22,10 @@ import java.util.Map;
  * of at most 100,000,000 bytes, a strict UTF-8 JSON header (no duplicate keys), string-to-string
  * {@code __metadata__}, whole-number shapes and offsets, and data ranges that tile the data from
  * byte 0 to its end. Tensors of dtype {@code F32} are read as they are; {@code F16}, {@code BF16}
- * and {@code F64} are converted to float on load (F64 rounded to nearest); any other dtype is
- * refused by name. Everything is checked before the tensors are allocated, and their total is
+ * and {@code F64} are converted to float on load (F64 rounded to nearest), and so are the integer
+ * types {@code I64} and {@code I32} (exact up to 2^24 in magnitude; torch's batch norm stores its
+ * {@code num_batches_tracked} as an I64); any other dtype is refused by name. A 0-dimensional
+ * tensor (shape {@code []}) is read as one element of shape {@code [1]}. Everything is checked before the tensors are allocated, and their total is
  * bounded by the file's size.
  *
  * <p>A state dict has no architecture: build the matching model and give it the tensors with
@@ -70,7 +72,7 @@ public final class Safetensors {
 
     /** The element types read, with their size and conversion to float. */
     private enum DType {
-        F32(4), F16(2), BF16(2), F64(8);
+        F32(4), F16(2), BF16(2), F64(8), I64(8), I32(4);
 
         final int bytes;
 
@@ -86,6 +88,8 @@ public final class Safetensors {
                     case F16 -> Float.float16ToFloat(b.getShort());
                     case BF16 -> Float.intBitsToFloat((b.getShort() & 0xffff) << 16);
                     case F64 -> (float) b.getDouble();
+                    case I64 -> (float) b.getLong();
+                    case I32 -> (float) b.getInt();
                 };
             }
             return v;
@@ -111,7 +115,7 @@ public final class Safetensors {
                 dtype = DType.valueOf(String.valueOf(t.get("dtype")));
             } catch (IllegalArgumentException e) {
                 throw new ModelFormatException(file, "tensor '" + name + "' has dtype " + t.get("dtype")
-                        + ", which is not read (F32, F16, BF16 and F64 are)");
+                        + ", which is not read (F32, F16, BF16, F64, I64 and I32 are)");
             }
             if (!(t.get("shape") instanceof List<?> dims)) {
                 throw new ModelFormatException(file, "tensor '" + name + "' has no shape");

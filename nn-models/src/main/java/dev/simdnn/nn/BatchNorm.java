@@ -33,6 +33,7 @@ public final class BatchNorm implements Layer {
     private final Parameter beta;
     private final Tensor runningMean;
     private final Tensor runningVar;
+    private final Tensor batchesTracked;
 
     private final RowBuffer xhatBuf;
     private final RowBuffer yBuf;
@@ -55,13 +56,14 @@ public final class BatchNorm implements Layer {
      * @param epsilon  added to the variance, {@code > 0}
      */
     public BatchNorm(int features, float momentum, float epsilon) {
-        this(checked(features, momentum, epsilon), momentum, epsilon, new Parameter("gamma", Shapes.filled(features, 1f)),
-                new Parameter("beta", Tensor.zeros(features)), Tensor.zeros(features), Shapes.filled(features, 1f));
+        this(checked(features, momentum, epsilon), momentum, epsilon, new Parameter("weight", Shapes.filled(features, 1f)),
+                new Parameter("bias", Tensor.zeros(features)), Tensor.zeros(features), Shapes.filled(features, 1f),
+                Tensor.zeros(1));
     }
 
     /** Shares the given parameters and running statistics; allocates its own scratch. */
     private BatchNorm(int features, float momentum, float epsilon, Parameter gamma, Parameter beta,
-                      Tensor runningMean, Tensor runningVar) {
+                      Tensor runningMean, Tensor runningVar, Tensor batchesTracked) {
         this.features = features;
         this.momentum = momentum;
         this.epsilon = epsilon;
@@ -69,6 +71,7 @@ public final class BatchNorm implements Layer {
         this.beta = beta;
         this.runningMean = runningMean;
         this.runningVar = runningVar;
+        this.batchesTracked = batchesTracked;
         this.xhatBuf = new RowBuffer(features);
         this.yBuf = new RowBuffer(features);
         this.dxBuf = new RowBuffer(features);
@@ -145,6 +148,7 @@ public final class BatchNorm implements Layer {
         kernels.blas().axpy(features, momentum, mean.data(), mean.offset(), runningMean.data(), runningMean.offset());
         kernels.blas().scale(features, 1 - momentum, runningVar.data(), runningVar.offset());
         kernels.blas().axpy(features, momentum * rows / (rows - 1f), var.data(), var.offset(), runningVar.data(), runningVar.offset());
+        batchesTracked.setFlat(0, batchesTracked.getFlat(0) + 1); // exact up to 2^24 batches, then it stays there
         lastXhat = xhat;
         return y;
     }
@@ -165,18 +169,31 @@ public final class BatchNorm implements Layer {
         return dx;
     }
 
-    /** γ then β. */
+    /** γ then β, named {@code weight} and {@code bias} as in PyTorch. */
     @Override
     public List<Parameter> parameters() {
         return List.of(gamma, beta);
     }
 
-    /** {@code running_mean} and {@code running_var}, as PyTorch names them. */
+    /**
+     * How many training batches have moved the running statistics (PyTorch's
+     * {@code num_batches_tracked}; informative here, since the momentum is always set). One element;
+     * a float, so it counts exactly up to 2^24 batches and stays there.
+     */
+    public Tensor batchesTracked() {
+        return batchesTracked;
+    }
+
+    /**
+     * {@code running_mean}, {@code running_var} and {@code num_batches_tracked}, as PyTorch names
+     * them (the last one element here, 0-dimensional int64 in torch and in model files).
+     */
     @Override
     public Map<String, Tensor> buffers() {
         Map<String, Tensor> named = new LinkedHashMap<>();
         named.put("running_mean", runningMean);
         named.put("running_var", runningVar);
+        named.put("num_batches_tracked", batchesTracked);
         return Collections.unmodifiableMap(named);
     }
 
@@ -187,7 +204,7 @@ public final class BatchNorm implements Layer {
 
     @Override
     public Layer inferenceCopy() {
-        return new BatchNorm(features, momentum, epsilon, gamma, beta, runningMean, runningVar);
+        return new BatchNorm(features, momentum, epsilon, gamma, beta, runningMean, runningVar, batchesTracked);
     }
 
     @Override

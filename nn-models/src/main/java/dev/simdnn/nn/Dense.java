@@ -48,7 +48,7 @@ public final class Dense implements Layer {
         this.in = in;
         this.out = out;
         this.activation = Objects.requireNonNull(activation, "activation");
-        this.weight = new Parameter("weight", Tensor.zeros(out, in));
+        this.weight = new Parameter("weight", Tensor.zeros(out, in), true);
         Objects.requireNonNull(init, "init").initialize(weight.value(), in, out, Objects.requireNonNull(rng, "rng"));
         this.bias = hasBias ? new Parameter("bias", Tensor.zeros(out)) : null;
         this.yBuf = new RowBuffer(out);
@@ -190,6 +190,12 @@ public final class Dense implements Layer {
     @Override
     public List<Parameter> parameters() {
         return bias == null ? List.of(weight) : List.of(weight, bias);
+    }
+
+    /** {@code Linear}, and its activation when that is not the identity. */
+    @Override
+    public int torchModules() {
+        return activation == Activation.IDENTITY ? 1 : 2;
     }
 
     @Override

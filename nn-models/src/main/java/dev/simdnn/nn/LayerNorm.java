@@ -37,8 +37,8 @@ public final class LayerNorm implements Layer {
 
     /** Over rows of {@code features >= 2} values; {@code epsilon > 0} is added to the variance. */
     public LayerNorm(int features, float epsilon) {
-        this(checked(features, epsilon), epsilon, new Parameter("gamma", Shapes.filled(features, 1f)),
-                new Parameter("beta", Tensor.zeros(features)));
+        this(checked(features, epsilon), epsilon, new Parameter("weight", Shapes.filled(features, 1f)),
+                new Parameter("bias", Tensor.zeros(features)));
     }
 
     /** Shares the given parameters; allocates its own scratch. */
@@ -101,7 +101,7 @@ public final class LayerNorm implements Layer {
         return dx;
     }
 
-    /** γ then β. */
+    /** γ then β, named {@code weight} and {@code bias} as in PyTorch. */
     @Override
     public List<Parameter> parameters() {
         return List.of(gamma, beta);

@@ -30,7 +30,7 @@ public final class PRelu implements Layer {
 
     /** A PReLU over {@code features} channels, slopes starting at {@code initialSlope} (finite). */
     public PRelu(int features, float initialSlope) {
-        this(features, new Parameter("slope", Shapes.filled(checked(features, initialSlope), initialSlope)));
+        this(features, new Parameter("weight", Shapes.filled(checked(features, initialSlope), initialSlope)));
     }
 
     /** Shares {@code slope}; allocates its own scratch. */
@@ -49,7 +49,7 @@ public final class PRelu implements Layer {
         return features;
     }
 
-    /** The learnable slopes, one per feature. */
+    /** The learnable slopes, one per feature: {@code weight} {@code [features]}, as PyTorch's {@code PReLU(num_parameters=features)}. */
     public Parameter slope() {
         return slope;
     }

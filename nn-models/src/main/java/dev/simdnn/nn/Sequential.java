@@ -163,22 +163,25 @@ public final class Sequential implements Layer {
     @Override
     public Map<String, Tensor> buffers() {
         Map<String, Tensor> all = new LinkedHashMap<>();
-        for (int i = 0; i < layers.size(); i++) {
-            String prefix = i + ".";
+        for (int i = 0, module = 0; i < layers.size(); module += layers.get(i).torchModules(), i++) {
+            String prefix = module + ".";
             layers.get(i).buffers().forEach((k, v) -> all.put(prefix + k, v));
         }
         return Collections.unmodifiableMap(all);
     }
 
     /**
-     * Parameters by the names PyTorch's {@code state_dict} would give an equivalent
-     * {@code nn.Sequential}: {@code "0.weight"}, {@code "0.bias"}, {@code "1.weight"}, …
+     * Parameters by the names PyTorch's {@code state_dict} gives the equivalent {@code nn.Sequential},
+     * where a dense layer's fused activation is a module of its own ({@link Layer#torchModules()}):
+     * {@code Dense(relu), BatchNorm, Dense} is {@code Sequential(Linear, ReLU, BatchNorm1d, Linear)},
+     * named {@code "0.weight"}, {@code "0.bias"}, {@code "2.weight"}, {@code "2.bias"},
+     * {@code "3.weight"}, {@code "3.bias"} (and the buffers {@code "2.running_mean"}, …).
      */
     @Override
     public Map<String, Parameter> namedParameters() {
         Map<String, Parameter> named = new LinkedHashMap<>();
-        for (int i = 0; i < layers.size(); i++) {
-            putNamed(named, i + ".", layers.get(i));
+        for (int i = 0, module = 0; i < layers.size(); module += layers.get(i).torchModules(), i++) {
+            putNamed(named, module + ".", layers.get(i));
         }
         return Collections.unmodifiableMap(named);
     }

@@ -13,8 +13,9 @@ import java.util.List;
  * proportion (the classic weight decay: with plain SGD, {@code l2} here equals PyTorch's
  * {@code weight_decay}), elastic net mixes the two.
  *
- * <p>It applies to parameters named {@code weight} only, not to biases, normalisation γ/β or PReLU
- * slopes: penalising those does not reduce overfitting and can hurt (the usual practice in PyTorch
+ * <p>It applies to the weight matrices of linear maps only ({@link Parameter#penalized()}: Dense and
+ * Maxout weights), not to biases, normalisation scales and shifts or PReLU slopes, though PyTorch
+ * names some of those {@code weight} too: penalising those does not reduce overfitting and can hurt (the usual practice in PyTorch
  * and Keras, where penalties are set on kernels). Give it to
  * {@link dev.simdnn.train.Trainer.Builder#penalty}; the training loss it reports includes the
  * penalty, the validation loss does not (it measures the data fit).
@@ -59,9 +60,9 @@ public final class Penalty {
         return l2;
     }
 
-    /** Whether this penalty applies to {@code p}: parameters named {@code weight}. */
+    /** Whether this penalty applies to {@code p}: the {@linkplain Parameter#penalized() penalized} weight matrices. */
     public boolean appliesTo(Parameter p) {
-        return p.name().equals("weight");
+        return p.penalized();
     }
 
     /** Adds the penalty's gradient to the gradients of the weights among {@code params}; returns its value. */

@@ -85,7 +85,10 @@ class ModelFileTest {
         long n = ByteBuffer.wrap(bytes, 0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
         Map<?, ?> header = (Map<?, ?>) Json.parse(new String(bytes, 8, (int) n, StandardCharsets.UTF_8).strip());
         assertTrue(header.containsKey("1.running_mean") && header.containsKey("4.projection.weight")
-                && header.containsKey("3.body.1.gamma"), "PyTorch-style names, buffers included: " + header.keySet());
+                && header.containsKey("3.body.2.weight"), "PyTorch-style names, buffers included: " + header.keySet());
+        assertEquals(Map.of("dtype", "I64", "shape", List.of(), "data_offsets", ((Map<?, ?>) header.get("1.num_batches_tracked")).get("data_offsets")),
+                header.get("1.num_batches_tracked"), "torch's batch counter: a 0-dimensional int64");
+        assertEquals(3f, loaded.model().buffers().get("1.num_batches_tracked").getFlat(0), 0f, "three training batches");
     }
 
     @Test
@@ -98,8 +101,9 @@ class ModelFileTest {
         Map<?, ?> header = (Map<?, ?>) Json.parse(new String(bytes, 8, (int) n, StandardCharsets.UTF_8).strip());
         assertEquals(Map.of("dtype", "F32", "shape", List.of(5.0, 6.0), "data_offsets", List.of(0.0, 120.0)),
                 header.get("0.weight"));
-        assertTrue(header.containsKey("0.bias") && header.containsKey("1.weight") && !header.containsKey("1.bias"));
-        assertEquals(bytes.length - 8 - n, ((List<?>) ((Map<?, ?>) header.get("2.bias")).get("data_offsets")).get(1) instanceof Double d
+        // Sequential(Linear, Tanh, Linear(bias=False), ReLU, Linear), as torch numbers it
+        assertEquals(List.of("__metadata__", "0.weight", "0.bias", "2.weight", "4.weight", "4.bias"), List.copyOf(header.keySet()));
+        assertEquals(bytes.length - 8 - n, ((List<?>) ((Map<?, ?>) header.get("4.bias")).get("data_offsets")).get(1) instanceof Double d
                 ? d.longValue() : -1, "the last tensor ends at the end of the file");
         // first weight, little-endian, at the start of the data
         float w0 = ByteBuffer.wrap(bytes, (int) (8 + n), 4).order(ByteOrder.LITTLE_ENDIAN).getFloat();
@@ -146,7 +150,7 @@ class ModelFileTest {
         String header = headerOf(file);
         assertProblem(dir, file, header.replace("\"shape\": [5,6]", "\"shape\": [6,5]"), "shape [6, 5]");
         assertProblem(dir, file, header.replace("\"F32\"", "\"F16\""), "dtype F16");
-        assertProblem(dir, file, header.replace("\"version\": \"1\"", "\"version\": \"2\""), "newer simdnn");
+        assertProblem(dir, file, header.replace("\"version\": \"2\"", "\"version\": \"3\""), "newer simdnn");
         assertProblem(dir, file, header.replace("\"format\": \"simdnn\"", "\"format\": \"other\""), "format");
         assertProblem(dir, file, "{\"0.weight\":{}}", "no __metadata__");
         assertProblem(dir, file, "[1, 2]", "not a JSON object");

@@ -3,6 +3,7 @@ package dev.simdnn.io;
 import dev.simdnn.kernel.Activation;
 import dev.simdnn.nn.Mlp;
 import dev.simdnn.nn.Sequential;
+import dev.simdnn.tensor.Shape;
 import dev.simdnn.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -75,8 +76,15 @@ class StateDictTest {
         assertTrue(m.contains("0.weight: the tensors have [16, 4], the model has [16, 8]"), m);
         assertTrue(m.contains("missing (the model has them, the tensors do not): [3.weight, 3.bias]"), m);
         assertArrayEquals(before, wrong.namedParameters().get("2.weight").value().toArray(), "nothing copied");
-        Sequential fused = Mlp.builder().input(4).dense(16, Activation.RELU).dense(3).seed(1).build(); // keys 0.*, 1.*
-        String names = assertThrows(IllegalArgumentException.class, () -> fused.loadStateDict(state)).getMessage();
+        // a fused Dense(relu) is two torch modules (Linear, ReLU), so it takes torch's keys 0.* and 2.* as they are
+        Sequential fused = Mlp.builder().input(4).dense(16, Activation.RELU).dense(3).seed(1).build();
+        fused.loadStateDict(state);
+        Sequential separate = Mlp.builder().input(4).dense(16).activation(Activation.RELU).dense(3).seed(2).build();
+        separate.loadStateDict(state);
+        float[] x = {0.5f, -1f, 2f, 0.25f};
+        assertArrayEquals(separate.predict(x), fused.predict(x), "the same function either way");
+        Sequential shifted = Mlp.builder().input(4).dense(16).dense(3).seed(1).build(); // keys 0.*, 1.*
+        String names = assertThrows(IllegalArgumentException.class, () -> shifted.loadStateDict(state)).getMessage();
         assertTrue(names.contains("unexpected (the tensors have them, the model does not): [2.weight, 2.bias]")
                 && names.contains("the model's keys: [0.weight, 0.bias, 1.weight, 1.bias]"), names);
         Sequential.StateDictLoad loose = Mlp.builder().input(4).dense(16).activation(Activation.RELU).dense(3).dense(2)
@@ -112,9 +120,17 @@ class StateDictTest {
         float[] d = Safetensors.read(single(dir, "F64", new int[] {2}, f64.array())).get("t").toArray();
         assertEquals(0.1f, d[0], 0f);
         assertEquals(Float.POSITIVE_INFINITY, d[1], 0f, "rounded to nearest float: beyond the range it is infinite");
-        String i64 = assertThrows(ModelFormatException.class,
-                () -> Safetensors.read(single(dir, "I64", new int[] {1}, new byte[8]))).getMessage();
-        assertTrue(i64.contains("tensor 't' has dtype I64, which is not read (F32, F16, BF16 and F64 are)"), i64);
+        ByteBuffer i64 = ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN).putLong(-7).putLong(1L << 40);
+        assertArrayEquals(new float[] {-7f, 0x1p40f}, Safetensors.read(single(dir, "I64", new int[] {2}, i64.array())).get("t").toArray());
+        ByteBuffer scalar = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(12345);
+        Tensor counter = Safetensors.read(single(dir, "I64", new int[0], scalar.array())).get("t");
+        assertEquals(Shape.of(1), counter.shape(), "a 0-dimensional tensor (torch's num_batches_tracked) is one element");
+        assertEquals(12345f, counter.getFlat(0), 0f);
+        ByteBuffer i32 = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(-3);
+        assertArrayEquals(new float[] {-3f}, Safetensors.read(single(dir, "I32", new int[] {1}, i32.array())).get("t").toArray());
+        String u8 = assertThrows(ModelFormatException.class,
+                () -> Safetensors.read(single(dir, "U8", new int[] {1}, new byte[8]))).getMessage();
+        assertTrue(u8.contains("tensor 't' has dtype U8, which is not read (F32, F16, BF16, F64, I64 and I32 are)"), u8);
         String size = assertThrows(ModelFormatException.class,
                 () -> Safetensors.read(single(dir, "F32", new int[] {3}, new byte[8]))).getMessage();
         assertTrue(size.contains("needs 12 bytes but spans [0, 8)"), size);

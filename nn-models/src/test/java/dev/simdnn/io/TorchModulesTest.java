@@ -29,8 +29,9 @@ class TorchModulesTest {
         assertEquals(2, m.inputFeatures());
         // x = (2, 3): h = relu(2, 3, 4) = (2, 3, 4); y = 2 - 3 + 8 = 7
         assertEquals(7f, m.predict(new float[] {2, 3})[0], 1e-6f);
-        assertEquals("Sequential(input 2, 0: Dense(2 -> 3, identity), 1: Activation(relu), 2: Dropout(0.0), "
-                + "3: Dense(3 -> 1, identity, no bias))", m.toString());
+        assertEquals("Sequential(input 2, 0: Dense(2 -> 3, relu), 1: Dropout(0.5), 2: Dense(3 -> 1, identity, no bias))",
+                m.toString(), "linear then relu fused into one dense layer: torch's modules 0 and 1");
+        assertEquals(java.util.List.of("0.weight", "0.bias", "3.weight"), java.util.List.copyOf(m.namedParameters().keySet()));
     }
 
     @Test

@@ -230,12 +230,14 @@ class LayersTest {
         } finally {
             pool.shutdown();
         }
-        assertEquals(List.of("0.weight", "0.bias", "1.gamma", "1.beta", "3.body.0.weight", "3.body.0.bias",
-                        "3.body.1.gamma", "3.body.1.beta", "4.body.0.weight", "4.body.0.bias", "4.projection.weight",
-                        "5.slope", "6.weight", "6.bias", "8.weight", "8.bias"),
+        // torch's names for Sequential(Linear, BatchNorm1d, ReLU, Res(Sequential(Linear, Tanh, LayerNorm)),
+        // Res(Linear, ReLU), PReLU, Maxout, Dropout, Linear, Softmax): the Dense(tanh) inside counts two modules
+        assertEquals(List.of("0.weight", "0.bias", "1.weight", "1.bias", "3.body.0.weight", "3.body.0.bias",
+                        "3.body.2.weight", "3.body.2.bias", "4.body.0.weight", "4.body.0.bias", "4.projection.weight",
+                        "5.weight", "6.weight", "6.bias", "8.weight", "8.bias"),
                 List.copyOf(model.namedParameters().keySet()));
-        assertEquals(List.of("1.running_mean", "1.running_var"), List.copyOf(model.buffers().keySet()),
-                "the batch norm's running mean and variance");
+        assertEquals(List.of("1.running_mean", "1.running_var", "1.num_batches_tracked"), List.copyOf(model.buffers().keySet()),
+                "the batch norm's running mean and variance, and its batch counter");
     }
 
     /** y = 3·x0 - 2·x1 + 0.5·x2 + noise; the other 7 features are irrelevant. */
