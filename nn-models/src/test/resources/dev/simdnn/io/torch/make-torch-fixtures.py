@@ -1,21 +1,36 @@
 #!/usr/bin/python3
-"""Writes the PyTorch fixtures StateDictTest reads: a torch.nn.Sequential(Linear(4,16), ReLU(),
-Linear(16,3)) state_dict as a plain safetensors file (as safetensors.torch.save_file writes it,
-{"format": "pt"} metadata), and a few inputs with torch's logits. Run with Debian's python3-torch:
-    /usr/bin/python3 make-torch-fixtures.py
-"""
-import json, os, struct
-import torch
+"""The PyTorch and ONNX fixtures the Java tests read, made with the real tools, and the check of
+the files simdnn writes. Run by hand, never by the tests or CI, with Debian's python3-torch and
+python3-onnx (apt-get install -y python3-torch python3-onnx), OPENBLAS_CORETYPE unset:
+    env -u OPENBLAS_CORETYPE /usr/bin/python3 make-torch-fixtures.py
 
-torch.manual_seed(20261201)
-model = torch.nn.Sequential(torch.nn.Linear(4, 16), torch.nn.ReLU(), torch.nn.Linear(16, 3))
+Part 1 writes, beside this script, for each model: its state_dict as a plain safetensors file (as
+safetensors.torch.save_file writes it, {"format": "pt"} metadata; torch 1.13 has no safetensors,
+so a few lines here write it), its torch.onnx.export at the opsets listed, and <name>_io.json with
+a few inputs and torch's outputs (eval mode).
+
+Part 2 (when ../ours/ has files) loads the files simdnn wrote (../ours/*.simdnn, made by
+OurFilesTest with -Dsimdnn.fixtures.write) into the equivalent torch modules with
+load_state_dict(strict=True) and compares torch's outputs with the outputs simdnn recorded; and
+checks simdnn's ONNX exports (../ours/*.onnx) with onnx.checker (full check) and a small numpy
+evaluator written here, independent of simdnn's reader.
+"""
+import json, os, struct, sys
+import numpy as np
+import torch
+import torch.nn as nn
+
 here = os.path.dirname(os.path.abspath(__file__))
+ours = os.path.join(os.path.dirname(here), "ours")
+
 
 def save_safetensors(tensors, path, metadata):
     header, blobs, offset = {"__metadata__": metadata}, [], 0
     for name, t in tensors.items():
-        b = t.detach().contiguous().numpy().tobytes()
-        header[name] = {"dtype": "F32", "shape": list(t.shape), "data_offsets": [offset, offset + len(b)]}
+        t = t.detach().contiguous()
+        dtype = {torch.float32: "F32", torch.int64: "I64"}[t.dtype]
+        b = t.numpy().tobytes()
+        header[name] = {"dtype": dtype, "shape": list(t.shape), "data_offsets": [offset, offset + len(b)]}
         blobs.append(b)
         offset += len(b)
     h = json.dumps(header, separators=(",", ":")).encode()
@@ -23,9 +38,229 @@ def save_safetensors(tensors, path, metadata):
     with open(path, "wb") as f:
         f.write(struct.pack("<Q", len(h)) + h + b"".join(blobs))
 
-save_safetensors(model.state_dict(), os.path.join(here, "torch_mlp.safetensors"), {"format": "pt"})
-x = torch.randn(5, 4)
-with torch.no_grad():
-    y = model(x)
-with open(os.path.join(here, "torch_mlp_io.json"), "w") as f:
-    json.dump({"torch": torch.__version__, "inputs": x.tolist(), "logits": y.tolist()}, f, indent=1)
+
+def read_safetensors(path):
+    with open(path, "rb") as f:
+        raw = f.read()
+    n = struct.unpack("<Q", raw[:8])[0]
+    header = json.loads(raw[8:8 + n])
+    data = raw[8 + n:]
+    out = {}
+    for name, t in header.items():
+        if name == "__metadata__":
+            continue
+        b, e = t["data_offsets"]
+        dt = {"F32": np.float32, "I64": np.int64}[t["dtype"]]
+        out[name] = torch.from_numpy(np.frombuffer(data[b:e], dtype=dt).reshape(t["shape"]).copy())
+    return header.get("__metadata__", {}), out
+
+
+def write_fixture(name, model, inputs, opsets, state_dict=True):
+    model.eval()
+    with torch.no_grad():
+        y = model(inputs)
+    if state_dict:
+        save_safetensors(model.state_dict(), os.path.join(here, name + ".safetensors"), {"format": "pt"})
+    for opset in opsets:
+        torch.onnx.export(model, inputs[:1], os.path.join(here, "%s_opset%d.onnx" % (name, opset)), opset_version=opset,
+                          input_names=["input"], output_names=["output"],
+                          dynamic_axes={"input": {0: "batch"}, "output": {0: "batch"}})
+    with open(os.path.join(here, name + "_io.json"), "w") as f:
+        json.dump({"torch": torch.__version__, "module": str(model), "inputs": inputs.tolist(), "outputs": y.tolist()},
+                  f, indent=1)
+
+
+def part1():
+    torch.manual_seed(20261201)
+    # the first fixture (StateDictTest): Linear-ReLU-Linear; its io file keeps the "logits" key
+    mlp = nn.Sequential(nn.Linear(4, 16), nn.ReLU(), nn.Linear(16, 3))
+    save_safetensors(mlp.state_dict(), os.path.join(here, "torch_mlp.safetensors"), {"format": "pt"})
+    x = torch.randn(5, 4)
+    with torch.no_grad():
+        y = mlp(x)
+    with open(os.path.join(here, "torch_mlp_io.json"), "w") as f:
+        json.dump({"torch": torch.__version__, "inputs": x.tolist(), "logits": y.tolist()}, f, indent=1)
+    torch.onnx.export(mlp, x[:1], os.path.join(here, "torch_mlp_opset11.onnx"), opset_version=11,
+                      input_names=["input"], output_names=["output"],
+                      dynamic_axes={"input": {0: "batch"}, "output": {0: "batch"}})
+
+    # every activation the ONNX import reads, each after a Linear
+    torch.manual_seed(7)
+    act = nn.Sequential(
+        nn.Linear(6, 8), nn.ReLU(), nn.Linear(8, 8), nn.LeakyReLU(0.2), nn.Linear(8, 8), nn.PReLU(),
+        nn.Linear(8, 8), nn.Sigmoid(), nn.Linear(8, 8), nn.Tanh(), nn.Linear(8, 8), nn.ELU(0.7),
+        nn.Linear(8, 8), nn.SELU(), nn.Linear(8, 8), nn.Softplus(), nn.Linear(8, 8), nn.GELU(approximate="tanh"),
+        nn.Linear(8, 8), nn.SiLU(), nn.Linear(8, 3), nn.Softmax(dim=1))
+    with torch.no_grad():
+        act[5].weight.fill_(0.3)
+    write_fixture("torch_act", act, torch.randn(6, 6) * 2, [11, 13, 17])
+
+    # batch norm (trained a few steps, so its statistics are not the initial ones), dropout, layer norm
+    torch.manual_seed(8)
+    norm = nn.Sequential(nn.Linear(5, 8), nn.BatchNorm1d(8), nn.ReLU(), nn.Dropout(0.2), nn.Linear(8, 8),
+                         nn.LayerNorm(8), nn.Tanh(), nn.Linear(8, 3))
+    opt = torch.optim.SGD(norm.parameters(), lr=0.1)
+    for _ in range(20):
+        xb = torch.randn(16, 5) * 3 + 1
+        loss = norm(xb).pow(2).mean()
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+    write_fixture("torch_norm", norm, torch.randn(5, 5) * 3 + 1, [17])
+
+    # an image model's head: Flatten of [N, 1, 4, 4], then an MLP
+    torch.manual_seed(9)
+    flat = nn.Sequential(nn.Flatten(), nn.Linear(16, 6), nn.ReLU(), nn.Linear(6, 2))
+    write_fixture("torch_flatten", flat, torch.randn(3, 1, 4, 4), [13], state_dict=False)
+
+    # refused: exact GELU (the erf form), a residual connection, an operator outside the list
+    torch.manual_seed(10)
+    write_fixture("torch_gelu_exact", nn.Sequential(nn.Linear(4, 4), nn.GELU(), nn.Linear(4, 2)), torch.randn(2, 4), [13],
+                  state_dict=False)
+
+    class Res(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.a = nn.Linear(4, 4)
+            self.b = nn.Linear(4, 2)
+
+        def forward(self, x):
+            return self.b(x + torch.relu(self.a(x)))
+
+    write_fixture("torch_residual", Res(), torch.randn(2, 4), [13], state_dict=False)
+    write_fixture("torch_hardswish", nn.Sequential(nn.Linear(4, 4), nn.Hardswish(), nn.Linear(4, 2)), torch.randn(2, 4),
+                  [14], state_dict=False)
+
+
+def torch_module(spec):
+    """The torch module a simdnn file's architecture describes (the layer kinds OurFilesTest writes)."""
+    acts = {"relu": nn.ReLU, "tanh": nn.Tanh, "sigmoid": nn.Sigmoid, "selu": nn.SELU, "softplus": nn.Softplus,
+            "swish": nn.SiLU}
+    mods = []
+    for l in spec["layers"]:
+        t = l["type"]
+        if t == "dense":
+            mods.append(nn.Linear(l["in"], l["out"], bias=l["bias"]))
+            a = l["activation"]
+            if a != "identity":
+                mods.append(acts[a]() if a in acts else
+                            nn.LeakyReLU(float(a[len("leaky_relu("):-1])) if a.startswith("leaky_relu(") else
+                            nn.ELU(float(a[len("elu("):-1])) if a.startswith("elu(") else
+                            nn.GELU(approximate="tanh") if a == "gelu" else None)
+        elif t == "activation":
+            mods.append(acts[l["activation"]]())
+        elif t == "batch_norm":
+            mods.append(nn.BatchNorm1d(mods_width(mods), eps=l["epsilon"], momentum=l["momentum"]))
+        elif t == "layer_norm":
+            mods.append(nn.LayerNorm(mods_width(mods), eps=l["epsilon"]))
+        elif t == "prelu":
+            mods.append(nn.PReLU(mods_width(mods)))
+        elif t == "dropout":
+            mods.append(nn.Dropout(l["p"]))
+        elif t == "softmax":
+            mods.append(nn.Softmax(dim=1))
+        else:
+            raise ValueError("no torch twin in this script: " + t)
+    return nn.Sequential(*mods)
+
+
+def mods_width(mods):
+    for m in reversed(mods):
+        if isinstance(m, nn.Linear):
+            return m.out_features
+    raise ValueError("no width")
+
+
+def onnx_eval(model, x):
+    """A numpy evaluator for the operators simdnn exports: independent of simdnn's own reader."""
+    import onnx.numpy_helper as nh
+    from math import erf
+    env = {i.name: nh.to_array(i) for i in model.graph.initializer}
+    env[model.graph.input[0].name] = x
+    for n in model.graph.node:
+        a = {at.name: onnx.helper.get_attribute_value(at) for at in n.attribute}
+        v = [env[i] for i in n.input if i]
+        o = n.op_type
+        if o == "Gemm":
+            A, B = v[0], v[1]
+            A = A.T if a.get("transA", 0) else A
+            B = B.T if a.get("transB", 0) else B
+            r = a.get("alpha", 1.0) * A @ B + (a.get("beta", 1.0) * v[2] if len(v) > 2 else 0)
+        elif o == "Relu":
+            r = np.maximum(v[0], 0)
+        elif o == "LeakyRelu":
+            r = np.where(v[0] > 0, v[0], a.get("alpha", 0.01) * v[0])
+        elif o == "Sigmoid":
+            r = 1 / (1 + np.exp(-v[0]))
+        elif o == "Tanh":
+            r = np.tanh(v[0])
+        elif o == "Elu":
+            r = np.where(v[0] > 0, v[0], a.get("alpha", 1.0) * (np.exp(v[0]) - 1))
+        elif o == "Selu":
+            r = a.get("gamma", 1.0507) * np.where(v[0] > 0, v[0], a.get("alpha", 1.6733) * (np.exp(v[0]) - 1))
+        elif o == "Softplus":
+            r = np.log1p(np.exp(v[0]))
+        elif o == "PRelu":
+            r = np.where(v[0] > 0, v[0], v[1] * v[0])
+        elif o == "Softmax":
+            e = np.exp(v[0] - v[0].max(axis=a.get("axis", -1), keepdims=True))
+            r = e / e.sum(axis=a.get("axis", -1), keepdims=True)
+        elif o == "BatchNormalization":
+            r = (v[0] - v[3]) / np.sqrt(v[4] + a.get("epsilon", 1e-5)) * v[1] + v[2]
+        elif o == "LayerNormalization":
+            m = v[0].mean(axis=-1, keepdims=True)
+            s = ((v[0] - m) ** 2).mean(axis=-1, keepdims=True)
+            r = (v[0] - m) / np.sqrt(s + a.get("epsilon", 1e-5)) * v[1] + (v[2] if len(v) > 2 else 0)
+        elif o in ("Mul", "Add", "Sub", "Div", "Pow"):
+            r = {"Mul": np.multiply, "Add": np.add, "Sub": np.subtract, "Div": np.divide, "Pow": np.power}[o](v[0], v[1])
+        elif o == "Erf":
+            r = np.vectorize(erf)(v[0])
+        elif o == "Constant":
+            r = nh.to_array(a["value"])
+        elif o == "Reshape":
+            shape = [d if d != 0 else v[0].shape[i] for i, d in enumerate(v[1])]
+            r = v[0].reshape(shape)
+        elif o == "ReduceMax":
+            r = v[0].max(axis=tuple(a["axes"]), keepdims=bool(a.get("keepdims", 1)))
+        elif o == "Identity":
+            r = v[0]
+        else:
+            raise ValueError("the numpy evaluator has no " + o)
+        env[n.output[0]] = r.astype(np.float32)
+    return env[model.graph.output[0].name]
+
+
+def part2():
+    import onnx
+    globals()["onnx"] = onnx
+    import onnx.helper  # noqa: F401
+    if not os.path.isdir(ours):
+        print("no", ours, "- part 2 skipped")
+        return
+    for f in sorted(os.listdir(ours)):
+        path = os.path.join(ours, f)
+        if f.endswith(".simdnn"):
+            meta, tensors = read_safetensors(path)
+            model = torch_module(json.loads(meta["architecture"]))
+            model.load_state_dict(tensors, strict=True)
+            model.eval()
+            io = json.load(open(path[:-len(".simdnn")] + "_io.json"))
+            with torch.no_grad():
+                y = model(torch.tensor(io["inputs"]))
+            err = (y - torch.tensor(io["outputs"])).abs().max().item()
+            print("%-28s load_state_dict(strict=True) ok, max |torch - simdnn| = %.3g" % (f, err))
+            assert err < 1e-5, err
+        elif f.endswith(".onnx"):
+            m = onnx.load(path)
+            onnx.checker.check_model(m, full_check=True)
+            io = json.load(open(path[:-len(".onnx")] + "_io.json"))
+            y = onnx_eval(m, np.array(io["inputs"], dtype=np.float32))
+            err = np.abs(y - np.array(io["outputs"], dtype=np.float32)).max()
+            print("%-28s onnx.checker ok, max |numpy evaluator - simdnn| = %.3g" % (f, err))
+            assert err < 1e-5, err
+
+
+if __name__ == "__main__":
+    if "--check-only" not in sys.argv:
+        part1()
+    part2()

@@ -1,0 +1,241 @@
+package dev.simdnn.onnx;
+
+import com.google.protobuf.ByteString;
+import dev.simdnn.kernel.Activation;
+import dev.simdnn.layer.Layer;
+import dev.simdnn.nn.ActivationLayer;
+import dev.simdnn.nn.BatchNorm;
+import dev.simdnn.nn.Dense;
+import dev.simdnn.nn.Dropout;
+import dev.simdnn.nn.LayerNorm;
+import dev.simdnn.nn.Maxout;
+import dev.simdnn.nn.PRelu;
+import dev.simdnn.nn.Residual;
+import dev.simdnn.nn.Sequential;
+import dev.simdnn.nn.Softmax;
+import dev.simdnn.onnx.proto.Onnx;
+import dev.simdnn.tensor.Tensor;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Writes a {@link Sequential} as an ONNX graph of opset {@link OnnxModels#EXPORT_OPSET}: one node
+ * (or a few) per layer, named and numbered as torch's exporter names the equivalent
+ * {@code nn.Sequential} ({@code /0/Gemm}, initializers {@code 0.weight}, …).
+ */
+final class OnnxExporter {
+    private final Onnx.GraphProto.Builder graph = Onnx.GraphProto.newBuilder().setName("simdnn");
+    private final List<Onnx.NodeProto.Builder> nodes = new ArrayList<>();
+    private final Map<Tensor, String> names = new IdentityHashMap<>();
+    private int constants;
+
+    byte[] export(Sequential model, String producerVersion) {
+        model.namedParameters().forEach((k, p) -> names.put(p.value(), k));
+        model.buffers().forEach((k, t) -> names.put(t, k));
+        String out = sequence(model, "input", "");
+        if (out.equals("input")) {
+            out = node("Identity", "/Identity", out).getOutput(0);
+        }
+        nodes.get(nodes.size() - 1).setOutput(0, "output");
+        nodes.forEach(graph::addNode);
+        graph.addInput(value("input", model.inputFeatures()));
+        graph.addOutput(value("output", model.outputFeatures()));
+        return Onnx.ModelProto.newBuilder()
+                .setIrVersion(8)
+                .setProducerName("simdnn")
+                .setProducerVersion(producerVersion)
+                .addOpsetImport(Onnx.OperatorSetIdProto.newBuilder().setDomain("").setVersion(OnnxModels.EXPORT_OPSET))
+                .setGraph(graph)
+                .build()
+                .toByteArray();
+    }
+
+    private static Onnx.ValueInfoProto value(String name, int features) {
+        Onnx.TensorShapeProto shape = Onnx.TensorShapeProto.newBuilder()
+                .addDim(Onnx.TensorShapeProto.Dimension.newBuilder().setDimParam("batch"))
+                .addDim(Onnx.TensorShapeProto.Dimension.newBuilder().setDimValue(features))
+                .build();
+        return Onnx.ValueInfoProto.newBuilder().setName(name)
+                .setType(Onnx.TypeProto.newBuilder().setTensorType(Onnx.TypeProto.Tensor.newBuilder()
+                        .setElemType(Onnx.TensorProto.DataType.FLOAT_VALUE).setShape(shape)))
+                .build();
+    }
+
+    /** The layers of {@code s} from value {@code x}, under the name prefix {@code prefix}; returns the output value. */
+    private String sequence(Sequential s, String x, String prefix) {
+        int module = 0;
+        for (Layer l : s.layers()) {
+            x = layer(l, x, prefix + module);
+            module += l.torchModules();
+        }
+        return x;
+    }
+
+    private String layer(Layer l, String x, String at) {
+        String scope = "/" + at.replace('.', '/') + "/";
+        switch (l) {
+            case Dense d -> {
+                x = gemm(x, d, scope);
+                return activation(d.activation(), x, "/" + next(at) + "/");
+            }
+            case ActivationLayer a -> {
+                return activation(a.activation(), x, scope);
+            }
+            case Dropout d -> {
+                return x; // the identity in inference, as torch's exporter leaves it out
+            }
+            case Softmax s -> {
+                return node("Softmax", scope + "Softmax", x).addAttribute(intAttr("axis", 1)).getOutput(0);
+            }
+            case PRelu p -> {
+                return node("PRelu", scope + "PRelu", x, name(p.slope().value())).getOutput(0);
+            }
+            case BatchNorm b -> {
+                return node("BatchNormalization", scope + "BatchNormalization", x, name(b.gamma().value()),
+                        name(b.beta().value()), name(b.runningMean()), name(b.runningVariance()))
+                        .addAttribute(floatAttr("epsilon", b.epsilon()))
+                        .addAttribute(floatAttr("momentum", 1 - b.momentum())).getOutput(0);
+            }
+            case LayerNorm n -> {
+                return node("LayerNormalization", scope + "LayerNormalization", x, name(n.gamma().value()), name(n.beta().value()))
+                        .addAttribute(intAttr("axis", -1))
+                        .addAttribute(floatAttr("epsilon", n.epsilon())).getOutput(0);
+            }
+            case Maxout m -> {
+                Map<String, dev.simdnn.layer.Parameter> p = m.namedParameters();
+                String z = node("Gemm", scope + "Gemm", x, name(p.get("weight").value()), name(p.get("bias").value()))
+                        .addAttribute(intAttr("transB", 1)).getOutput(0);
+                String shape = constant(scope + "shape", new long[] {0, m.pieces(), m.units()});
+                String r = node("Reshape", scope + "Reshape", z, shape).getOutput(0);
+                return node("ReduceMax", scope + "ReduceMax", r).addAttribute(intsAttr("axes", 1))
+                        .addAttribute(intAttr("keepdims", 0)).getOutput(0);
+            }
+            case Residual r -> {
+                String body = r.body() instanceof Sequential s ? sequence(s, x, at + ".body.") : layer(r.body(), x, at + ".body");
+                String skip = r.projection() == null ? x
+                        : node("Gemm", scope + "projection/Gemm", x, name(r.projection().weight().value()))
+                        .addAttribute(intAttr("transB", 1)).getOutput(0);
+                return node("Add", scope + "Add", skip, body).getOutput(0);
+            }
+            case Sequential s -> {
+                return sequence(s, x, at + ".");
+            }
+            default -> throw new IllegalArgumentException("layer " + at + " (" + l + ") has no ONNX form simdnn exports");
+        }
+    }
+
+    private static String next(String at) {
+        int dot = at.lastIndexOf('.');
+        return at.substring(0, dot + 1) + (Integer.parseInt(at.substring(dot + 1)) + 1);
+    }
+
+    private String gemm(String x, Dense d, String scope) {
+        Onnx.NodeProto.Builder n = d.bias() == null
+                ? node("Gemm", scope + "Gemm", x, name(d.weight().value()))
+                : node("Gemm", scope + "Gemm", x, name(d.weight().value()), name(d.bias().value()));
+        return n.addAttribute(floatAttr("alpha", 1f)).addAttribute(floatAttr("beta", 1f))
+                .addAttribute(intAttr("transB", 1)).getOutput(0);
+    }
+
+    /** The nodes of {@code a} applied to {@code x}; GELU and SiLU as the element-wise graphs torch writes. */
+    private String activation(Activation a, String x, String scope) {
+        return switch (a.kind()) {
+            case IDENTITY -> x;
+            case RELU -> node("Relu", scope + "Relu", x).getOutput(0);
+            case SIGMOID -> node("Sigmoid", scope + "Sigmoid", x).getOutput(0);
+            case TANH -> node("Tanh", scope + "Tanh", x).getOutput(0);
+            case SOFTPLUS -> node("Softplus", scope + "Softplus", x).getOutput(0);
+            case SELU -> node("Selu", scope + "Selu", x).getOutput(0);
+            case LEAKY_RELU -> node("LeakyRelu", scope + "LeakyRelu", x).addAttribute(floatAttr("alpha", a.alpha())).getOutput(0);
+            case ELU -> node("Elu", scope + "Elu", x).addAttribute(floatAttr("alpha", a.alpha())).getOutput(0);
+            case SWISH -> node("Mul", scope + "Mul", x, node("Sigmoid", scope + "Sigmoid", x).getOutput(0)).getOutput(0);
+            case GELU -> {
+                // 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³)))
+                String x3 = node("Mul", scope + "Mul_1", x, node("Mul", scope + "Mul", x, x).getOutput(0)).getOutput(0);
+                String inner = node("Add", scope + "Add", x,
+                        node("Mul", scope + "Mul_2", scalar(scope, 0.044715f), x3).getOutput(0)).getOutput(0);
+                String t = node("Tanh", scope + "Tanh",
+                        node("Mul", scope + "Mul_3", scalar(scope, (float) Math.sqrt(2 / Math.PI)), inner).getOutput(0)).getOutput(0);
+                String onePlus = node("Add", scope + "Add_1", scalar(scope, 1f), t).getOutput(0);
+                yield node("Mul", scope + "Mul_5", scalar(scope, 0.5f),
+                        node("Mul", scope + "Mul_4", x, onePlus).getOutput(0)).getOutput(0);
+            }
+            case STEP -> throw new IllegalArgumentException("the step activation has no ONNX form simdnn exports "
+                    + "(it has no gradient and is for the course's perceptrons)");
+        };
+    }
+
+    private String name(Tensor t) {
+        String n = names.get(t);
+        if (n == null) {
+            throw new IllegalStateException("a parameter outside the model's named parameters");
+        }
+        if (graph.getInitializerList().stream().noneMatch(i -> i.getName().equals(n))) {
+            graph.addInitializer(floats(n, t));
+        }
+        return n;
+    }
+
+    private static Onnx.TensorProto floats(String name, Tensor t) {
+        float[] v = t.toArray();
+        ByteBuffer b = ByteBuffer.allocate(4 * v.length).order(ByteOrder.LITTLE_ENDIAN);
+        for (float f : v) {
+            b.putFloat(f);
+        }
+        Onnx.TensorProto.Builder p = Onnx.TensorProto.newBuilder().setName(name)
+                .setDataType(Onnx.TensorProto.DataType.FLOAT_VALUE).setRawData(ByteString.copyFrom(b.array()));
+        for (int d : t.shape().dims()) {
+            p.addDims(d);
+        }
+        return p.build();
+    }
+
+    private String scalar(String scope, float value) {
+        String n = scope + "Constant_" + constants++ + "_output_0";
+        ByteBuffer b = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putFloat(value);
+        graph.addInitializer(Onnx.TensorProto.newBuilder().setName(n).setDataType(Onnx.TensorProto.DataType.FLOAT_VALUE)
+                .setRawData(ByteString.copyFrom(b.array())));
+        return n;
+    }
+
+    private String constant(String name, long[] values) {
+        ByteBuffer b = ByteBuffer.allocate(8 * values.length).order(ByteOrder.LITTLE_ENDIAN);
+        for (long v : values) {
+            b.putLong(v);
+        }
+        graph.addInitializer(Onnx.TensorProto.newBuilder().setName(name).setDataType(Onnx.TensorProto.DataType.INT64_VALUE)
+                .addDims(values.length).setRawData(ByteString.copyFrom(b.array())));
+        return name;
+    }
+
+    private Onnx.NodeProto.Builder node(String op, String name, String... inputs) {
+        Onnx.NodeProto.Builder n = Onnx.NodeProto.newBuilder().setOpType(op).setName(name);
+        for (String i : inputs) {
+            n.addInput(i);
+        }
+        n.addOutput(name + "_output_0");
+        nodes.add(n);
+        return n;
+    }
+
+    private static Onnx.AttributeProto intAttr(String name, long v) {
+        return Onnx.AttributeProto.newBuilder().setName(name).setType(Onnx.AttributeProto.AttributeType.INT).setI(v).build();
+    }
+
+    private static Onnx.AttributeProto intsAttr(String name, long... v) {
+        Onnx.AttributeProto.Builder a = Onnx.AttributeProto.newBuilder().setName(name).setType(Onnx.AttributeProto.AttributeType.INTS);
+        for (long x : v) {
+            a.addInts(x);
+        }
+        return a.build();
+    }
+
+    private static Onnx.AttributeProto floatAttr(String name, float v) {
+        return Onnx.AttributeProto.newBuilder().setName(name).setType(Onnx.AttributeProto.AttributeType.FLOAT).setF(v).build();
+    }
+}

@@ -1,0 +1,610 @@
+package dev.simdnn.onnx;
+
+import dev.simdnn.init.Initializer;
+import dev.simdnn.io.ModelFormatException;
+import dev.simdnn.kernel.Activation;
+import dev.simdnn.kernel.Kernels;
+import dev.simdnn.layer.Layer;
+import dev.simdnn.nn.ActivationLayer;
+import dev.simdnn.nn.BatchNorm;
+import dev.simdnn.nn.Dense;
+import dev.simdnn.nn.LayerNorm;
+import dev.simdnn.nn.Maxout;
+import dev.simdnn.nn.PRelu;
+import dev.simdnn.nn.Residual;
+import dev.simdnn.nn.Sequential;
+import dev.simdnn.nn.Softmax;
+import dev.simdnn.onnx.proto.Onnx;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.SplittableRandom;
+
+/**
+ * Turns an ONNX graph into a {@link Sequential}: it walks the graph from its input to its output,
+ * one node (or one recognised group of nodes) at a time, and refuses anything it cannot represent
+ * exactly, naming the node, its operator and why. See {@link OnnxModels} for what is read.
+ */
+final class OnnxImporter {
+    /** Operators computed element by element, which the importer evaluates to recognise an activation. */
+    private static final Set<String> ELEMENTWISE = Set.of("Add", "Sub", "Mul", "Div", "Pow", "Neg", "Tanh", "Sigmoid",
+            "Erf", "Exp", "Log", "Sqrt", "Abs", "Relu", "Identity", "Cast");
+    /** Element-wise operators that are no activation by themselves: read only as part of a recognised group. */
+    private static final Set<String> ARITHMETIC = Set.of("Add", "Sub", "Mul", "Div", "Pow", "Neg", "Erf", "Exp", "Log",
+            "Sqrt", "Abs", "Cast");
+    static final List<String> SUPPORTED = List.of("Gemm", "MatMul", "Add (a bias after Gemm or MatMul)", "Relu", "LeakyRelu",
+            "PRelu", "Sigmoid", "Tanh", "Elu", "Selu", "Softplus", "Gelu (approximate='tanh')", "Softmax", "Flatten",
+            "Reshape", "Identity", "Dropout", "BatchNormalization", "LayerNormalization",
+            "the element-wise forms of GELU (tanh) and SiLU that exporters write", "Add of a residual connection",
+            "Reshape + ReduceMax of a maxout");
+    private static final int MAX_NESTING = 32;
+
+    private final OnnxGraph g;
+
+    OnnxImporter(OnnxGraph graph) {
+        this.g = graph;
+    }
+
+    /** One layer in the making: dense layers stay open for a fused activation, a bias add or a maxout. */
+    private sealed interface Step permits DenseStep, LayerStep, ResidualStep {
+    }
+
+    private static final class DenseStep implements Step {
+        final int in;
+        final int out;
+        final float[] w; // [out, in]
+        float[] b;
+        Activation act = Activation.IDENTITY;
+        int pieces; // > 0: a maxout of out / pieces units
+
+        DenseStep(int in, int out, float[] w, float[] b) {
+            this.in = in;
+            this.out = out;
+            this.w = w;
+            this.b = b;
+        }
+
+        int width() {
+            return pieces > 0 ? out / pieces : out;
+        }
+    }
+
+    private record LayerStep(Layer layer, int width) implements Step {
+    }
+
+    private record ResidualStep(int in, List<Step> body, DenseStep projection, int width) implements Step {
+    }
+
+    Sequential model(Kernels kernels) throws ModelFormatException {
+        int width = -1;
+        List<Long> dims = g.inputDims;
+        if (dims.size() == 2 && dims.get(1) > 0) {
+            width = Math.toIntExact(dims.get(1));
+        } else if (dims.size() > 2) {
+            long p = 1;
+            for (int i = 1; i < dims.size(); i++) {
+                if (dims.get(i) <= 0) {
+                    throw new ModelFormatException(g.file, "input '" + g.input + "' has shape " + dims
+                            + " with a dimension after the batch that is not fixed; simdnn needs the feature count");
+                }
+                p *= dims.get(i);
+            }
+            if (p > Integer.MAX_VALUE) {
+                throw new ModelFormatException(g.file, "input '" + g.input + "' has " + p + " features per row");
+            }
+            width = (int) p; // rows of C·H·W values: the first node must flatten them
+            List<Onnx.NodeProto> first = g.consumersOf(g.input);
+            if (first.size() != 1 || !(first.get(0).getOpType().equals("Flatten") || first.get(0).getOpType().equals("Reshape"))) {
+                throw new ModelFormatException(g.file, "input '" + g.input + "' has shape " + dims + ": simdnn reads rank-2 "
+                        + "inputs [batch, features], or a higher rank flattened by the first node (Flatten or Reshape), "
+                        + "and here it is not");
+            }
+        } else if (dims.size() == 1) {
+            throw new ModelFormatException(g.file, "input '" + g.input + "' has rank 1; simdnn reads [batch, features]");
+        }
+        int[] w = {width};
+        List<Step> steps = chain(g.input, g.output, null, w, 0);
+        int input = inputWidth(steps, width);
+        if (input <= 0) {
+            throw new ModelFormatException(g.file, "the input width is not known: input '" + g.input + "' declares no "
+                    + "feature dimension and no linear layer fixes it");
+        }
+        SplittableRandom rng = new SplittableRandom(0); // every parameter is then overwritten
+        List<Layer> layers = build(steps, input, rng, kernels);
+        if (layers.isEmpty()) {
+            throw new ModelFormatException(g.file, "the graph computes nothing simdnn keeps (only identities)");
+        }
+        return new Sequential(input, layers, kernels);
+    }
+
+    private static int inputWidth(List<Step> steps, int declared) {
+        if (declared > 0) {
+            return declared;
+        }
+        for (Step s : steps) {
+            if (s instanceof DenseStep d) {
+                return d.in;
+            }
+            if (s instanceof ResidualStep r) {
+                return r.in;
+            }
+            if (s instanceof LayerStep l && l.width > 0) {
+                return l.width;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * The steps from value {@code from} to value {@code to}. {@code within}: the nodes this walk may
+     * use (a branch of a residual block), or null for the whole graph. {@code width[0]}: the width
+     * of {@code from} (-1 unknown), updated.
+     */
+    private List<Step> chain(String from, String to, List<Onnx.NodeProto> within, int[] width, int depth)
+            throws ModelFormatException {
+        if (depth > MAX_NESTING) {
+            throw new ModelFormatException(g.file, "residual blocks nested more than " + MAX_NESTING + " deep");
+        }
+        List<Step> steps = new ArrayList<>();
+        String cur = from;
+        int guard = 0;
+        while (!cur.equals(to)) {
+            if (++guard > g.graph.getNodeCount() + 1) {
+                throw new ModelFormatException(g.file, "the graph has a cycle through '" + cur + "'");
+            }
+            List<Onnx.NodeProto> cs = g.consumersOf(cur);
+            if (within != null) {
+                cs.removeIf(n -> within.stream().noneMatch(x -> x == n));
+            }
+            if (cs.isEmpty()) {
+                throw new ModelFormatException(g.file, "value '" + cur + "' is not used by any node and is not the graph's "
+                        + "output '" + to + "': a graph that is not a chain");
+            }
+            Onnx.NodeProto n = cs.get(0);
+            List<String> computed = g.computedInputs(n);
+            boolean single = cs.size() == 1 && computed.stream().allMatch(cur::equals);
+            boolean biasAdd = n.getOpType().equals("Add") && computed.size() == 1;
+            if (single && (biasAdd || !ARITHMETIC.contains(n.getOpType()))) {
+                cur = node(n, steps, width);
+                continue;
+            }
+            // a group of nodes that starts at cur and merges again into one value
+            List<Onnx.NodeProto> region = region(cur, within);
+            Onnx.NodeProto merge = region.get(region.size() - 1);
+            if (region.stream().allMatch(r -> ELEMENTWISE.contains(r.getOpType()))) {
+                // the group ends where its branches meet; a scaling after that (GELU's 0.5·) may still belong to it
+                Activation a;
+                while ((a = Elementwise.match(g, cur, region)) == null) {
+                    Onnx.NodeProto end = region.get(region.size() - 1);
+                    List<Onnx.NodeProto> next = g.consumersOf(end.getOutput(0));
+                    if (end.getOutput(0).equals(to) || next.size() != 1 || !ARITHMETIC.contains(next.get(0).getOpType())
+                            || !g.computedInputs(next.get(0)).stream().allMatch(end.getOutput(0)::equals) || region.size() > 64) {
+                        throw Elementwise.refusal(g, cur, region);
+                    }
+                    region.add(next.get(0));
+                }
+                merge = region.get(region.size() - 1);
+                activation(steps, a, width[0]);
+            } else if (merge.getOpType().equals("Add") && g.computedInputs(merge).size() == 2) {
+                steps.add(residual(cur, region, width, depth));
+            } else {
+                throw g.refuse(merge, "value '" + cur + "' feeds " + cs.size() + " nodes that meet again here: a graph that "
+                        + "is not a chain, and not a residual block (x + f(x)) simdnn reads");
+            }
+            cur = merge.getOutput(0);
+        }
+        return steps;
+    }
+
+    /**
+     * The nodes from the consumers of {@code start} up to the first node after which every value
+     * they computed is used only inside the group: where the branches meet again. That node is last.
+     */
+    private List<Onnx.NodeProto> region(String start, List<Onnx.NodeProto> within) throws ModelFormatException {
+        List<Onnx.NodeProto> nodes = new ArrayList<>();
+        List<String> values = new ArrayList<>(List.of(start));
+        for (Onnx.NodeProto n : g.graph.getNodeList()) {
+            if (n.getOpType().equals("Constant") || (within != null && within.stream().noneMatch(x -> x == n))) {
+                continue;
+            }
+            if (n.getInputList().stream().noneMatch(values::contains)) {
+                continue;
+            }
+            nodes.add(n);
+            values.addAll(n.getOutputList());
+            String last = n.getOutput(0);
+            boolean closed = true;
+            for (String v : values) {
+                if (v.equals(last)) {
+                    continue;
+                }
+                if (v.equals(g.output)) {
+                    closed = false;
+                    break;
+                }
+                for (Onnx.NodeProto c : g.consumersOf(v)) {
+                    if (nodes.stream().noneMatch(x -> x == c)) {
+                        closed = false;
+                        break;
+                    }
+                }
+                if (!closed) {
+                    break;
+                }
+            }
+            if (closed) {
+                return nodes;
+            }
+        }
+        throw new ModelFormatException(g.file, "value '" + start + "' feeds branches that never meet again: a graph that "
+                + "is not a chain");
+    }
+
+    private ResidualStep residual(String cur, List<Onnx.NodeProto> region, int[] width, int depth) throws ModelFormatException {
+        Onnx.NodeProto add = region.get(region.size() - 1);
+        List<String> ins = g.computedInputs(add);
+        int in = width[0];
+        List<List<Step>> branches = new ArrayList<>();
+        List<Integer> widths = new ArrayList<>();
+        for (String target : ins) {
+            if (target.equals(cur)) {
+                branches.add(List.of());
+                widths.add(in);
+                continue;
+            }
+            List<Onnx.NodeProto> part = ancestors(target, region);
+            int[] w = {in};
+            branches.add(chain(cur, target, part, w, depth + 1));
+            widths.add(w[0]);
+        }
+        // the skip path is the identity or one linear map without a bias; the body is the other
+        int skip = skipIndex(branches.get(0)) ? 0 : skipIndex(branches.get(1)) ? 1 : -1;
+        if (skip < 0 || branches.get(0).isEmpty() && branches.get(1).isEmpty()) {
+            throw g.refuse(add, "adds two computed branches, neither of which is an identity or a plain linear skip path: "
+                    + "not a residual block simdnn reads");
+        }
+        List<Step> body = branches.get(1 - skip);
+        if (body.isEmpty()) {
+            throw g.refuse(add, "adds a value to itself or to its projection: not a residual block simdnn reads");
+        }
+        int out = widths.get(1 - skip);
+        DenseStep projection = branches.get(skip).isEmpty() ? null : (DenseStep) branches.get(skip).get(0);
+        if (projection == null && out != in || projection != null && projection.out != out) {
+            throw g.refuse(add, "adds branches of widths " + widths + "; they must match");
+        }
+        if (projection != null && projection.out == in) {
+            throw g.refuse(add, "a residual block whose skip path is a square linear map: simdnn's residual projects only "
+                    + "when the width changes");
+        }
+        width[0] = out;
+        return new ResidualStep(in, body, projection, out);
+    }
+
+    private static boolean skipIndex(List<Step> branch) {
+        if (branch.isEmpty()) {
+            return true;
+        }
+        if (branch.size() != 1 || !(branch.get(0) instanceof DenseStep d) || d.act != Activation.IDENTITY || d.pieces > 0) {
+            return false;
+        }
+        if (d.b != null) {
+            for (float v : d.b) {
+                if (v != 0f) {
+                    return false;
+                }
+            }
+            d.b = null;
+        }
+        return true;
+    }
+
+    /** The nodes of {@code region} that {@code value} depends on. */
+    private List<Onnx.NodeProto> ancestors(String value, List<Onnx.NodeProto> region) {
+        List<Onnx.NodeProto> out = new ArrayList<>();
+        List<String> need = new ArrayList<>(List.of(value));
+        for (int i = region.size() - 1; i >= 0; i--) {
+            Onnx.NodeProto n = region.get(i);
+            if (n.getOutputList().stream().anyMatch(need::contains)) {
+                out.add(0, n);
+                need.addAll(n.getInputList());
+            }
+        }
+        return out;
+    }
+
+    /** One node reading {@code steps}' current value: adds its step and returns its output. */
+    private String node(Onnx.NodeProto n, List<Step> steps, int[] width) throws ModelFormatException {
+        if (!g.computedInputs(n).isEmpty() && !n.getInput(0).equals(g.computedInputs(n).get(0))) {
+            throw g.refuse(n, "reads the computed value as input " + n.getInputList().indexOf(g.computedInputs(n).get(0))
+                    + "; simdnn reads it as the first input");
+        }
+        int w = width[0];
+        Step last = steps.isEmpty() ? null : steps.get(steps.size() - 1);
+        DenseStep open = last instanceof DenseStep d && d.act == Activation.IDENTITY && d.pieces == 0 ? d : null;
+        String op = n.getOpType();
+        switch (op) {
+            case "Gemm" -> {
+                if (g.intAttr(n, "transA", 0) != 0) {
+                    throw g.refuse(n, "transA = 1 (the batch transposed) is not read");
+                }
+                float alpha = g.floatAttr(n, "alpha", 1f);
+                float beta = g.floatAttr(n, "beta", 1f);
+                boolean transB = g.intAttr(n, "transB", 0) != 0;
+                OnnxGraph.Const b = g.constInput(n, 1, "weight B");
+                DenseStep d = linear(n, b, transB, alpha, w);
+                OnnxGraph.Const c = g.optionalConst(n, 2, "bias C");
+                if (c != null) {
+                    d.b = broadcastRow(n, c, d.out, "bias C");
+                    for (int i = 0; i < d.out; i++) {
+                        d.b[i] *= beta;
+                    }
+                }
+                steps.add(d);
+                width[0] = d.out;
+            }
+            case "MatMul" -> {
+                DenseStep d = linear(n, g.constInput(n, 1, "weight"), false, 1f, w);
+                steps.add(d);
+                width[0] = d.out;
+            }
+            case "Add" -> {
+                OnnxGraph.Const c = g.constants.get(n.getInput(0).equals(g.computedInputs(n).get(0)) ? n.getInput(1) : n.getInput(0));
+                if (open == null) {
+                    throw g.refuse(n, "adds a constant to a value that is not the output of a linear map (Gemm or MatMul); "
+                            + "simdnn reads such an Add only as a bias");
+                }
+                float[] add = broadcastRow(n, c, open.out, "bias");
+                if (open.b == null) {
+                    open.b = add;
+                } else {
+                    for (int i = 0; i < open.out; i++) {
+                        open.b[i] += add[i];
+                    }
+                }
+            }
+            case "Relu" -> activation(steps, Activation.RELU, w);
+            case "Sigmoid" -> activation(steps, Activation.SIGMOID, w);
+            case "Tanh" -> activation(steps, Activation.TANH, w);
+            case "Softplus" -> activation(steps, Activation.SOFTPLUS, w);
+            case "LeakyRelu" -> activation(steps, Activation.leakyRelu(g.floatAttr(n, "alpha", 0.01f)), w);
+            case "Elu" -> activation(steps, Activation.elu(g.floatAttr(n, "alpha", 1f)), w);
+            case "Selu" -> {
+                float alpha = g.floatAttr(n, "alpha", (float) Activation.SELU_ALPHA);
+                float gamma = g.floatAttr(n, "gamma", (float) Activation.SELU_LAMBDA);
+                if (Math.abs(alpha - Activation.SELU_ALPHA) > 1e-6 || Math.abs(gamma - Activation.SELU_LAMBDA) > 1e-6) {
+                    throw g.refuse(n, "alpha = " + alpha + ", gamma = " + gamma + ": simdnn's SELU has the standard constants "
+                            + "(1.6733, 1.0507) only");
+                }
+                activation(steps, Activation.SELU, w);
+            }
+            case "Gelu" -> {
+                String approximate = g.stringAttr(n, "approximate", "none");
+                if (!approximate.equals("tanh")) {
+                    throw g.refuse(n, "the exact GELU (erf form, approximate='" + approximate + "') is not supported yet; "
+                            + "simdnn's GELU is the tanh approximation: export the model with GELU(approximate='tanh')");
+                }
+                activation(steps, Activation.GELU, w);
+            }
+            case "PRelu" -> {
+                requireWidth(n, w);
+                OnnxGraph.Const slope = g.constInput(n, 1, "slope");
+                float[] s = broadcastRow(n, slope, w, "slope");
+                PRelu p = new PRelu(w);
+                p.slope().value().copyFrom(s);
+                steps.add(new LayerStep(p, w));
+            }
+            case "Softmax" -> {
+                long axis = g.intAttr(n, "axis", g.opset >= 13 ? -1 : 1);
+                if (axis != 1 && axis != -1) {
+                    throw g.refuse(n, "axis = " + axis + "; simdnn's softmax is over the features of [batch, features] (axis 1 or -1)");
+                }
+                requireWidth(n, w);
+                steps.add(new LayerStep(new Softmax(w), w));
+            }
+            case "Flatten" -> {
+                if (g.intAttr(n, "axis", 1) != 1) {
+                    throw g.refuse(n, "axis = " + g.intAttr(n, "axis", 1) + "; simdnn reads Flatten(axis=1), which keeps the batch");
+                }
+            }
+            case "Reshape" -> {
+                return reshape(n, steps, open, width);
+            }
+            case "Identity" -> {
+            }
+            case "Dropout" -> {
+                g.onlyFirstOutputUsed(n);
+                OnnxGraph.Const training = g.optionalConst(n, 2, "training_mode");
+                if (training != null && training.values()[0] != 0) {
+                    throw g.refuse(n, "training_mode is true; an imported model runs inference");
+                }
+            }
+            case "BatchNormalization" -> {
+                requireWidth(n, w);
+                g.onlyFirstOutputUsed(n);
+                if (g.intAttr(n, "training_mode", 0) != 0) {
+                    throw g.refuse(n, "training_mode = 1; an imported model runs inference, with the running statistics");
+                }
+                float eps = g.floatAttr(n, "epsilon", 1e-5f);
+                float m = 1 - g.floatAttr(n, "momentum", 0.9f); // ONNX weighs the old statistics, simdnn the batch
+                BatchNorm bn = construct(n, () -> new BatchNorm(w, m > 0 && m <= 1 ? m : 0.1f, eps));
+                bn.gamma().value().copyFrom(exact(n, g.constInput(n, 1, "scale"), w, "scale"));
+                bn.beta().value().copyFrom(exact(n, g.constInput(n, 2, "bias B"), w, "bias B"));
+                bn.runningMean().copyFrom(exact(n, g.constInput(n, 3, "mean"), w, "mean"));
+                float[] var = exact(n, g.constInput(n, 4, "var"), w, "var");
+                for (int i = 0; i < w; i++) {
+                    if (var[i] < 0) {
+                        throw g.refuse(n, "var[" + i + "] = " + var[i] + " is negative");
+                    }
+                }
+                bn.runningVariance().copyFrom(var);
+                steps.add(new LayerStep(bn, w));
+            }
+            case "LayerNormalization" -> {
+                requireWidth(n, w);
+                g.onlyFirstOutputUsed(n);
+                long axis = g.intAttr(n, "axis", -1);
+                if (axis != -1 && axis != 1) {
+                    throw g.refuse(n, "axis = " + axis + "; simdnn normalises over the features (axis -1 or 1)");
+                }
+                float eps = g.floatAttr(n, "epsilon", 1e-5f);
+                LayerNorm ln = construct(n, () -> new LayerNorm(w, eps));
+                ln.gamma().value().copyFrom(exact(n, g.constInput(n, 1, "scale"), w, "scale"));
+                OnnxGraph.Const b = g.optionalConst(n, 2, "bias B");
+                ln.beta().value().copyFrom(b == null ? new float[w] : exact(n, b, w, "bias B"));
+                steps.add(new LayerStep(ln, w));
+            }
+            default -> throw g.refuse(n, "operator " + op + " is not supported; simdnn reads " + String.join(", ", SUPPORTED));
+        }
+        return n.getOutput(0);
+    }
+
+    private interface Construct<T> {
+        T make();
+    }
+
+    private <T> T construct(Onnx.NodeProto n, Construct<T> c) throws ModelFormatException {
+        try {
+            return c.make();
+        } catch (IllegalArgumentException e) {
+            throw g.refuse(n, e.getMessage());
+        }
+    }
+
+    private void requireWidth(Onnx.NodeProto n, int w) throws ModelFormatException {
+        if (w <= 0) {
+            throw g.refuse(n, "the width of its input is not known here (no feature dimension declared and no linear map before it)");
+        }
+    }
+
+    /** Reshape: to [batch, width] (the identity on rows), or the [batch, pieces, units] of a maxout. */
+    private String reshape(Onnx.NodeProto n, List<Step> steps, DenseStep open, int[] width) throws ModelFormatException {
+        OnnxGraph.Const shape = g.constInput(n, 1, "shape");
+        double[] s = shape.values();
+        int w = width[0];
+        if (s.length == 2 && (s[0] == 0 || s[0] == -1) && (s[1] == -1 || s[1] == w)) {
+            return n.getOutput(0);
+        }
+        if (s.length == 3 && (s[0] == 0 || s[0] == -1) && open != null && s[1] > 0 && s[2] > 0 && s[1] * s[2] == open.out) {
+            List<Onnx.NodeProto> next = g.consumersOf(n.getOutput(0));
+            Onnx.NodeProto max = next.size() == 1 ? next.get(0) : null;
+            long[] axes = max == null || !max.getOpType().equals("ReduceMax") ? null : g.intsAttr(max, "axes");
+            if (axes == null && max != null && max.getOpType().equals("ReduceMax") && max.getInputCount() > 1) { // opset 18: an input
+                double[] a = g.constInput(max, 1, "axes").values();
+                axes = new long[a.length];
+                for (int i = 0; i < a.length; i++) {
+                    axes[i] = (long) a[i];
+                }
+            }
+            if (max != null && axes != null && axes.length == 1 && axes[0] == 1 && g.intAttr(max, "keepdims", 1) == 0) {
+                open.pieces = (int) s[1];
+                width[0] = (int) s[2];
+                return max.getOutput(0);
+            }
+        }
+        throw g.refuse(n, "reshapes to " + Arrays.toString(s) + "; simdnn reads a Reshape to [batch, " + (w > 0 ? w : "features")
+                + "] (the identity on its rows) or the Reshape + ReduceMax of a maxout");
+    }
+
+    private void activation(List<Step> steps, Activation a, int width) throws ModelFormatException {
+        Step last = steps.isEmpty() ? null : steps.get(steps.size() - 1);
+        if (last instanceof DenseStep d && d.act == Activation.IDENTITY && d.pieces == 0) {
+            d.act = a;
+        } else {
+            if (width <= 0) {
+                throw new ModelFormatException(g.file, "an activation (" + a + ") before any layer that fixes the width, and "
+                        + "the input declares none");
+            }
+            steps.add(new LayerStep(new ActivationLayer(a, width), width));
+        }
+    }
+
+    /** A linear map from weight {@code b}: {@code [in, out]}, or {@code [out, in]} when {@code transB}. */
+    private DenseStep linear(Onnx.NodeProto n, OnnxGraph.Const b, boolean transB, float alpha, int width)
+            throws ModelFormatException {
+        if (b.dims().length != 2) {
+            throw g.refuse(n, "weight of rank " + b.dims().length + " " + Arrays.toString(b.dims()) + "; simdnn reads a matrix");
+        }
+        int rows = (int) b.dims()[0];
+        int cols = (int) b.dims()[1];
+        int in = transB ? cols : rows;
+        int out = transB ? rows : cols;
+        if (in == 0 || out == 0) {
+            throw g.refuse(n, "weight of shape " + Arrays.toString(b.dims()));
+        }
+        if (width > 0 && in != width) {
+            throw g.refuse(n, "weight " + Arrays.toString(b.dims()) + (transB ? " (transB)" : "") + " takes " + in
+                    + " features but its input has " + width);
+        }
+        float[] w = new float[in * out];
+        double[] v = b.values();
+        for (int o = 0; o < out; o++) {
+            for (int i = 0; i < in; i++) {
+                w[o * in + i] = (float) (alpha * (transB ? v[o * in + i] : v[i * out + o]));
+            }
+        }
+        return new DenseStep(in, out, w, null);
+    }
+
+    /** A per-feature vector from {@code c}: {@code [n]}, {@code [1, n]} or one value for all. */
+    private float[] broadcastRow(Onnx.NodeProto n, OnnxGraph.Const c, int size, String role) throws ModelFormatException {
+        if (c == null) {
+            throw g.refuse(n, "has no constant " + role);
+        }
+        float[] out = new float[size];
+        if (c.scalar()) {
+            Arrays.fill(out, (float) c.values()[0]);
+            return out;
+        }
+        long[] d = c.dims();
+        boolean row = c.size() == size && (d.length == 1 || d.length == 2 && d[0] == 1);
+        if (!row) {
+            throw g.refuse(n, role + " has shape " + Arrays.toString(d) + "; simdnn needs one value per feature [" + size
+                    + "] (or [1, " + size + "], or a single value)");
+        }
+        return c.floats();
+    }
+
+    private float[] exact(Onnx.NodeProto n, OnnxGraph.Const c, int size, String role) throws ModelFormatException {
+        if (c.size() != size || c.dims().length != 1) {
+            throw g.refuse(n, role + " has shape " + Arrays.toString(c.dims()) + ", expected [" + size + "]");
+        }
+        return c.floats();
+    }
+
+    private List<Layer> build(List<Step> steps, int input, SplittableRandom rng, Kernels kernels) {
+        List<Layer> layers = new ArrayList<>();
+        int width = input;
+        for (Step s : steps) {
+            Layer l = switch (s) {
+                case DenseStep d when d.pieces > 0 -> {
+                    Maxout m = new Maxout(d.in, d.out / d.pieces, d.pieces, Initializer.zeros(), rng);
+                    m.namedParameters().get("weight").value().copyFrom(d.w);
+                    m.namedParameters().get("bias").value().copyFrom(d.b == null ? new float[d.out] : d.b);
+                    yield m;
+                }
+                case DenseStep d -> {
+                    Dense dense = new Dense(d.in, d.out, d.act, d.b != null, Initializer.zeros(), rng);
+                    dense.setWeights(d.w);
+                    if (d.b != null) {
+                        dense.setBiases(d.b);
+                    }
+                    yield dense;
+                }
+                case LayerStep ls -> ls.layer;
+                case ResidualStep r -> {
+                    Layer b = new Sequential(r.in, build(r.body, r.in, rng, kernels), kernels); // as Mlp.Builder.residual
+                    Residual res = r.projection == null ? new Residual(r.in, b) : new Residual(r.in, b, rng);
+                    if (r.projection != null) {
+                        res.projection().setWeights(r.projection.w);
+                    }
+                    yield res;
+                }
+            };
+            width = l.outputFeatures(width);
+            layers.add(l);
+        }
+        return layers;
+    }
+}
