@@ -164,9 +164,8 @@ final class OnnxImporter {
             }
             Onnx.NodeProto n = cs.get(0);
             List<String> computed = g.computedInputs(n);
-            boolean single = cs.size() == 1 && computed.stream().allMatch(cur::equals);
             boolean biasAdd = n.getOpType().equals("Add") && computed.size() == 1;
-            if (single && (biasAdd || !ARITHMETIC.contains(n.getOpType()))) {
+            if (cs.size() == 1 && (biasAdd || !ARITHMETIC.contains(n.getOpType()))) { // the node says what else it needs
                 cur = node(n, steps, width);
                 continue;
             }
