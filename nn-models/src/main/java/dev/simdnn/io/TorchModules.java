@@ -35,6 +35,7 @@ import java.util.SplittableRandom;
  *   <li>{@code linear};</li>
  *   <li>{@code relu}, {@code tanh}, {@code sigmoid}, {@code elu}, {@code selu}, {@code softplus},
  *       {@code silu} (also {@code swish}), {@code leaky_relu[(slope)]} (torch's default 0.01),
+ *       {@code elu[(alpha)]} (default 1),
  *       {@code gelu_tanh} (torch's {@code GELU(approximate='tanh')}), {@code identity};</li>
  *   <li>{@code dropout[(p)]} (the identity in inference), {@code softmax};</li>
  *   <li>{@code batchnorm1d[(eps=1e-5,momentum=0.1)]} (affine, with running statistics: weight, bias,
@@ -130,7 +131,8 @@ public final class TorchModules {
     /** The activation module {@code m} names, or null for a module that is not one. */
     private static Activation activation(Module m) {
         return switch (m.name) {
-            case "relu", "tanh", "sigmoid", "elu", "selu", "softplus", "silu", "swish", "identity" -> Activation.parse(m.name);
+            case "relu", "tanh", "sigmoid", "selu", "softplus", "silu", "swish", "identity" -> Activation.parse(m.name);
+            case "elu" -> Activation.elu(m.number("alpha", 1f));
             case "leaky_relu" -> Activation.leakyRelu(m.number("negative_slope", 0.01f));
             case "gelu_tanh" -> Activation.parse("gelu");
             default -> null;
@@ -221,6 +223,7 @@ public final class TorchModules {
         List<String> allowed() {
             return switch (name) {
                 case "leaky_relu" -> List.of("", "negative_slope");
+                case "elu" -> List.of("", "alpha");
                 case "dropout" -> List.of("", "p");
                 case "batchnorm1d" -> List.of("eps", "momentum");
                 case "layernorm" -> List.of("eps");

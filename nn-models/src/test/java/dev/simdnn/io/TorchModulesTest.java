@@ -3,7 +3,12 @@ package dev.simdnn.io;
 import dev.simdnn.backend.KernelsProvider;
 import dev.simdnn.nn.Sequential;
 import dev.simdnn.tensor.Tensor;
+import dev.simdnn.onnx.OnnxImportTest;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Path;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -32,6 +37,27 @@ class TorchModulesTest {
         assertEquals("Sequential(input 2, 0: Dense(2 -> 3, relu), 1: Dropout(0.5), 2: Dense(3 -> 1, identity, no bias))",
                 m.toString(), "linear then relu fused into one dense layer: torch's modules 0 and 1");
         assertEquals(java.util.List.of("0.weight", "0.bias", "3.weight"), java.util.List.copyOf(m.namedParameters().keySet()));
+    }
+
+    @Test
+    void everyActivationAndNormOfRealTorchStateDicts(@TempDir Path dir) throws IOException {
+        // made by make-torch-fixtures.py: nn.PReLU() (one shared slope), ELU(0.7), GELU(tanh), SiLU, Softmax ...
+        Sequential act = TorchModules.model("linear,relu,linear,leaky_relu(0.2),linear,prelu,linear,sigmoid,linear,tanh,"
+                + "linear,elu(alpha=0.7),linear,selu,linear,softplus,linear,gelu_tanh,linear,silu,linear,softmax",
+                Safetensors.read(OnnxImportTest.resource(dir, "torch_act.safetensors")), KernelsProvider.best());
+        OnnxImportTest.assertReproducesTorch(dir, act, "torch_act_io.json", "outputs");
+        // BatchNorm1d trained 20 steps (running statistics, num_batches_tracked as I64), Dropout, LayerNorm
+        Map<String, Tensor> norm = Safetensors.read(OnnxImportTest.resource(dir, "torch_norm.safetensors"));
+        assertEquals(20f, norm.get("1.num_batches_tracked").getFlat(0), 0f);
+        Sequential m = TorchModules.model("linear,batchnorm1d,relu,dropout(0.2),linear,layernorm,tanh,linear", norm,
+                KernelsProvider.best());
+        assertEquals("Sequential(input 5, 0: Dense(5 -> 8, identity), 1: BatchNorm(8), 2: Activation(relu), 3: Dropout(0.2), "
+                + "4: Dense(8 -> 8, identity), 5: LayerNorm(8), 6: Activation(tanh), 7: Dense(8 -> 3, identity))", m.toString());
+        assertEquals(20f, m.buffers().get("1.num_batches_tracked").getFlat(0), 0f);
+        OnnxImportTest.assertReproducesTorch(dir, m, "torch_norm_io.json", "outputs");
+        String eps = assertThrows(IllegalArgumentException.class, () -> TorchModules.model("linear,batchnorm1d(epsilon=1e-3)",
+                norm, KernelsProvider.best())).getMessage();
+        assertEquals("module 1 (batchnorm1d(epsilon=1e-3)): unknown argument 'epsilon'; it takes [eps, momentum]", eps);
     }
 
     @Test

@@ -31,8 +31,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * to the values (|values| ≲ 10 here), so 1e-5 absolute on outputs of size ≲ 1, and 1e-5 relative
  * beyond, holds with a wide margin while a wrong weight, activation or layout is off by 1e-2 or more.
  */
-class OnnxImportTest {
-    static Path resource(Path dir, String name) throws IOException {
+public class OnnxImportTest {
+    public static Path resource(Path dir, String name) throws IOException {
         Path f = dir.resolve(name);
         try (InputStream in = OnnxImportTest.class.getResourceAsStream("/dev/simdnn/io/torch/" + name)) {
             if (in == null) {
@@ -44,7 +44,7 @@ class OnnxImportTest {
     }
 
     @SuppressWarnings("unchecked")
-    static void assertReproducesTorch(Path dir, Sequential m, String io, String key) throws IOException {
+    public static void assertReproducesTorch(Path dir, Sequential m, String io, String key) throws IOException {
         Map<String, Object> fixture = (Map<String, Object>) Json.parse(Files.readString(resource(dir, io)));
         List<Object> inputs = (List<Object>) fixture.get("inputs");
         List<List<Number>> outputs = (List<List<Number>>) fixture.get(key);
