@@ -260,6 +260,19 @@ public final class Sequential implements Layer {
         return strict ? new StateDictLoad(List.of(), List.of()) : new StateDictLoad(missing, unexpected);
     }
 
+    /**
+     * The logits behind this model's probabilities: when its last layer is a {@link Softmax} (as in
+     * a model built for inference, or one imported from torch or ONNX), the same model without it,
+     * sharing every other layer; otherwise this model. Losses and the predictor's own softmax expect
+     * logits, so a final softmax must not be applied twice.
+     */
+    public Sequential logits() {
+        if (!(layers.get(layers.size() - 1) instanceof Softmax) || layers.size() == 1) {
+            return this;
+        }
+        return new Sequential(inputFeatures, layers.subList(0, layers.size() - 1), kernels);
+    }
+
     /** Total number of learnable scalars. */
     public long parameterCount() {
         long n = 0;

@@ -33,8 +33,10 @@ public final class Evaluator {
 
     /** Like {@link #Evaluator(Sequential, Loss)}, {@code chunkRows} rows per inference pass. */
     public Evaluator(Sequential model, Loss loss, int chunkRows) {
-        this.model = Objects.requireNonNull(model, "model");
         this.loss = Objects.requireNonNull(loss, "loss");
+        // a final softmax layer is left out for a multi-class loss, which takes logits
+        this.model = loss.task() == Task.MULTICLASS ? Objects.requireNonNull(model, "model").logits()
+                : Objects.requireNonNull(model, "model");
         if (chunkRows < 1) {
             throw new IllegalArgumentException("chunk rows must be >= 1, got " + chunkRows);
         }

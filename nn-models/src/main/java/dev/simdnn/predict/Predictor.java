@@ -17,11 +17,14 @@ import java.util.Objects;
  *   <li>{@link Task#BINARY}: class 1 where the logit is positive, probabilities the sigmoid;</li>
  *   <li>{@link Task#REGRESSION}: the outputs themselves.</li>
  * </ul>
- * Features are scaled first when the predictor has a scaling (as a saved model does). Thread-safe:
+ * A multi-class model whose last layer is a softmax is read through {@link Sequential#logits()}, so its
+ * probabilities are not squashed by a second softmax. Features are scaled first when the predictor
+ * has a scaling (as a saved model does). Thread-safe:
  * it predicts through {@link Sequential#predict}, which gives each thread its own session.
  */
 public final class Predictor {
-    private final Sequential model;
+    private final Sequential full;
+    private final Sequential model; // full, or its logits() for a multi-class task
     private final Task task;
     private final Standardizer scaling;
 
@@ -32,8 +35,11 @@ public final class Predictor {
 
     /** Predictions of {@code model} for {@code task}, on features scaled by {@code scaling} (may be null). */
     public Predictor(Sequential model, Task task, Standardizer scaling) {
-        this.model = Objects.requireNonNull(model, "model");
         this.task = Objects.requireNonNull(task, "task");
+        this.full = Objects.requireNonNull(model, "model");
+        // a final softmax layer is left out: the predictor takes the softmax of the logits itself, once
+        this.model = task == Task.MULTICLASS ? Objects.requireNonNull(model, "model").logits()
+                : Objects.requireNonNull(model, "model");
         if (task == Task.BINARY && model.outputFeatures() < 1 || task == Task.MULTICLASS && model.outputFeatures() < 2) {
             throw new IllegalArgumentException("a " + task.id() + " model needs " + (task == Task.BINARY ? "1" : "2")
                     + " or more outputs, this one has " + model.outputFeatures());
@@ -45,11 +51,15 @@ public final class Predictor {
         return task;
     }
 
+    /** The model as given (a final softmax layer included). */
     public Sequential model() {
-        return model;
+        return full;
     }
 
-    /** The raw outputs for {@code features} {@code [rows, inputs]} (scaled first), as a new tensor. */
+    /**
+     * The raw outputs for {@code features} {@code [rows, inputs]} (scaled first), as a new tensor:
+     * for a multi-class model, the logits (before a final softmax layer, if it has one).
+     */
     public Tensor outputs(Tensor features) {
         return model.predict(scaling == null ? features : scaling.transform(features));
     }

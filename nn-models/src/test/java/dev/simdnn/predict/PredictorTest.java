@@ -171,4 +171,24 @@ class PredictorTest {
             assertEquals(t.predictClass(x), p.predict(x).classIndex());
         }
     }
+
+    @Test
+    void aFinalSoftmaxLayerIsNotAppliedTwice() {
+        // the same weights with and without a final softmax (an imported torch model often ends in one)
+        Sequential logits = Mlp.builder().input(3).dense(5, Activation.TANH).dense(4).seed(21).build();
+        Sequential probs = Mlp.builder().input(3).dense(5, Activation.TANH).dense(4).softmax().seed(21).build();
+        Tensor x = Tensor.of(new float[] {0.5f, -1, 2, 1, 1, 1, -3, 0, 0.25f}, 3, 3);
+        Tensor p = probs.predict(x); // the softmax layer's own probabilities
+        Predictor withSoftmax = new Predictor(probs, Task.MULTICLASS);
+        assertArrayEquals(new Predictor(logits, Task.MULTICLASS).probabilities(x).toArray(), withSoftmax.probabilities(x).toArray(),
+                "probabilities of the logits, not the softmax of probabilities");
+        Prediction[] each = withSoftmax.predict(x);
+        for (int r = 0; r < 3; r++) {
+            assertEquals(p.get(r, each[r].classIndex()), each[r].probability(), 1e-6f, "row " + r);
+        }
+        assertEquals(probs, withSoftmax.model(), "the model as given");
+        Dataset d = Dataset.classification(new float[][] {{0.5f, -1, 2}, {1, 1, 1}, {-3, 0, 0.25f}}, new int[] {0, 1, 3}, 4);
+        assertEquals(Evaluator.forTask(logits, Task.MULTICLASS).evaluate(d).loss(),
+                Evaluator.forTask(probs, Task.MULTICLASS).evaluate(d).loss(), 0f, "cross-entropy of the logits");
+    }
 }
