@@ -16,9 +16,13 @@ public final class Main {
             Commands:
               train     train an MLP on a data set and report its test accuracy (--out saves it)
               compare   the same training on the scalar and the SIMD backend, side by side
-              eval      loss and accuracy of a saved model on a data set
-              predict   predictions of a saved model for the rows of a CSV file
+              eval      loss and accuracy of a model on a data set
+              predict   predictions of a model for the rows of a CSV file
+                        (eval, predict, info: a simdnn model file, an ONNX model, or a PyTorch
+                        state_dict with --arch)
               info      architecture, parameters and metadata of a saved model
+              import    an ONNX model or a PyTorch state_dict (with --arch) into a simdnn model file
+              export    a model to ONNX
               report    benchmark sweep → report.md, report.html (SVG charts), results.json
               profile   where a training step and an inference pass spend their time, per phase
               bench     run JMH benchmarks: simdnn bench [JMH options] [GemmBench|ActivationBench …]
@@ -65,6 +69,8 @@ public final class Main {
                 case "compare" -> CompareCommand.run(rest, out, err);
                 case "eval" -> ModelCommands.eval(rest, out);
                 case "predict" -> ModelCommands.predict(rest, out);
+                case "import" -> InteropCommands.importModel(rest, out);
+                case "export" -> InteropCommands.export(rest, out);
                 default -> throw new UsageException("unknown command '" + rest[0] + "' (see simdnn --help)");
             };
         } catch (UsageException e) {

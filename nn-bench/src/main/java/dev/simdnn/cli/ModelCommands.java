@@ -3,11 +3,9 @@ package dev.simdnn.cli;
 import dev.simdnn.data.CsvLoader;
 import dev.simdnn.data.Dataset;
 import dev.simdnn.io.Json;
-import dev.simdnn.io.ModelFile;
+import dev.simdnn.io.ModelFiles;
 import dev.simdnn.io.ModelFormatException;
-import dev.simdnn.io.Safetensors;
 import dev.simdnn.io.SavedModel;
-import dev.simdnn.io.TorchModules;
 import dev.simdnn.backend.KernelsProvider;
 import dev.simdnn.loss.Task;
 import dev.simdnn.nn.Sequential;
@@ -32,71 +30,55 @@ final class ModelCommands {
             Usage: simdnn info --model FILE
             Prints a model file's architecture, parameter count, labels, scaling and training metadata.
               --json   as JSON
-              --arch M,M,...  FILE is a bare PyTorch state_dict (safetensors) of a torch.nn.Sequential of
-                              these modules, e.g. linear,relu,linear (see TorchModules)
-              --task NAME     with --arch: classification (default), binary or regression
+              FILE is a simdnn model file, an ONNX model, or with --arch a PyTorch state_dict:
+              --arch M,M,...  the torch.nn.Sequential modules of a bare state_dict (safetensors),
+                              e.g. linear,relu,linear or linear,batchnorm1d,relu,dropout,linear
+              --task NAME     of an ONNX model or a state_dict: classification (default; binary
+                              for one output) or regression
             """;
     static final String EVAL_HELP = """
             Usage: simdnn eval --model FILE --data NAME|FILE.csv [--label COLUMN]
             Loss and accuracy of a saved classifier on a data set (scaled with the model's own scaling).
               --json   as JSON
-              --arch M,M,...  FILE is a bare PyTorch state_dict (safetensors) of a torch.nn.Sequential of
-                              these modules, e.g. linear,relu,linear (see TorchModules)
-              --task NAME     with --arch: classification (default), binary or regression
+              FILE is a simdnn model file, an ONNX model, or with --arch a PyTorch state_dict:
+              --arch M,M,...  the torch.nn.Sequential modules of a bare state_dict (safetensors),
+                              e.g. linear,relu,linear or linear,batchnorm1d,relu,dropout,linear
+              --task NAME     of an ONNX model or a state_dict: classification (default; binary
+                              for one output) or regression
             """;
     static final String PREDICT_HELP = """
             Usage: simdnn predict --model FILE --input FILE.csv
             One line per input row: the predicted class and its probability. The CSV holds the
             features only (a header line is optional).
               --json   a JSON array of {class, index, probability}
-              --arch M,M,...  FILE is a bare PyTorch state_dict (safetensors) of a torch.nn.Sequential of
-                              these modules, e.g. linear,relu,linear (see TorchModules)
-              --task NAME     with --arch: classification (default), binary or regression
+              FILE is a simdnn model file, an ONNX model, or with --arch a PyTorch state_dict:
+              --arch M,M,...  the torch.nn.Sequential modules of a bare state_dict (safetensors),
+                              e.g. linear,relu,linear or linear,batchnorm1d,relu,dropout,linear
+              --task NAME     of an ONNX model or a state_dict: classification (default; binary
+                              for one output) or regression
             """;
 
     private ModelCommands() {
     }
 
-    /** A simdnn model file, or with {@code --arch} a bare PyTorch state dict (see {@link TorchModules}). */
+    /**
+     * A simdnn model file, an ONNX model, or with {@code --arch} a bare PyTorch state dict (see
+     * {@link ModelFiles}): told apart by content.
+     */
     static SavedModel load(String file, String arch, String task) {
-        if (arch == null) {
-            if (task != null) {
-                throw new UsageException("--task goes with --arch (a simdnn model file knows its task)");
-            }
-            return load(file);
-        }
         if (file == null) {
             throw new UsageException("needs --model FILE");
         }
         try {
-            Sequential model = TorchModules.model(arch, Safetensors.read(Path.of(file)), KernelsProvider.best());
-            Task t = task == null ? (model.outputFeatures() == 1 ? Task.BINARY : Task.MULTICLASS) : Task.parse(task);
-            return new SavedModel(model, t, null, List.of(), Map.of("source", "PyTorch state_dict " + file, "arch", arch));
+            return ModelFiles.open(Path.of(file), arch, task == null ? null : Task.parse(task), KernelsProvider.best());
         } catch (NoSuchFileException e) {
             throw new UsageException("no such model file: " + file);
         } catch (ModelFormatException e) {
-            throw new UsageException("not a valid safetensors file: " + e.getMessage());
+            throw new UsageException("not a model simdnn reads: " + e.getMessage());
         } catch (IOException e) {
             throw new UsageException("cannot read " + file + ": " + e.getMessage());
         } catch (IllegalArgumentException e) {
-            throw new UsageException(file + " --arch " + arch + ": " + e.getMessage());
-        }
-    }
-
-    static SavedModel load(String file) {
-        if (file == null) {
-            throw new UsageException("needs --model FILE");
-        }
-        try {
-            return ModelFile.load(Path.of(file));
-        } catch (NoSuchFileException e) {
-            throw new UsageException("no such model file: " + file);
-        } catch (ModelFormatException e) {
-            boolean foreign = e.getMessage().contains("expected simdnn") || e.getMessage().contains("no __metadata__");
-            throw new UsageException("not a valid model file: " + e.getMessage() + (foreign
-                    ? " (for a PyTorch state_dict, give its torch.nn.Sequential modules with --arch, e.g. linear,relu,linear)" : ""));
-        } catch (IOException e) {
-            throw new UsageException("cannot read " + file + ": " + e.getMessage());
+            throw new UsageException(file + (arch == null ? "" : " --arch " + arch) + ": " + e.getMessage());
         }
     }
 

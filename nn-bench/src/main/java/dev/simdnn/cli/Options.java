@@ -94,6 +94,13 @@ final class Options {
         }
     }
 
+    /** The arguments that are no option, taken (so {@link #rejectUnknown} accepts them). */
+    List<String> takePositional() {
+        List<String> p = List.copyOf(positional);
+        positional.clear();
+        return p;
+    }
+
     boolean flag(String name) {
         return Boolean.parseBoolean(string(name, "false"));
     }

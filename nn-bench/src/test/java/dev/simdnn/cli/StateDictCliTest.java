@@ -41,7 +41,7 @@ class StateDictCliTest {
         assertEquals("2 0.6325", r.out().strip(), "torch's class and softmax probability for this row");
         Result bare = run("predict", "--model", model.toString(), "--input", input.toString());
         assertEquals(2, bare.code());
-        assertTrue(bare.err().contains("give its torch.nn.Sequential modules with --arch"), bare.err());
+        assertTrue(bare.err().contains("a safetensors file without simdnn metadata: a bare state dict? give the torch.nn.Sequential modules it belongs to (--arch linear,relu,linear)"), bare.err());
         Result wrong = run("predict", "--model", model.toString(), "--arch", "linear,relu,linear,relu,linear", "--input",
                 input.toString());
         assertEquals(2, wrong.code());
