@@ -7,7 +7,10 @@ Debian's python3-torch, OPENBLAS_CORETYPE unset:
     env -u OPENBLAS_CORETYPE /usr/bin/python3 nn-bench/scripts/onnx_peer.py /tmp/mlp784.onnx
 then: ./simdnn bench OnnxInferenceBench -p onnx=/tmp/mlp784.onnx
 """
-import json, sys, time
+import json, os, sys, time
+# one thread: torch's own and OpenBLAS's (which otherwise takes every core)
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+os.environ.setdefault("OMP_NUM_THREADS", "1")
 import numpy as np
 import torch
 
@@ -35,6 +38,7 @@ with torch.no_grad():
     for i in range(5000):
         xi = x[i:i + 1]
         t0 = time.perf_counter(); model(xi); lat.append(time.perf_counter() - t0)
-res = dict(torch=torch.__version__, threads=torch.get_num_threads(), onnx=sys.argv[1],
+res = dict(torch=torch.__version__, threads=torch.get_num_threads(), openblas_threads=os.environ["OPENBLAS_NUM_THREADS"],
+           onnx=sys.argv[1],
            infer_b128_samples_per_s=x.shape[0] / sorted(ts)[2], infer_b1_latency_us_median=float(np.median(lat)) * 1e6)
 print("JSON " + json.dumps(res))

@@ -4,8 +4,14 @@ import dev.simdnn.data.BundledData;
 import dev.simdnn.data.Dataset;
 import dev.simdnn.data.Split;
 import dev.simdnn.data.Standardizer;
+import dev.simdnn.backend.KernelsProvider;
 import dev.simdnn.io.ModelFile;
+import dev.simdnn.io.ModelFiles;
+import dev.simdnn.io.Safetensors;
 import dev.simdnn.io.SavedModel;
+import dev.simdnn.io.TorchModules;
+import dev.simdnn.loss.Task;
+import dev.simdnn.onnx.OnnxModels;
 import dev.simdnn.kernel.Activation;
 import dev.simdnn.loss.BinaryCrossEntropy;
 import dev.simdnn.loss.SoftmaxCrossEntropy;
@@ -120,6 +126,34 @@ class ReadmeExampleTest {
         assertTrue(test.accuracy() >= 0.95f, "test accuracy " + test.accuracy());
     }
 
+    @Test
+    void interopExample(@org.junit.jupiter.api.io.TempDir Path dir) throws IOException {
+        // the files PyTorch 1.13 wrote for Sequential(Linear(4, 16), ReLU(), Linear(16, 3)) (io/torch/make-torch-fixtures.py)
+        for (String f : java.util.List.of("torch_mlp_opset11.onnx", "torch_mlp.safetensors")) {
+            try (java.io.InputStream in = getClass().getResourceAsStream("/dev/simdnn/io/torch/" + f)) {
+                Files.copy(in, dir.resolve(f.startsWith("torch_mlp_") ? "mlp.onnx" : "mlp.safetensors"));
+            }
+        }
+        // INTEROP-EXAMPLE-BEGIN
+        // in PyTorch: torch.onnx.export(model, x, "mlp.onnx"), or its state_dict saved as safetensors
+        Sequential fromOnnx = OnnxModels.load(dir.resolve("mlp.onnx"));             // plain Java, no native runtime
+        Sequential fromTorch = TorchModules.model("linear,relu,linear",             // the torch.nn.Sequential's modules
+                Safetensors.read(dir.resolve("mlp.safetensors")), KernelsProvider.best());  // strict load_state_dict
+        float[] logits = fromOnnx.predict(new float[] {-1.1828331f, 0.7832424f, 0.8836403f, 1.6930923f});
+
+        OnnxModels.save(fromTorch, dir.resolve("back.onnx"));                      // and out again, for ONNX Runtime
+        SavedModel any = ModelFiles.open(dir.resolve("mlp.onnx"), null, Task.MULTICLASS, KernelsProvider.best());
+        ModelFile.save(any, dir.resolve("mlp.simdnn"));                             // ours loads into torch, strictly
+        // INTEROP-EXAMPLE-END
+        // torch's logits for that row (torch_mlp_io.json, row 0)
+        float[] torch = {-0.0019119233f, -0.7567816f, 0.92627347f};
+        for (int j = 0; j < 3; j++) {
+            assertEquals(torch[j], logits[j], 1e-5f);
+        }
+        assertArrayEquals(fromTorch.predict(new float[] {-1.1828331f, 0.7832424f, 0.8836403f, 1.6930923f}), logits, 1e-6f);
+        assertEquals(Task.MULTICLASS, ModelFile.load(dir.resolve("mlp.simdnn")).task());
+    }
+
     private static String snippet(String marker) throws IOException {
         String self = Files.readString(Path.of("src/test/java/dev/simdnn/ReadmeExampleTest.java"));
         return self.split("// " + marker + "-BEGIN\n")[1].split("\n\\s*// " + marker + "-END")[0]
@@ -130,7 +164,7 @@ class ReadmeExampleTest {
     void readmeShowsTheseExactSnippets() throws IOException {
         // Surefire runs in the module directory; the README sits one level up.
         String readme = Files.readString(Path.of("..", "README.md"));
-        for (String marker : java.util.List.of("README-EXAMPLE", "SERVE-EXAMPLE", "TOOLKIT-EXAMPLE")) {
+        for (String marker : java.util.List.of("README-EXAMPLE", "SERVE-EXAMPLE", "TOOLKIT-EXAMPLE", "INTEROP-EXAMPLE")) {
             String snippet = snippet(marker);
             assertTrue(readme.contains("```java\n" + snippet + "\n```"),
                     "README.md's " + marker + " differs from ReadmeExampleTest; copy the snippet over:\n" + snippet);
