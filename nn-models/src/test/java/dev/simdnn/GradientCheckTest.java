@@ -114,7 +114,7 @@ class GradientCheckTest {
     void denseLayerWithEveryActivation() {
         SplittableRandom rng = new SplittableRandom(42);
         List<Activation> acts = List.of(Activation.IDENTITY, Activation.SIGMOID, Activation.TANH, Activation.RELU,
-                Activation.leakyRelu(0.1f), Activation.elu(1f), Activation.SELU, Activation.GELU, Activation.SWISH,
+                Activation.leakyRelu(0.1f), Activation.elu(1f), Activation.SELU, Activation.GELU, Activation.GELU_ERF, Activation.SWISH,
                 Activation.SOFTPLUS, Activation.STEP);
         int rows = 3, in = 5, out = 4;
         for (Activation act : acts) {

@@ -75,7 +75,7 @@ class LayerGradientCheckTest {
     @Test
     void activationLayerForEveryActivation() {
         List<Activation> acts = List.of(Activation.IDENTITY, Activation.SIGMOID, Activation.TANH, Activation.RELU,
-                Activation.leakyRelu(0.1f), Activation.elu(1f), Activation.SELU, Activation.GELU, Activation.SWISH,
+                Activation.leakyRelu(0.1f), Activation.elu(1f), Activation.SELU, Activation.GELU, Activation.GELU_ERF, Activation.SWISH,
                 Activation.SOFTPLUS, Activation.STEP);
         for (Activation act : acts) {
             check("activation " + act, new ActivationLayer(act, 7), 3, 7, 7, 3, 1, (x, p) -> {

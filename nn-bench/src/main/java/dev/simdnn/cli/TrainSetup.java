@@ -40,7 +40,7 @@ final class TrainSetup {
               --delimiter C          CSV cell separator (default ,)
               --layers N,N,...       hidden layer widths (default 128,64)
               --activation NAME      hidden activation: relu (default), tanh, sigmoid, leaky_relu,
-                                     elu, selu, gelu, swish, softplus
+                                     elu, selu, gelu (tanh form), gelu_erf, swish, softplus
               --norm NAME            normalise each hidden layer before its activation: none
                                      (default), batch (BatchNorm; skips a short last batch per
                                      epoch) or layer (LayerNorm)

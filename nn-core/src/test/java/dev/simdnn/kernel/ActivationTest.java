@@ -12,7 +12,7 @@ class ActivationTest {
 
     static final List<Activation> ALL = List.of(Activation.IDENTITY, Activation.STEP, Activation.SIGMOID,
             Activation.TANH, Activation.RELU, Activation.leakyRelu(0.01f), Activation.leakyRelu(0.2f),
-            Activation.elu(1f), Activation.elu(0.5f), Activation.SELU, Activation.GELU, Activation.SWISH,
+            Activation.elu(1f), Activation.elu(0.5f), Activation.SELU, Activation.GELU, Activation.GELU_ERF, Activation.SWISH,
             Activation.SOFTPLUS);
 
     /**
@@ -49,6 +49,15 @@ class ActivationTest {
         // GELU, tanh form: 0.5·(1 + tanh(√(2/π)·(1 + 0.044715))) worked out by hand.
         assertEquals(0.8411919906082768, Activation.GELU.apply(1.0), 1e-12);
         assertEquals(1 / (1 + Math.exp(-1)), Activation.SWISH.apply(1.0), 1e-15);
+        // exact GELU z·Φ(z); Φ and erfc against C99 erfc (Python math.erfc), 1e-13 relative (the documented bound)
+        assertEquals(0.8413447460685429, Activation.GELU_ERF.apply(1.0), 1e-13);
+        assertEquals(-0.004049694094890287, Activation.GELU_ERF.apply(-3.0), 1e-13 * 0.004);
+        assertEquals(0.4795001221869535, Activation.erfc(0.5), 1e-13 * 0.48);
+        assertEquals(1.541725790028002e-8, Activation.erfc(4.0), 1e-13 * 1.5e-8, "the continued fraction");
+        assertEquals(1.999999984582742, Activation.erfc(-4.0), 1e-13);
+        assertEquals(2.866515718791946e-7, Activation.normalCdf(-5.0), 1e-13 * 2.9e-7);
+        assertEquals(7.619853024160593e-24, Activation.normalCdf(-10.0), 1e-13 * 7.6e-24, "relative, in the lower tail");
+        assertEquals(0.5, Activation.GELU_ERF.derivative(0.0), 1e-15, "Φ(0) + 0·φ(0)");
     }
 
     @Test

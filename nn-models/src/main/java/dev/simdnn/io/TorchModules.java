@@ -36,7 +36,8 @@ import java.util.SplittableRandom;
  *   <li>{@code relu}, {@code tanh}, {@code sigmoid}, {@code elu}, {@code selu}, {@code softplus},
  *       {@code silu} (also {@code swish}), {@code leaky_relu[(slope)]} (torch's default 0.01),
  *       {@code elu[(alpha)]} (default 1),
- *       {@code gelu_tanh} (torch's {@code GELU(approximate='tanh')}), {@code identity};</li>
+ *       {@code gelu} (torch's exact {@code GELU()}), {@code gelu_tanh} ({@code GELU(approximate='tanh')}),
+ *       {@code identity};</li>
  *   <li>{@code dropout[(p)]} (the identity in inference), {@code softmax};</li>
  *   <li>{@code batchnorm1d[(eps=1e-5,momentum=0.1)]} (affine, with running statistics: weight, bias,
  *       running_mean, running_var, num_batches_tracked), {@code layernorm[(eps=1e-5)]} (affine over
@@ -44,15 +45,14 @@ import java.util.SplittableRandom;
  *       {@code [1]}, one slope shared by all features, which is loaded as that slope per feature:
  *       the same function; saved again, it is per feature).</li>
  * </ul>
- * Not read: torch's exact {@code gelu} (the erf form; ours is the tanh approximation), and any
- * module not listed.
+ * Any module not listed is refused by name.
  */
 public final class TorchModules {
     private TorchModules() {
     }
 
     private static final List<String> KNOWN = List.of("linear", "relu", "tanh", "sigmoid", "elu", "selu", "softplus",
-            "silu", "swish", "leaky_relu", "gelu_tanh", "identity", "dropout", "softmax", "batchnorm1d", "layernorm", "prelu");
+            "silu", "swish", "leaky_relu", "gelu", "gelu_tanh", "identity", "dropout", "softmax", "batchnorm1d", "layernorm", "prelu");
 
     /**
      * The model, its tensors loaded.
@@ -134,7 +134,8 @@ public final class TorchModules {
             case "relu", "tanh", "sigmoid", "selu", "softplus", "silu", "swish", "identity" -> Activation.parse(m.name);
             case "elu" -> Activation.elu(m.number("alpha", 1f));
             case "leaky_relu" -> Activation.leakyRelu(m.number("negative_slope", 0.01f));
-            case "gelu_tanh" -> Activation.parse("gelu");
+            case "gelu_tanh" -> Activation.GELU;
+            case "gelu" -> Activation.GELU_ERF;
             default -> null;
         };
     }
@@ -200,10 +201,6 @@ public final class TorchModules {
                                 + "' is not a number");
                     }
                 }
-            }
-            if (name.equals("gelu")) {
-                throw new IllegalArgumentException("module " + index + " (gelu): torch's GELU is the exact (erf) form and "
-                        + "ours the tanh approximation; for a model trained with GELU(approximate='tanh') say gelu_tanh");
             }
             if (!KNOWN.contains(name)) {
                 throw new IllegalArgumentException("module " + index + " (" + text + ") is not a module simdnn knows; known: "

@@ -11,8 +11,9 @@ import java.util.Map;
 
 /**
  * Recognises a group of element-wise nodes as one of simdnn's activations. Exporters write some
- * activations as small graphs: torch writes {@code GELU(approximate='tanh')} as nine Mul, Add, Pow
- * and Tanh nodes, {@code SiLU} as {@code Mul(x, Sigmoid(x))}. The group is evaluated, in double, as
+ * activations as small graphs: torch writes {@code GELU(approximate='tanh')} as nine Mul, Add and
+ * Tanh nodes, {@code nn.GELU()} as {@code Div, Erf, Add, Mul, Mul}, {@code SiLU} as
+ * {@code Mul(x, Sigmoid(x))}. The group is evaluated, in double, as
  * a function of one variable at 241 points in [-8, 8] and compared with each candidate activation;
  * it is taken for one only if they agree to {@code 1e-5·(1 + |f|)} at every point. The constants of
  * the group must be single values (a per-feature constant is no activation). Anything else is
@@ -23,7 +24,7 @@ final class Elementwise {
     }
 
     private static final List<Activation> CANDIDATES = List.of(Activation.RELU, Activation.SIGMOID, Activation.TANH,
-            Activation.GELU, Activation.SWISH, Activation.SOFTPLUS, Activation.SELU, Activation.elu(1f));
+            Activation.GELU, Activation.GELU_ERF, Activation.SWISH, Activation.SOFTPLUS, Activation.SELU, Activation.elu(1f));
 
     /** The activation {@code group} computes from {@code x}, or null when it is none of simdnn's. */
     static Activation match(OnnxGraph g, String x, List<Onnx.NodeProto> group) throws ModelFormatException {
@@ -70,19 +71,10 @@ final class Elementwise {
             points[i] = -8 + i / 15.0 + 1e-3;
             f[i] = evaluate(g, x, group, points[i]);
         }
-        boolean exactGelu = true;
-        for (int i = 0; i < points.length && exactGelu; i++) {
-            double want = 0.5 * points[i] * (1 + erf(points[i] / Math.sqrt(2)));
-            exactGelu = Math.abs(f[i] - want) <= 1e-5 * (1 + Math.abs(want));
-        }
         List<String> ops = new ArrayList<>();
         group.forEach(n -> ops.add(n.getOpType()));
-        if (exactGelu) {
-            return g.refuse(last, "the nodes " + ops + " compute the exact GELU (erf form), which is not supported yet; "
-                    + "simdnn's GELU is the tanh approximation: export the model with GELU(approximate='tanh')");
-        }
         return g.refuse(last, "the element-wise nodes " + ops + " from '" + x + "' compute none of simdnn's activations "
-                + "(relu, sigmoid, tanh, gelu (tanh), silu, softplus, selu, elu)");
+                + "(relu, sigmoid, tanh, gelu (tanh and erf forms), silu, softplus, selu, elu)");
     }
 
     private static double evaluate(OnnxGraph g, String x, List<Onnx.NodeProto> group, double at) throws ModelFormatException {
@@ -118,11 +110,7 @@ final class Elementwise {
         return v.get(group.get(group.size() - 1).getOutput(0));
     }
 
-    /** erf to about 1e-7 (Abramowitz and Stegun 7.1.26): enough to tell the exact GELU from the tanh form. */
     static double erf(double z) {
-        double t = 1 / (1 + 0.3275911 * Math.abs(z));
-        double y = 1 - (((((1.061405429 * t - 1.453152027) * t) + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t
-                * Math.exp(-z * z);
-        return z >= 0 ? y : -y;
+        return 1 - Activation.erfc(z);
     }
 }

@@ -142,7 +142,7 @@ final class OnnxExporter {
                 .addAttribute(intAttr("transB", 1)).getOutput(0);
     }
 
-    /** The nodes of {@code a} applied to {@code x}; GELU and SiLU as the element-wise graphs torch writes. */
+    /** The nodes of {@code a} applied to {@code x}; GELU (both forms) and SiLU as the element-wise graphs torch writes. */
     private String activation(Activation a, String x, String scope) {
         return switch (a.kind()) {
             case IDENTITY -> x;
@@ -164,6 +164,14 @@ final class OnnxExporter {
                 String onePlus = node("Add", scope + "Add_1", scalar(scope, 1f), t).getOutput(0);
                 yield node("Mul", scope + "Mul_5", scalar(scope, 0.5f),
                         node("Mul", scope + "Mul_4", x, onePlus).getOutput(0)).getOutput(0);
+            }
+            case GELU_ERF -> {
+                // x·(1 + erf(x/√2))·0.5, as torch writes nn.GELU() below opset 20
+                String erf = node("Erf", scope + "Erf", node("Div", scope + "Div", x, scalar(scope, (float) Math.sqrt(2)))
+                        .getOutput(0)).getOutput(0);
+                String onePlus = node("Add", scope + "Add", erf, scalar(scope, 1f)).getOutput(0);
+                yield node("Mul", scope + "Mul_1", node("Mul", scope + "Mul", x, onePlus).getOutput(0), scalar(scope, 0.5f))
+                        .getOutput(0);
             }
             case STEP -> throw new IllegalArgumentException("the step activation has no ONNX form simdnn exports "
                     + "(it has no gradient and is for the course's perceptrons)");

@@ -35,9 +35,9 @@ final class OnnxImporter {
     private static final Set<String> ARITHMETIC = Set.of("Add", "Sub", "Mul", "Div", "Pow", "Neg", "Erf", "Exp", "Log",
             "Sqrt", "Abs", "Cast");
     static final List<String> SUPPORTED = List.of("Gemm", "MatMul", "Add (a bias after Gemm or MatMul)", "Relu", "LeakyRelu",
-            "PRelu", "Sigmoid", "Tanh", "Elu", "Selu", "Softplus", "Gelu (approximate='tanh')", "Softmax", "Flatten",
+            "PRelu", "Sigmoid", "Tanh", "Elu", "Selu", "Softplus", "Gelu", "Softmax", "Flatten",
             "Reshape", "Identity", "Dropout", "BatchNormalization", "LayerNormalization",
-            "the element-wise forms of GELU (tanh) and SiLU that exporters write", "Add of a residual connection",
+            "the element-wise forms of GELU (erf and tanh) and SiLU that exporters write", "Add of a residual connection",
             "Reshape + ReduceMax of a maxout");
     private static final int MAX_NESTING = 32;
 
@@ -380,11 +380,10 @@ final class OnnxImporter {
             }
             case "Gelu" -> {
                 String approximate = g.stringAttr(n, "approximate", "none");
-                if (!approximate.equals("tanh")) {
-                    throw g.refuse(n, "the exact GELU (erf form, approximate='" + approximate + "') is not supported yet; "
-                            + "simdnn's GELU is the tanh approximation: export the model with GELU(approximate='tanh')");
+                if (!approximate.equals("tanh") && !approximate.equals("none")) {
+                    throw g.refuse(n, "approximate = '" + approximate + "'; ONNX defines 'none' and 'tanh'");
                 }
-                activation(steps, Activation.GELU, w);
+                activation(steps, approximate.equals("tanh") ? Activation.GELU : Activation.GELU_ERF, w);
             }
             case "PRelu" -> {
                 requireWidth(n, w);

@@ -25,8 +25,8 @@ import java.nio.file.Path;
  *   <li>{@code Gemm} (alpha, beta, transB; transA = 0), {@code MatMul} with a constant weight and an
  *       {@code Add} of a constant bias, as dense layers;</li>
  *   <li>{@code Relu}, {@code LeakyRelu}, {@code Sigmoid}, {@code Tanh}, {@code Elu}, {@code Selu}
- *       (standard constants), {@code Softplus}, {@code Gelu} (opset 20, approximate = tanh), and the
- *       element-wise graphs exporters write for GELU (tanh form) and SiLU, fused into the dense layer
+ *       (standard constants), {@code Softplus}, {@code Gelu} (opset 20, either form), and the
+ *       element-wise graphs exporters write for GELU (erf and tanh forms) and SiLU, fused into the dense layer
  *       before them; {@code PRelu} (one slope or one per feature);</li>
  *   <li>{@code Softmax} (over the features), {@code BatchNormalization} (inference, running
  *       statistics), {@code LayerNormalization} (over the features);</li>
@@ -39,7 +39,7 @@ import java.nio.file.Path;
  * </ul>
  * Initializers and {@code Constant}s of FLOAT, DOUBLE, INT64 or INT32 from {@code raw_data} or the
  * typed fields; opsets {@value #MIN_OPSET} to {@value #MAX_OPSET} of the default domain. Anything
- * else — an operator not listed, the exact (erf) GELU, external data, a graph that is not a chain,
+ * else — an operator not listed, external data, a graph that is not a chain,
  * several inputs or outputs, a feature dimension that is not fixed — is refused with a
  * {@link ModelFormatException} naming the node, its operator and why. Not yet: {@code Conv},
  * {@code MaxPool}, {@code AveragePool}, {@code GlobalAveragePool} (they come with the convolution

@@ -55,6 +55,11 @@ class TorchModulesTest {
                 + "4: Dense(8 -> 8, identity), 5: LayerNorm(8), 6: Activation(tanh), 7: Dense(8 -> 3, identity))", m.toString());
         assertEquals(20f, m.buffers().get("1.num_batches_tracked").getFlat(0), 0f);
         OnnxImportTest.assertReproducesTorch(dir, m, "torch_norm_io.json", "outputs");
+        // torch's default nn.GELU() is the exact (erf) form: module "gelu"
+        Sequential gelu = TorchModules.model("linear,gelu,linear",
+                Safetensors.read(OnnxImportTest.resource(dir, "torch_gelu_exact.safetensors")), KernelsProvider.best());
+        assertEquals("Sequential(input 4, 0: Dense(4 -> 4, gelu_erf), 1: Dense(4 -> 2, identity))", gelu.toString());
+        OnnxImportTest.assertReproducesTorch(dir, gelu, "torch_gelu_exact_io.json", "outputs");
         String eps = assertThrows(IllegalArgumentException.class, () -> TorchModules.model("linear,batchnorm1d(epsilon=1e-3)",
                 norm, KernelsProvider.best())).getMessage();
         assertEquals("module 1 (batchnorm1d(epsilon=1e-3)): unknown argument 'epsilon'; it takes [eps, momentum]", eps);

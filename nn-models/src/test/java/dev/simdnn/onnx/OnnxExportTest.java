@@ -47,7 +47,7 @@ class OnnxExportTest {
                 .prelu().maxout(5, 3).dropout(0.2f)
                 .dense(7, Activation.SWISH).dense(7, Activation.leakyRelu(0.1f)).dense(7, Activation.elu(0.5f))
                 .dense(7, Activation.SELU).dense(7, Activation.SOFTPLUS).dense(7, Activation.SIGMOID)
-                .dense(4).softmax().seed(10).build();
+                .dense(7, Activation.GELU_ERF).dense(4).softmax().seed(10).build();
         Tensor warm = randomInput(30, 6, 4);
         for (int i = 0; i < 3; i++) { // running statistics away from 0 and 1
             model.forward(warm, Mode.TRAINING);

@@ -117,12 +117,15 @@ public class OnnxImportTest {
     }
 
     @Test
+    void torchsExactGeluWrittenAsErfIsTheExactGelu(@TempDir Path dir) throws IOException {
+        // nn.GELU() below opset 20: Div(x, √2), Erf, Add 1, Mul x, Mul 0.5
+        Sequential m = OnnxModels.load(resource(dir, "torch_gelu_exact_opset13.onnx"));
+        assertEquals("Sequential(input 4, 0: Dense(4 -> 4, gelu_erf), 1: Dense(4 -> 2, identity))", m.toString());
+        assertReproducesTorch(dir, m, "torch_gelu_exact_io.json", "outputs");
+    }
+
+    @Test
     void whatIsNotReadIsRefusedByNodeAndOperator(@TempDir Path dir) throws IOException {
-        String gelu = assertThrows(ModelFormatException.class,
-                () -> OnnxModels.load(resource(dir, "torch_gelu_exact_opset13.onnx"))).getMessage();
-        assertEquals("torch_gelu_exact_opset13.onnx: node '/1/Mul_1' (Mul): the nodes [Div, Erf, Add, Mul, Mul] compute the "
-                + "exact GELU (erf form), which is not supported yet; simdnn's GELU is the tanh approximation: export the "
-                + "model with GELU(approximate='tanh')", gelu);
         String hardswish = assertThrows(ModelFormatException.class,
                 () -> OnnxModels.load(resource(dir, "torch_hardswish_opset14.onnx"))).getMessage();
         assertTrue(hardswish.startsWith("torch_hardswish_opset14.onnx: node '/1/HardSwish' (HardSwish): operator HardSwish is "

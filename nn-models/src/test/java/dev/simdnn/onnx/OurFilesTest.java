@@ -43,7 +43,7 @@ class OurFilesTest {
                 .dense(8, Activation.TANH).layerNorm().prelu()
                 .dense(8, Activation.GELU).dense(8, Activation.SWISH).dense(8, Activation.leakyRelu(0.1f))
                 .dense(8, Activation.elu(0.5f)).dense(8, Activation.SELU).dense(8, Activation.SOFTPLUS)
-                .dense(8, Activation.SIGMOID).dense(3).softmax().seed(42).build();
+                .dense(8, Activation.SIGMOID).dense(8, Activation.GELU_ERF).dense(3).softmax().seed(42).build();
         Tensor warm = OnnxExportTest.randomInput(32, 6, 3);
         for (int i = 0; i < 3; i++) { // running statistics and the batch counter away from their initial values
             m.forward(warm, Mode.TRAINING);
@@ -60,7 +60,7 @@ class OurFilesTest {
                 .prelu().maxout(5, 3).dropout(0.2f)
                 .dense(7, Activation.SWISH).dense(7, Activation.leakyRelu(0.1f)).dense(7, Activation.elu(0.5f))
                 .dense(7, Activation.SELU).dense(7, Activation.SOFTPLUS).dense(7, Activation.SIGMOID)
-                .dense(4).softmax().seed(10).build();
+                .dense(7, Activation.GELU_ERF).dense(4).softmax().seed(10).build();
         Tensor warm = OnnxExportTest.randomInput(30, 6, 4);
         for (int i = 0; i < 3; i++) {
             m.forward(warm, Mode.TRAINING);

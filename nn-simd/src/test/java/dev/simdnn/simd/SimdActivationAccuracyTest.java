@@ -32,7 +32,7 @@ class SimdActivationAccuracyTest {
         float[] dz = new float[n];
         StringBuilder report = new StringBuilder();
         for (Activation act : List.of(Activation.SIGMOID, Activation.TANH, Activation.elu(1f), Activation.SELU,
-                Activation.GELU, Activation.SWISH, Activation.SOFTPLUS, Activation.RELU, Activation.leakyRelu(0.01f))) {
+                Activation.GELU, Activation.GELU_ERF, Activation.SWISH, Activation.SOFTPLUS, Activation.RELU, Activation.leakyRelu(0.01f))) {
             SimdKernels.INSTANCE.activations().activationForward(act, n, z, 0, y, 0);
             SimdKernels.INSTANCE.activations().activationBackward(act, 1, n, z, 0, y, 0, ones, 0, dz, 0, null, 0);
             double worstF = 0, worstD = 0, plainF = 0;

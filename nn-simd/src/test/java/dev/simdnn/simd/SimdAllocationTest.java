@@ -61,7 +61,7 @@ class SimdAllocationTest {
             labels[i] = rng.nextInt(narrow);
         }
         List<Activation> acts = List.of(Activation.IDENTITY, Activation.STEP, Activation.SIGMOID, Activation.TANH,
-                Activation.RELU, Activation.leakyRelu(0.1f), Activation.elu(1f), Activation.SELU, Activation.GELU,
+                Activation.RELU, Activation.leakyRelu(0.1f), Activation.elu(1f), Activation.SELU, Activation.GELU, Activation.GELU_ERF,
                 Activation.SWISH, Activation.SOFTPLUS);
         // Let the JIT see every kind first, as a network mixing activations makes it.
         for (int round = 0; round < 200; round++) {

@@ -54,7 +54,7 @@ public abstract class KernelContract {
 
     protected static List<Activation> allActivations() {
         return List.of(Activation.IDENTITY, Activation.STEP, Activation.SIGMOID, Activation.TANH, Activation.RELU,
-                Activation.leakyRelu(0.01f), Activation.elu(1f), Activation.SELU, Activation.GELU,
+                Activation.leakyRelu(0.01f), Activation.elu(1f), Activation.SELU, Activation.GELU, Activation.GELU_ERF,
                 Activation.SWISH, Activation.SOFTPLUS);
     }
 

@@ -113,10 +113,9 @@ def part1():
     flat = nn.Sequential(nn.Flatten(), nn.Linear(16, 6), nn.ReLU(), nn.Linear(6, 2))
     write_fixture("torch_flatten", flat, torch.randn(3, 1, 4, 4), [13], state_dict=False)
 
-    # refused: exact GELU (the erf form), a residual connection, an operator outside the list
+    # exact GELU (torch writes its erf form as five nodes), a residual connection, an operator outside the list
     torch.manual_seed(10)
-    write_fixture("torch_gelu_exact", nn.Sequential(nn.Linear(4, 4), nn.GELU(), nn.Linear(4, 2)), torch.randn(2, 4), [13],
-                  state_dict=False)
+    write_fixture("torch_gelu_exact", nn.Sequential(nn.Linear(4, 4), nn.GELU(), nn.Linear(4, 2)), torch.randn(2, 4), [13])
 
     class Res(nn.Module):
         def __init__(self):
@@ -146,7 +145,8 @@ def torch_module(spec):
                 mods.append(acts[a]() if a in acts else
                             nn.LeakyReLU(float(a[len("leaky_relu("):-1])) if a.startswith("leaky_relu(") else
                             nn.ELU(float(a[len("elu("):-1])) if a.startswith("elu(") else
-                            nn.GELU(approximate="tanh") if a == "gelu" else None)
+                            nn.GELU(approximate="tanh") if a == "gelu" else
+                            nn.GELU() if a == "gelu_erf" else None)
         elif t == "activation":
             mods.append(acts[l["activation"]]())
         elif t == "batch_norm":

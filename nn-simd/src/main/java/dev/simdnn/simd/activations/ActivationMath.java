@@ -44,6 +44,33 @@ final class ActivationMath {
         return sigmoidPlusSlope(twoU, z.mul(du));
     }
 
+    /**
+     * Φ(z) = erfc(x)/2, x = -z/√2, with erfc from Numerical Recipes' Chebyshev fit
+     * {@code erfc(|x|) = t·exp(-x² + P(t))}, {@code t = 1/(1 + |x|/2)} (fractional error < 1.2e-7
+     * everywhere, so also in the lower tail), and {@code erfc(-|x|) = 2 - erfc(|x|)}.
+     */
+    static FloatVector normalCdf(FloatVector z) {
+        FloatVector x = z.mul(-INV_SQRT2);
+        FloatVector ax = x.abs();
+        FloatVector t = ax.mul(0.5f).add(1f);
+        t = t.broadcast(1f).div(t);
+        FloatVector p = t.mul(0.17087277f).add(-0.82215223f).mul(t).add(1.48851587f).mul(t).add(-1.13520398f)
+                .mul(t).add(0.27886807f).mul(t).add(-0.18628806f).mul(t).add(0.09678418f).mul(t).add(0.37409196f)
+                .mul(t).add(1.00002368f).mul(t).add(-1.26551223f);
+        FloatVector half = VectorMath.exp(p.sub(ax.mul(ax))).mul(t).mul(0.5f); // erfc(|x|)/2
+        return half.neg().add(1f).blend(half, x.compare(VectorOperators.GE, 0f));
+    }
+
+    /** d/dz z·Φ(z) = Φ(z) + z·φ(z), φ(z) = e^(-z²/2)/√(2π). */
+    static FloatVector geluErfSlope(FloatVector z) {
+        FloatVector phi = VectorMath.exp(z.mul(z).mul(-0.5f)).mul(INV_SQRT_2PI);
+        return normalCdf(z).add(z.mul(phi));
+    }
+
+    static final float INV_SQRT2 = (float) (1 / Math.sqrt(2));
+
+    static final float INV_SQRT_2PI = (float) (1 / Math.sqrt(2 * Math.PI));
+
     /** σ(z) + z·σ'(z). */
     static FloatVector swishSlope(FloatVector z) {
         return sigmoidPlusSlope(z, z);

@@ -38,6 +38,7 @@ final class PointwiseForward {
             case ELU -> forwardElu(alpha, n, x, xo, y, yo);
             case SELU -> forwardSelu(alpha, n, x, xo, y, yo);
             case GELU -> forwardGelu(alpha, n, x, xo, y, yo);
+            case GELU_ERF -> forwardGeluErf(alpha, n, x, xo, y, yo);
             case SWISH -> forwardSwish(alpha, n, x, xo, y, yo);
             case SOFTPLUS -> forwardSoftplus(alpha, n, x, xo, y, yo);
         }
@@ -112,6 +113,14 @@ final class PointwiseForward {
             VectorMask<Float> m = S.indexInRange(i, n);
             FloatVector z = FloatVector.fromArray(S, x, xo + i, m);
             z.mul(ActivationMath.sigmoid(ActivationMath.geluU(z).mul(2f))).intoArray(y, yo + i, m);
+        }
+    }
+
+    private static void forwardGeluErf(float alpha, int n, float[] x, int xo, float[] y, int yo) {
+        for (int i = 0; i < n; i += L) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            FloatVector z = FloatVector.fromArray(S, x, xo + i, m);
+            z.mul(ActivationMath.normalCdf(z)).intoArray(y, yo + i, m);
         }
     }
 

@@ -28,7 +28,9 @@ import jdk.incubator.vector.VectorSpecies;
  *   <li>sigmoid and its derivative from {@code e = exp(-|z|) ∈ (0, 1]}:
  *       {@code σ = (z ≥ 0 ? 1 : e)/(1+e)}, {@code σ(1-σ) = e/(1+e)²} (never overflows, never 1 - σ);</li>
  *   <li>{@code 1 - tanh²(z) = 4e/(1+e)²} with {@code e = exp(-2|z|)};</li>
- *   <li>GELU (tanh form) as {@code z·σ(2u)}, since {@code (1 + tanh u)/2 = σ(2u)}.</li>
+ *   <li>GELU (tanh form) as {@code z·σ(2u)}, since {@code (1 + tanh u)/2 = σ(2u)};</li>
+ *   <li>exact GELU as {@code z·Φ(z)} with Φ from a fit of erfc with small relative error in both
+ *       tails (never {@code 1 - erf}).</li>
  * </ul>
  * The measured worst error against the double reference is asserted in the tests (see
  * {@code SimdActivationAccuracyTest}).
