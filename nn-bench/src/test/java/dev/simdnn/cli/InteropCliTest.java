@@ -4,10 +4,7 @@ import dev.simdnn.io.Json;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -23,14 +20,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class InteropCliTest {
     private static final Path TORCH = Path.of("../nn-models/src/test/resources/dev/simdnn/io/torch");
 
-    private record Result(int code, String out, String err) {
-    }
-
-    private static Result run(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    private static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
     /** The fixture's inputs as CSV, and torch's classes for them (the argmax of its logits). */
@@ -66,21 +57,21 @@ class InteropCliTest {
         StringBuilder torchClasses = new StringBuilder();
         Path input = Files.writeString(dir.resolve("in.csv"), inputsCsv("torch_act_io.json", torchClasses));
         String onnx = TORCH.resolve("torch_act_opset17.onnx").toString();
-        Result p = run("predict", "--model", onnx, "--input", input.toString());
+        CliRun p = run("predict", "--model", onnx, "--input", input.toString());
         assertEquals(0, p.code(), p.err());
         assertEquals(torchClasses.toString(), classesOf(p.out()), "torch's classes");
 
         Path imported = dir.resolve("act.simdnn");
-        Result i = run("import", onnx, "--labels", "a,b,c", "--out", imported.toString());
+        CliRun i = run("import", onnx, "--labels", "a,b,c", "--out", imported.toString());
         assertEquals(0, i.code(), i.err());
-        Result info = run("info", "--model", imported.toString());
+        CliRun info = run("info", "--model", imported.toString());
         assertTrue(info.out().contains("labels: a, b, c") && info.out().contains("training.imported: " + onnx), info.out());
-        Result fromFile = run("predict", "--model", imported.toString(), "--input", input.toString());
+        CliRun fromFile = run("predict", "--model", imported.toString(), "--input", input.toString());
         assertEquals(p.out().replace("0 ", "a ").replace("1 ", "b ").replace("2 ", "c "), fromFile.out(),
                 "the same predictions, now with the class names");
 
         Path again = dir.resolve("again.onnx");
-        Result e = run("export", "--model", imported.toString(), "--onnx", again.toString());
+        CliRun e = run("export", "--model", imported.toString(), "--onnx", again.toString());
         assertEquals(0, e.code(), e.err());
         assertTrue(e.out().contains("ONNX opset 17, input 'input' [batch, 6], output 'output' [batch, 3]"), e.out());
         assertEquals(p.out(), run("predict", "--model", again.toString(), "--input", input.toString()).out(),
@@ -93,10 +84,10 @@ class InteropCliTest {
         Path input = Files.writeString(dir.resolve("in.csv"), inputsCsv("torch_norm_io.json", torchClasses));
         Path out = dir.resolve("norm.simdnn");
         String sd = TORCH.resolve("torch_norm.safetensors").toString();
-        Result i = run("import", sd, "--arch", "linear,batchnorm1d,relu,dropout,linear,layernorm,tanh,linear", "--out", out.toString());
+        CliRun i = run("import", sd, "--arch", "linear,batchnorm1d,relu,dropout,linear,layernorm,tanh,linear", "--out", out.toString());
         assertEquals(0, i.code(), i.err());
         assertEquals(torchClasses.toString(), classesOf(run("predict", "--model", out.toString(), "--input", input.toString()).out()));
-        Result noOut = run("import", sd, "--arch", "linear");
+        CliRun noOut = run("import", sd, "--arch", "linear");
         assertEquals(2, noOut.code());
         assertEquals("simdnn: import needs --out MODEL.simdnn", noOut.err().strip());
     }
@@ -105,14 +96,14 @@ class InteropCliTest {
     void aFileThatIsNoModelSaysWhatItLooksLike(@TempDir Path dir) throws IOException {
         Path input = Files.writeString(dir.resolve("in.csv"), "1,2,3,4\n");
         Path zip = Files.write(dir.resolve("model.pt"), new byte[] {'P', 'K', 3, 4, 20, 0, 0, 0, 8, 0});
-        Result z = run("predict", "--model", zip.toString(), "--input", input.toString());
+        CliRun z = run("predict", "--model", zip.toString(), "--input", input.toString());
         assertEquals(2, z.code());
         assertEquals("simdnn: not a model simdnn reads: model.pt: not a simdnn model, a safetensors file or an ONNX model: it "
                 + "looks like a zip archive (torch.save writes one: load it in torch and save its state_dict as safetensors, "
                 + "or export it to ONNX); first bytes 50 4b 03 04 14 00 00 00", z.err().strip());
         Path text = Files.writeString(dir.resolve("model.txt"), "hello, world\n");
         assertTrue(run("info", "--model", text.toString()).err().contains("it looks like text (\"hello, world…\")"));
-        Result onnxArch = run("predict", "--model", TORCH.resolve("torch_mlp_opset11.onnx").toString(), "--arch", "linear",
+        CliRun onnxArch = run("predict", "--model", TORCH.resolve("torch_mlp_opset11.onnx").toString(), "--arch", "linear",
                 "--input", input.toString());
         assertEquals(2, onnxArch.code());
         assertTrue(onnxArch.err().contains("torch_mlp_opset11.onnx: an ONNX model, not a bare state dict: it needs no torch "

@@ -3,28 +3,19 @@ package dev.simdnn.cli;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class MainTest {
 
-    private record Result(int code, String out, String err) {
-    }
-
-    private static Result run(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    private static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
     @Test
     void trainPrintsEpochsTestAccuracyAndBackend() {
-        Result r = run("train", "--data", "iris", "--epochs", "30", "--layers", "16", "--lr", "0.01");
+        CliRun r = run("train", "--data", "iris", "--epochs", "30", "--layers", "16", "--lr", "0.01");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.err().contains("epoch  30/30"), "progress goes to stderr, one line per epoch: " + r.err());
         assertEquals(30, r.err().lines().count(), r.err());
@@ -38,21 +29,21 @@ class MainTest {
 
     @Test
     void optimizerAndScalingOptions() {
-        Result r = run("train", "--data", "iris", "--epochs", "2", "--layers", "8", "--optimizer", "momentum",
+        CliRun r = run("train", "--data", "iris", "--epochs", "2", "--layers", "8", "--optimizer", "momentum",
                 "--momentum", "0.5", "--nesterov", "--weight-decay", "0.001", "--scaling", "minmax");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("nesterov(lr=0.05, momentum=0.5, weight_decay=0.001)"), r.out());
-        Result w = run("train", "--data", "iris", "--epochs", "2", "--layers", "8", "--optimizer", "adamw",
+        CliRun w = run("train", "--data", "iris", "--epochs", "2", "--layers", "8", "--optimizer", "adamw",
                 "--weight-decay", "0.01", "--beta2", "0.99");
         assertTrue(w.out().contains("adamw(lr=0.001, betas=(0.9, 0.99)"), w.out());
         assertEquals(2, run("train", "--optimizer", "adam", "--beta1", "1.5").code());
         assertEquals(2, run("train", "--scaling", "log").code());
         assertEquals(2, run("train", "--schedule", "zigzag").code());
-        Result sched = run("train", "--data", "iris", "--epochs", "4", "--layers", "8", "--schedule", "step:2:0.5", "--json");
+        CliRun sched = run("train", "--data", "iris", "--epochs", "4", "--layers", "8", "--schedule", "step:2:0.5", "--json");
         assertEquals(0, sched.code(), sched.err());
         assertTrue(sched.err().contains("epoch   4/4"), sched.err());
         assertEquals(2, run("train", "--patience", "3").code(), "early stopping needs a validation split");
-        Result es = run("train", "--data", "digits", "--epochs", "200", "--layers", "64", "--validation-fraction", "0.2",
+        CliRun es = run("train", "--data", "digits", "--epochs", "200", "--layers", "64", "--validation-fraction", "0.2",
                 "--patience", "3", "--lr", "0.01");
         assertEquals(0, es.code(), es.err());
         assertTrue(es.out().contains("early stopping: ran") && es.err().contains("val loss"), es.out() + es.err());
@@ -63,7 +54,7 @@ class MainTest {
     @Test
     void normalisationDropoutPenaltiesSmoothingAndStats(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
         String model = dir.resolve("bn.simdnn").toString();
-        Result r = run("train", "--data", "iris", "--epochs", "20", "--layers", "16,8", "--norm", "batch", "--dropout", "0.1",
+        CliRun r = run("train", "--data", "iris", "--epochs", "20", "--layers", "16,8", "--norm", "batch", "--dropout", "0.1",
                 "--l1", "1e-5", "--l2", "1e-4", "--label-smoothing", "0.05", "--lr", "0.01", "--stats", "--out", model);
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("BatchNorm(16)") && r.out().contains("Activation(relu)") && r.out().contains("Dropout(0.1)"),
@@ -74,9 +65,9 @@ class MainTest {
         assertEquals(2 * 9, r.out().lines().filter(l -> l.matches("\\s+\\d+ .*grad std.*")).count(),
                 "a statistics line per layer, twice: " + r.out());
         // the model file keeps the normalisation layers and their running statistics
-        Result eval = run("eval", "--model", model, "--data", "iris");
+        CliRun eval = run("eval", "--model", model, "--data", "iris");
         assertEquals(0, eval.code(), eval.err());
-        Result ln = run("train", "--data", "iris", "--epochs", "2", "--layers", "8", "--norm", "layer");
+        CliRun ln = run("train", "--data", "iris", "--epochs", "2", "--layers", "8", "--norm", "layer");
         assertTrue(ln.out().contains("LayerNorm(8)"), ln.out());
         assertEquals(2, run("train", "--norm", "group").code());
         assertEquals(2, run("train", "--dropout", "1").code());
@@ -87,7 +78,7 @@ class MainTest {
 
     @Test
     void binaryDataUsesOneSigmoidOutput() {
-        Result r = run("train", "--data", "breast-cancer", "--epochs", "5", "--layers", "8", "--backend", "scalar");
+        CliRun r = run("train", "--data", "breast-cancer", "--epochs", "5", "--layers", "8", "--backend", "scalar");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("Dense(8 -> 1, identity)") && r.out().contains("binary_cross_entropy"), r.out());
         assertTrue(r.out().contains("on the scalar backend"), r.out());
@@ -108,7 +99,7 @@ class MainTest {
                 {"fly"},
         };
         for (String[] args : bad) {
-            Result r = run(args);
+            CliRun r = run(args);
             assertEquals(2, r.code(), String.join(" ", args) + " -> " + r.err());
             assertEquals(1, r.err().lines().count(), "one line: " + r.err());
             assertTrue(!r.err().contains("accuracy"), "no progress before the error: " + r.err());
@@ -120,18 +111,18 @@ class MainTest {
     @Test
     void trainSaveInfoEvalPredict(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
         String model = dir.resolve("iris.simdnn").toString();
-        Result t = run("train", "--data", "iris", "--epochs", "30", "--layers", "16", "--lr", "0.01", "--out", model);
+        CliRun t = run("train", "--data", "iris", "--epochs", "30", "--layers", "16", "--lr", "0.01", "--out", model);
         assertEquals(0, t.code(), t.err());
-        Result info = run("info", "--model", model);
+        CliRun info = run("info", "--model", model);
         assertEquals(0, info.code(), info.err());
         assertTrue(info.out().contains("labels: setosa, versicolor, virginica") && info.out().contains("parameters: 131"),
                 info.out());
-        Result eval = run("eval", "--model", model, "--data", "iris");
+        CliRun eval = run("eval", "--model", model, "--data", "iris");
         assertEquals(0, eval.code(), eval.err());
         assertTrue(eval.out().matches("(?s).*accuracy 0\\.9[0-9]+ \\(150 examples\\).*"), eval.out());
         java.nio.file.Path in = dir.resolve("in.csv");
         java.nio.file.Files.writeString(in, "sepal_l,sepal_w,petal_l,petal_w\n5.1,3.5,1.4,0.2\n6.7,3.0,5.2,2.3\n");
-        Result p = run("predict", "--model", model, "--input", in.toString());
+        CliRun p = run("predict", "--model", model, "--input", in.toString());
         assertEquals(0, p.code(), p.err());
         assertEquals(java.util.List.of("setosa", "virginica"), p.out().lines().map(l -> l.split(" ")[0]).toList());
         java.util.Map<?, ?> ij = (java.util.Map<?, ?>) dev.simdnn.io.Json.parse(run("info", "--model", model, "--json").out());
@@ -142,7 +133,7 @@ class MainTest {
         java.util.List<?> pj = (java.util.List<?>) dev.simdnn.io.Json.parse(run("predict", "--model", model, "--input",
                 in.toString(), "--json").out());
         assertEquals("virginica", ((java.util.Map<?, ?>) pj.get(1)).get("class"));
-        Result tj = run("train", "--data", "iris", "--epochs", "3", "--layers", "4", "--json");
+        CliRun tj = run("train", "--data", "iris", "--epochs", "3", "--layers", "4", "--json");
         java.util.Map<?, ?> trainJson = (java.util.Map<?, ?>) dev.simdnn.io.Json.parse(tj.out());
         assertEquals(3, ((java.util.List<?>) trainJson.get("epochs")).size());
         assertEquals(30.0, ((Number) trainJson.get("testExamples")).doubleValue());
@@ -179,7 +170,7 @@ class MainTest {
                 {new String[] {"eval", "--model", model, "--data", "digits"}, "expects 4 features but digits has 64"},
         };
         for (Object[] c : cases) {
-            Result r = run((String[]) c[0]);
+            CliRun r = run((String[]) c[0]);
             assertEquals(2, r.code(), String.join(" ", (String[]) c[0]) + " -> " + r.err());
             assertEquals(1, r.err().lines().count(), r.err());
             assertTrue(r.err().contains((String) c[1]), "'" + r.err().strip() + "' should contain '" + c[1] + "'");
@@ -188,7 +179,7 @@ class MainTest {
 
     @Test
     void fashionMnistFromADirectoryOrAClearHint(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
-        Result missing = run("train", "--data", "fashion-mnist=" + dir.resolve("none"));
+        CliRun missing = run("train", "--data", "fashion-mnist=" + dir.resolve("none"));
         assertEquals(2, missing.code());
         assertTrue(missing.err().contains("apt-get install -y dataset-fashion-mnist"), missing.err());
         // a tiny stand-in with the real file names and formats (gzip IDX)
@@ -215,14 +206,14 @@ class MainTest {
                 }
             }
         }
-        Result r = run("train", "--data", "fashion-mnist=" + dir, "--epochs", "2", "--layers", "8");
+        CliRun r = run("train", "--data", "fashion-mnist=" + dir, "--epochs", "2", "--layers", "8");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("40 train / 40 test examples, 4 features, 10 classes"), r.out());
         // a wrong magic number, then a truncated file: exit 2, one line naming the file
         java.nio.file.Path labels = dir.resolve("t10k-labels-idx1-ubyte.gz");
         byte[] good = java.nio.file.Files.readAllBytes(labels);
         java.nio.file.Files.copy(dir.resolve("t10k-images-idx3-ubyte.gz"), labels, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        Result magic = run("train", "--data", "fashion-mnist=" + dir, "--epochs", "1");
+        CliRun magic = run("train", "--data", "fashion-mnist=" + dir, "--epochs", "1");
         assertEquals(2, magic.code());
         assertTrue(magic.err().contains("t10k-labels-idx1-ubyte.gz: magic number 0x00000803"), magic.err());
         java.nio.file.Files.write(labels, good);
@@ -232,7 +223,7 @@ class MainTest {
             raw = in.readAllBytes();
         }
         java.nio.file.Files.write(images, java.util.Arrays.copyOf(raw, raw.length - 10)); // raw IDX, cut short
-        Result cut = run("train", "--data", "fashion-mnist=" + dir, "--epochs", "1");
+        CliRun cut = run("train", "--data", "fashion-mnist=" + dir, "--epochs", "1");
         assertEquals(2, cut.code());
         assertEquals(1, cut.err().lines().count(), cut.err());
         assertTrue(cut.err().contains("train-images-idx3-ubyte.gz: truncated"), cut.err());
@@ -240,7 +231,7 @@ class MainTest {
 
     @Test
     void compareTrainsTheSameNetworkOnBothBackends() {
-        Result r = run("compare", "--data", "iris", "--epochs", "5", "--layers", "8", "--json");
+        CliRun r = run("compare", "--data", "iris", "--epochs", "5", "--layers", "8", "--json");
         assertEquals(0, r.code(), r.err());
         java.util.Map<?, ?> m = (java.util.Map<?, ?>) dev.simdnn.io.Json.parse(r.out());
         java.util.Map<?, ?> scalar = (java.util.Map<?, ?>) m.get("scalar");
@@ -253,7 +244,7 @@ class MainTest {
         assertEquals(((Number) scalar.get("testAccuracy")).doubleValue(), ((Number) simd.get("testAccuracy")).doubleValue(),
                 0.034, "at most one of 30 test examples may flip");
         assertTrue(((Number) m.get("speedup")).doubleValue() > 0);
-        Result text = run("compare", "--data", "iris", "--epochs", "2", "--layers", "8");
+        CliRun text = run("compare", "--data", "iris", "--epochs", "2", "--layers", "8");
         assertEquals(0, text.code(), text.err());
         assertTrue(text.out().contains("largest weight difference") && text.out().contains("speed-up"), text.out());
     }
@@ -270,7 +261,7 @@ class MainTest {
         java.nio.file.Path file = dir.resolve("lin.csv");
         java.nio.file.Files.writeString(file, csv.toString());
         String model = dir.resolve("lin.simdnn").toString();
-        Result r = run("train", "--data", file.toString(), "--task", "regression", "--layers", "", "--epochs", "200",
+        CliRun r = run("train", "--data", file.toString(), "--task", "regression", "--layers", "", "--epochs", "200",
                 "--lr", "0.05", "--out", model, "--json");
         assertEquals(0, r.code(), r.err());
         java.util.Map<?, ?> j = (java.util.Map<?, ?>) dev.simdnn.io.Json.parse(r.out());
@@ -278,7 +269,7 @@ class MainTest {
         assertEquals(0, run("eval", "--model", model, "--data", file.toString()).code());
         java.nio.file.Path in = dir.resolve("in.csv");
         java.nio.file.Files.writeString(in, "0.5,0.25\n");
-        Result p = run("predict", "--model", model, "--input", in.toString());
+        CliRun p = run("predict", "--model", model, "--input", in.toString());
         assertEquals(2.0, Double.parseDouble(p.out().strip()), 0.05, "3·0.5 - 2·0.25 + 1");
         assertEquals(0, run("train", "--data", file.toString(), "--task", "regression", "--loss", "huber", "--epochs", "2",
                 "--layers", "4").code());
@@ -289,7 +280,7 @@ class MainTest {
 
     @Test
     void helpExitsZero() {
-        Result r = run("train", "--help");
+        CliRun r = run("train", "--help");
         assertEquals(0, r.code());
         assertTrue(r.out().contains("--batch-size"));
         assertEquals(0, run("--help").code());

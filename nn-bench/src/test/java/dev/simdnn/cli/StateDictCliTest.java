@@ -3,11 +3,8 @@ package dev.simdnn.cli;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -17,14 +14,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Issue 13, part 3 on the command line: a bare PyTorch state dict served with --arch. */
 class StateDictCliTest {
 
-    private record Result(int code, String out, String err) {
-    }
-
-    private static Result run(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    private static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
     @Test
@@ -36,13 +27,13 @@ class StateDictCliTest {
         }
         Path input = Files.writeString(dir.resolve("in.csv"),
                 "-1.1828330755233765,0.783242404460907,0.8836403489112854,1.6930923461914062\n");
-        Result r = run("predict", "--model", model.toString(), "--arch", "linear,relu,linear", "--input", input.toString());
+        CliRun r = run("predict", "--model", model.toString(), "--arch", "linear,relu,linear", "--input", input.toString());
         assertEquals(0, r.code(), r.err());
         assertEquals("2 0.6325", r.out().strip(), "torch's class and softmax probability for this row");
-        Result bare = run("predict", "--model", model.toString(), "--input", input.toString());
+        CliRun bare = run("predict", "--model", model.toString(), "--input", input.toString());
         assertEquals(2, bare.code());
         assertTrue(bare.err().contains("a safetensors file without simdnn metadata: a bare state dict? give the torch.nn.Sequential modules it belongs to (--arch linear,relu,linear)"), bare.err());
-        Result wrong = run("predict", "--model", model.toString(), "--arch", "linear,relu,linear,relu,linear", "--input",
+        CliRun wrong = run("predict", "--model", model.toString(), "--arch", "linear,relu,linear,relu,linear", "--input",
                 input.toString());
         assertEquals(2, wrong.code());
         assertTrue(wrong.err().contains("module 4 (linear): the tensors have no 2-D 4.weight"), wrong.err());

@@ -2,7 +2,6 @@ package dev.simdnn.onnx;
 
 import dev.simdnn.io.ModelFormatException;
 import dev.simdnn.kernel.Activation;
-import dev.simdnn.layer.Mode;
 import dev.simdnn.nn.Mlp;
 import dev.simdnn.nn.Sequential;
 import dev.simdnn.onnx.proto.Onnx;
@@ -40,18 +39,7 @@ class OnnxExportTest {
 
     @Test
     void everyLayerKindRoundTripsBitForBit(@TempDir Path dir) throws IOException {
-        Sequential model = Mlp.builder().input(6)
-                .dense(12).batchNorm().activation(Activation.RELU)
-                .residual(b -> b.dense(12, Activation.TANH).layerNorm())
-                .residual(b -> b.dense(9, Activation.GELU))
-                .prelu().maxout(5, 3).dropout(0.2f)
-                .dense(7, Activation.SWISH).dense(7, Activation.leakyRelu(0.1f)).dense(7, Activation.elu(0.5f))
-                .dense(7, Activation.SELU).dense(7, Activation.SOFTPLUS).dense(7, Activation.SIGMOID)
-                .dense(7, Activation.GELU_ERF).dense(4).softmax().seed(10).build();
-        Tensor warm = randomInput(30, 6, 4);
-        for (int i = 0; i < 3; i++) { // running statistics away from 0 and 1
-            model.forward(warm, Mode.TRAINING);
-        }
+        Sequential model = OurFilesTest.onnxModel(); // every layer kind, statistics warmed up
         Path file = dir.resolve("m.onnx");
         OnnxModels.save(model, file);
         Sequential back = OnnxModels.load(file, model.kernels());
