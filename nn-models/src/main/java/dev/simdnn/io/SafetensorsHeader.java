@@ -37,6 +37,10 @@ final class SafetensorsHeader {
         readFully(ch, len, 0);
         long n = len.flip().getLong();
         if (n < 2 || n > size - 8 || n > maxHeader) {
+            if (ModelFiles.kind(file) == ModelFiles.Kind.ONNX) {
+                throw new ModelFormatException(file, "not a " + kind + ": it looks like an ONNX model (read it with "
+                        + "OnnxModels.load or ModelFiles.open)");
+            }
             throw new ModelFormatException(file, "header length " + Long.toUnsignedString(n) + " does not fit a file of "
                     + size + " bytes, at most " + maxHeader + " (truncated, or not a " + kind + ")");
         }

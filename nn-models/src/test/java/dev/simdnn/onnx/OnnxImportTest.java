@@ -133,6 +133,15 @@ public class OnnxImportTest {
     }
 
     @Test
+    void theModelFileReaderSaysAnOnnxFileIsOne(@TempDir Path dir) throws IOException {
+        // the third failure: "header length 8031177557570357000 does not fit a file of 960 bytes"
+        Path onnx = resource(dir, "torch_mlp_opset11.onnx");
+        assertEquals("torch_mlp_opset11.onnx: not a model file: it looks like an ONNX model (read it with OnnxModels.load "
+                + "or ModelFiles.open)", assertThrows(ModelFormatException.class, () -> dev.simdnn.io.ModelFile.load(onnx)).getMessage());
+        assertEquals(dev.simdnn.io.ModelFiles.Kind.ONNX, dev.simdnn.io.ModelFiles.kind(onnx));
+    }
+
+    @Test
     void aFileThatIsNotOnnxIsNamedAsSuch(@TempDir Path dir) throws IOException {
         Path junk = dir.resolve("junk.onnx");
         Files.write(junk, new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff, 0x01, 0x02});
