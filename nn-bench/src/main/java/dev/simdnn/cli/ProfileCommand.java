@@ -27,7 +27,10 @@ final class ProfileCommand {
               --threads N       GEMM threads (default: the backend's)
               --batch-size N    rows per step (default 128)
               --optimizer NAME  momentum (default) or adam
-              --steps N         measured steps (default 300, after as many unmeasured ones)
+              --steps N         measured steps (default 300)
+              --warmup N        unmeasured steps before them (default 3000: below ~1,000 calls the
+                                small kernels, such as the loss, still run before C2 has compiled them,
+                                several times slower than in steady state)
               --json            as JSON
             """;
 
@@ -45,6 +48,7 @@ final class ProfileCommand {
         int batch = o.integer("batch-size", 128, 1);
         String optimizer = o.string("optimizer", "momentum");
         int steps = o.integer("steps", 300, 1);
+        int warmup = o.integer("warmup", StepProfile.DEFAULT_WARMUP, 0);
         boolean json = o.flag("json");
         o.rejectUnknown("profile");
         Kernels k;
@@ -52,7 +56,7 @@ final class ProfileCommand {
         try {
             k = backend == null ? (threads == 0 ? KernelsProvider.best() : KernelsProvider.best(threads))
                     : KernelsProvider.byName(backend, threads);
-            r = StepProfile.measure(k, batch, optimizer, steps, steps);
+            r = StepProfile.measure(k, batch, optimizer, warmup, steps);
         } catch (IllegalArgumentException | IllegalStateException e) {
             throw new UsageException(e.getMessage());
         }

@@ -106,7 +106,8 @@ final class ReportCommand {
             int epochs = quick ? 5 : 20;
             List<EpochStats> curve = trainingCurve(epochs);
             // enough warm-up for C2 to compile the step: fewer steps measured with --quick, not less warm-up
-            StepProfile.Result profile = StepProfile.measure(KernelsProvider.best(1), 128, "momentum", 400, quick ? 100 : 300);
+            StepProfile.Result profile = StepProfile.measure(KernelsProvider.best(1), 128, "momentum",
+                    quick ? 1000 : StepProfile.DEFAULT_WARMUP, quick ? 100 : 300);
             Report report = new Report(figures, env, curve, "MLP 64-128-10 on UCI digits, Adam, batch 32 ("
                     + KernelsProvider.best().name() + ")").withProfile(profile);
             if (peers != null) {
