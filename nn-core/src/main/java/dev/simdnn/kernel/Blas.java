@@ -39,6 +39,33 @@ public interface Blas {
                       float[] x, int xOffset, float[] w, int wOffset, float[] bias, int biasOffset,
                       Activation act, float[] z, int zOffset, float[] y, int yOffset);
 
+    /**
+     * The weights {@code w [out × in]} of a dense layer prepared for many {@link #denseForward(int,
+     * PackedWeights, float[], int, float[], int, Activation, float[], int)} calls: a snapshot (later
+     * changes to {@code w} do not reach it) in whatever layout this backend's product reads fastest.
+     * The one method of the contract that allocates (once, for the result).
+     *
+     * @param w not modified
+     */
+    default PackedWeights packDenseWeights(int in, int out, float[] w, int wOffset) {
+        return PackedWeights.copyOf(in, out, w, wOffset);
+    }
+
+    /**
+     * {@link #denseForward(int, int, int, float[], int, float[], int, float[], int, Activation, float[], int, float[], int)}
+     * in inference (no pre-activation kept) with weights prepared by {@link #packDenseWeights}; the
+     * result is the same, bit for bit, as with the weights they were made from. Weights prepared by
+     * another backend are read from their snapshot.
+     *
+     * @param x    not modified: {@code rows × w.in()}
+     * @param bias not modified: {@code w.out()} values, or null
+     * @param y    modified: {@code rows × w.out()}
+     */
+    default void denseForward(int rows, PackedWeights w, float[] x, int xOffset, float[] bias, int biasOffset,
+                              Activation act, float[] y, int yOffset) {
+        denseForward(rows, w.in(), w.out(), x, xOffset, w.weights(), 0, bias, biasOffset, act, null, 0, y, yOffset);
+    }
+
     /** {@code out = a + b} over {@code n} elements; {@code out} (modified) may alias either input. */
     void add(int n, float[] a, int aOffset, float[] b, int bOffset, float[] out, int outOffset);
 

@@ -1,5 +1,6 @@
 package dev.simdnn.simd;
 
+import dev.simdnn.kernel.Activation;
 import dev.simdnn.kernel.Kernels;
 import dev.simdnn.kernel.contract.ActivationsContractTest;
 import dev.simdnn.kernel.contract.BlasContractTest;
@@ -14,6 +15,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.TreeSet;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
 /**
  * The SIMD backend passes every family's conformance suite, the same as the scalar reference
@@ -50,6 +53,21 @@ class SimdKernelsTest {
         @Override
         protected double activationRelativeTolerance() {
             return 32 * U;
+        }
+
+        @Test
+        void packedWeightsGiveTheSameBitsOnTwoThreads() {
+            SplittableRandom rng = new SplittableRandom(32);
+            int rows = 200, in = 300, out = 300; // above the parallel threshold: split by columns over 2 threads
+            float[] x = random(rng, rows * in, 1);
+            float[] w = random(rng, out * in, 1);
+            float[] bias = random(rng, out, 1);
+            float[] want = new float[rows * out];
+            SimdKernels.INSTANCE.blas().denseForward(rows, in, out, x, 0, w, 0, bias, 0, Activation.RELU, null, 0, want, 0);
+            Kernels two = SimdKernels.withThreads(2);
+            float[] got = new float[rows * out];
+            two.blas().denseForward(rows, two.blas().packDenseWeights(in, out, w, 0), x, 0, bias, 0, Activation.RELU, got, 0);
+            assertArrayEquals(want, got);
         }
 
         @Test

@@ -19,7 +19,7 @@ public abstract class BlasContractTest extends KernelContract {
 
     @Test
     void everyBlasMethodIsCovered() {
-        assertEveryMethodCovered(Blas.class, BlasContractTest.class, 13);
+        assertEveryMethodCovered(Blas.class, BlasContractTest.class, 14);
     }
 
     // ================================================================== GEMM
@@ -226,6 +226,42 @@ public abstract class BlasContractTest extends KernelContract {
                 }
             }
         }
+    }
+
+    @Test
+    @Covers({"packDenseWeights", "denseForward"})
+    void packedWeightsGiveTheBitsOfTheWeightsTheyWereMadeFrom() {
+        SplittableRandom rng = new SplittableRandom(5);
+        // direct paths (1 and 3 rows, a 10-wide output), slices past k = 256, two column panels past 4096
+        int[][] shapes = {{1, 1, 1}, {3, 9, 40}, {5, 7, 3}, {130, 33, 10}, {13, 300, 40}, {40, 5, 70}, {200, 20, 65},
+                {17, 3, 4100}};
+        for (Activation act : List.of(Activation.IDENTITY, Activation.RELU, Activation.GELU_ERF)) {
+            for (int[] s : shapes) {
+                int rows = s[0], in = s[1], out = s[2];
+                float[] x = random(rng, rows * in, 2);
+                float[] w = random(rng, out * in, 1);
+                float[] bias = random(rng, out, 1);
+                float[] want = new float[rows * out];
+                kernels().blas().denseForward(rows, in, out, x, 0, w, 0, bias, 0, act, null, 0, want, 0);
+                PackedWeights packed = kernels().blas().packDenseWeights(in, out, w, 0);
+                float[] got = new float[rows * out];
+                kernels().blas().denseForward(rows, packed, x, 0, bias, 0, act, got, 0);
+                assertArrayEquals(want, got, act + " " + java.util.Arrays.toString(s));
+                java.util.Arrays.fill(w, 7f); // a snapshot: later changes to W do not reach it
+                kernels().blas().denseForward(rows, packed, x, 0, null, 0, act, got, 0);
+                float[] noBias = new float[rows * out];
+                kernels().blas().denseForward(rows, in, out, x, 0, packed.weights(), 0, null, 0, act, null, 0, noBias, 0);
+                assertArrayEquals(noBias, got, act + " without bias, after W changed");
+            }
+        }
+        // weights prepared by another backend (no layout of this one's) are read from their snapshot
+        float[] w = random(rng, 6, 1);
+        float[] x = random(rng, 12, 1);
+        float[] want = new float[18];
+        kernels().blas().denseForward(6, 2, 3, x, 0, w, 0, null, 0, Activation.TANH, null, 0, want, 0);
+        float[] got = new float[18];
+        kernels().blas().denseForward(6, PackedWeights.copyOf(2, 3, w, 0), x, 0, null, 0, Activation.TANH, got, 0);
+        assertArrayEquals(want, got);
     }
 
     // ================================================================== elementwise and reductions

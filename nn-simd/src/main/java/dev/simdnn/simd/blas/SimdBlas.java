@@ -2,6 +2,7 @@ package dev.simdnn.simd.blas;
 
 import dev.simdnn.kernel.Activation;
 import dev.simdnn.kernel.Blas;
+import dev.simdnn.kernel.PackedWeights;
 import dev.simdnn.simd.Lanes;
 import dev.simdnn.simd.SimdConfig;
 import dev.simdnn.simd.activations.SimdActivations;
@@ -77,6 +78,27 @@ public final class SimdBlas implements Blas {
             SimdActivations.INSTANCE.activationForward(act, rows * out, pre, preOffset, y, yOffset);
         } else if (z != null) {
             System.arraycopy(y, yOffset, z, zOffset, rows * out);
+        }
+    }
+
+    /** A snapshot of W and its GEMM panels, packed once (the layout depends on the block sizes only, not on threads). */
+    @Override
+    public PackedWeights packDenseWeights(int in, int out, float[] w, int wOffset) {
+        float[] copy = java.util.Arrays.copyOfRange(w, wOffset, wOffset + in * out);
+        return new PackedWeights(in, out, copy, Gemm.BLOCKING, Gemm.packB(true, in, out, copy, 0, in));
+    }
+
+    @Override
+    public void denseForward(int rows, PackedWeights w, float[] x, int xOffset, float[] bias, int biasOffset,
+                             Activation act, float[] y, int yOffset) {
+        if (!(w.layout(Gemm.BLOCKING) instanceof Gemm.PackedB packed)) {
+            denseForward(rows, w.in(), w.out(), x, xOffset, w.weights(), 0, bias, biasOffset, act, null, 0, y, yOffset);
+            return;
+        }
+        Gemm.gemmPackedB(pool, rows, w.out(), w.in(), x, xOffset, w.in(), packed, w.weights(), y, yOffset, w.out(),
+                bias, biasOffset);
+        if (act.kind() != Activation.Kind.IDENTITY) {
+            SimdActivations.INSTANCE.activationForward(act, rows * w.out(), y, yOffset, y, yOffset);
         }
     }
 

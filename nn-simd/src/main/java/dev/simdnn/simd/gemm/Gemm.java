@@ -66,25 +66,91 @@ public final class Gemm {
                 // are the few columns of C, so the register tile is mostly full; stored transposed. Packing
                 // absorbs the swap: op(B)ᵀ is B read with the opposite transposition, likewise A.
                 dispatch(pool, !transB, !transA, n, m, k, alpha, b, bOff, ldb, a, aOff, lda, beta, c, cOff, ldc,
-                        null, 0, true);
+                        null, 0, true, null);
                 SmallGemm.addBiasRows(m, n, c, cOff, ldc, bias, biasOff);
                 return;
             }
         }
         dispatch(pool, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc,
-                bias, biasOff, false);
+                bias, biasOff, false, null);
+    }
+
+    /**
+     * B = op(Bsrc) (k × n) packed once in the layout {@link #range} builds per call: every NC-wide
+     * column panel, every KC-deep slice, each as {@link Packing#packB} writes it.
+     */
+    public static final class PackedB {
+        final int k;
+        final int n;
+        final float[] data;
+        private final int[] offsets;
+        private final int slices;
+
+        private PackedB(int k, int n, float[] data, int[] offsets, int slices) {
+            this.k = k;
+            this.n = n;
+            this.data = data;
+            this.offsets = offsets;
+            this.slices = slices;
+        }
+
+        int offset(int panel, int slice) {
+            return offsets[panel * slices + slice];
+        }
+    }
+
+    /** Packs op(B) (k × n; B is n × k when {@code transB}) once, for {@link #gemmPackedB}. */
+    public static PackedB packB(boolean transB, int k, int n, float[] b, int bOff, int ldb) {
+        int panels = (n + NC - 1) / NC;
+        int slices = (k + KC - 1) / KC;
+        long total = 0;
+        for (int jc = 0; jc < n; jc += NC) {
+            total += (long) Blocking.roundUp(Math.min(NC, n - jc), NR) * k;
+        }
+        float[] data = new float[Math.toIntExact(total)];
+        int[] offsets = new int[panels * slices];
+        float[] tmp = new float[Blocking.roundUp(Math.min(NC, n), NR) * Math.min(KC, k)];
+        int at = 0;
+        for (int jc = 0, panel = 0; jc < n; jc += NC, panel++) {
+            int nc = Math.min(NC, n - jc);
+            int ncPadded = Blocking.roundUp(nc, NR);
+            for (int pc = 0, slice = 0; pc < k; pc += KC, slice++) {
+                int kc = Math.min(KC, k - pc);
+                Packing.packB(tmp, transB, b, bOff, ldb, pc, kc, jc, nc);
+                offsets[panel * slices + slice] = at;
+                System.arraycopy(tmp, 0, data, at, ncPadded * kc);
+                at += ncPadded * kc;
+            }
+        }
+        return new PackedB(k, n, data, offsets, slices);
+    }
+
+    /**
+     * {@code C = A·B + bias} (beta = 0, alpha = 1) with B packed by {@link #packB}: the same arithmetic
+     * in the same order as {@link #gemm} on the matrix B was packed from, so the same bits; the
+     * shapes {@code gemm} serves by a direct path ({@code m <= SMALL_M}, or a narrow C) are computed
+     * from {@code bRaw} (n × k, B's transpose, as the dense layer stores W) exactly as {@code gemm} would.
+     */
+    public static void gemmPackedB(GemmPool pool, int m, int n, int k, float[] a, int aOff, int lda,
+                                   PackedB packed, float[] bRaw, float[] c, int cOff, int ldc,
+                                   float[] bias, int biasOff) {
+        if (m == 0 || m <= SMALL_M || n <= NARROW_N && m >= 2 * NR || k == 0) {
+            gemm(pool, false, true, m, n, k, 1f, a, aOff, lda, bRaw, 0, k, 0f, c, cOff, ldc, bias, biasOff);
+            return;
+        }
+        dispatch(pool, false, true, m, n, k, 1f, a, aOff, lda, null, 0, 0, 0f, c, cOff, ldc, bias, biasOff, false, packed);
     }
 
     /** The packed path, split over threads when the product is large enough. */
     private static void dispatch(GemmPool pool, boolean transA, boolean transB, int m, int n, int k,
                                  float alpha, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                                  float beta, float[] c, int cOff, int ldc,
-                                 float[] bias, int biasOff, boolean transposedC) {
+                                 float[] bias, int biasOff, boolean transposedC, PackedB packed) {
         long work = (long) m * n * k;
         int threads = pool.threads();
         if (work < BLOCKING.parallelMinFlops() || threads == 1) {
             range(transA, transB, 0, m, 0, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc,
-                    bias, biasOff, transposedC);
+                    bias, biasOff, transposedC, packed);
             return;
         }
         // Split the longer side of C into `threads` ranges aligned to the register tile.
@@ -95,12 +161,12 @@ public final class Gemm {
         int parts = Math.min(threads, units);
         if (parts <= 1) {
             range(transA, transB, 0, m, 0, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc,
-                    bias, biasOff, transposedC);
+                    bias, biasOff, transposedC, packed);
             return;
         }
         ParallelCall call = ParallelCall.get();
         call.set(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc,
-                bias, biasOff, byColumns, unit, units, parts, transposedC);
+                bias, biasOff, byColumns, unit, units, parts, transposedC, packed);
         try {
             pool.invoke(call, parts);
         } finally {
@@ -117,7 +183,11 @@ public final class Gemm {
                       float alpha, float[] a, int aOff, int lda,
                       float[] b, int bOff, int ldb,
                       float beta, float[] c, int cOff, int ldc,
-                      float[] bias, int biasOff, boolean transposedC) {
+                      float[] bias, int biasOff, boolean transposedC, PackedB packed) {
+        if (packed != null) {
+            rangePacked(transA, m0, m1, n0, n1, k, alpha, a, aOff, lda, packed, beta, c, cOff, ldc, bias, biasOff);
+            return;
+        }
         Workspace ws = Workspace.current();
         float[] tile = ws.tile;
         boolean fused = bias != null;
@@ -164,6 +234,50 @@ public final class Gemm {
         }
     }
 
+    /**
+     * {@link #range} with B packed beforehand: the panels and slices of {@code packed} are read where
+     * {@code range} would pack them, and every sliver, tile and store is the same, so is the result.
+     * A thread's columns [n0, n1) start on a sliver boundary (the split is NR-aligned); a sliver
+     * reaching past n1 is computed whole and stored up to n1, as in {@code range}.
+     */
+    private static void rangePacked(boolean transA, int m0, int m1, int n0, int n1, int k, float alpha,
+                                    float[] a, int aOff, int lda, PackedB packed,
+                                    float beta, float[] c, int cOff, int ldc, float[] bias, int biasOff) {
+        Workspace ws = Workspace.current();
+        float[] tile = ws.tile;
+        boolean fused = bias != null;
+        float[] pb = packed.data;
+        for (int jc = n0 / NC * NC; jc < n1; jc += NC) {                 // jc: the packed column panels
+            int from = Math.max(n0, jc);
+            int to = Math.min(n1, jc + NC);
+            for (int pc = 0, slice = 0; pc < k; pc += KC, slice++) {     // pc: k-slices
+                int kc = Math.min(KC, k - pc);
+                boolean last = pc + kc == k;
+                float sliceBeta = pc == 0 ? beta : 1f;
+                int base = packed.offset(jc / NC, slice);
+                for (int ic = m0; ic < m1; ic += MC) {                   // ic: row blocks
+                    int mc = Math.min(MC, m1 - ic);
+                    float[] pa = ws.packedA(Blocking.roundUp(mc, MR) * kc);
+                    Packing.packA(pa, transA, a, aOff, lda, ic, mc, pc, kc);
+                    for (int col = from; col < to; col += NR) {          // jr: B slivers
+                        int nr = Math.min(NR, to - col);
+                        int bi = base + (col - jc) * kc;
+                        for (int ir = 0; ir < mc; ir += MR) {            // ir: A slivers
+                            int mr = Math.min(MR, mc - ir);
+                            MicroKernel12xTwoVectors.compute(kc, pa, ir * kc, pb, bi, tile);
+                            int ci = cOff + (ic + ir) * ldc + col;
+                            if (last && fused) {
+                                Epilogue.store(tile, mr, nr, alpha, sliceBeta, c, ci, ldc, bias, biasOff + col);
+                            } else {
+                                Epilogue.store(tile, mr, nr, alpha, sliceBeta, c, ci, ldc, null, 0);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     /** k == 0 or alpha == 0: C = beta·C, then the epilogue; runs through the same store path. */
     private static void scaleOnly(int m0, int m1, int n0, int n1, float beta, float[] c, int cOff, int ldc,
                                   float[] bias, int biasOff, float[] tile) {
@@ -188,6 +302,7 @@ public final class Gemm {
         int m, n, k, aOff, lda, bOff, ldb, cOff, ldc, biasOff, unit, units, parts;
         float alpha, beta;
         float[] a, b, c, bias;
+        PackedB packed;
 
         static ParallelCall get() {
             return PER_THREAD.get();
@@ -196,8 +311,9 @@ public final class Gemm {
         void set(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a, int aOff, int lda,
                  float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc,
                  float[] bias, int biasOff,
-                 boolean byColumns, int unit, int units, int parts, boolean transposedC) {
+                 boolean byColumns, int unit, int units, int parts, boolean transposedC, PackedB packed) {
             this.transposedC = transposedC;
+            this.packed = packed;
             this.transA = transA;
             this.transB = transB;
             this.m = m;
@@ -224,6 +340,7 @@ public final class Gemm {
 
         void clear() {
             a = b = c = bias = null;
+            packed = null;
         }
 
         @Override
@@ -239,10 +356,10 @@ public final class Gemm {
             }
             if (byColumns) {
                 range(transA, transB, 0, m, from, to, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc,
-                        bias, biasOff, transposedC);
+                        bias, biasOff, transposedC, packed);
             } else {
                 range(transA, transB, from, to, 0, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc,
-                        bias, biasOff, transposedC);
+                        bias, biasOff, transposedC, packed);
             }
         }
     }

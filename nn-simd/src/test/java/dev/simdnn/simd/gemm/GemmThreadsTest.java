@@ -36,7 +36,7 @@ class GemmThreadsTest {
                     float[] many = c0.clone();
                     int lda = ta ? m : k;
                     int ldb = tb ? k : n;
-                    Gemm.range(ta, tb, 0, m, 0, n, k, 0.7f, a, 0, lda, b, 0, ldb, 0.5f, one, 0, n, null, 0, false);
+                    Gemm.range(ta, tb, 0, m, 0, n, k, 0.7f, a, 0, lda, b, 0, ldb, 0.5f, one, 0, n, null, 0, false, null);
                     Gemm.gemm(GemmPool.shared(3), ta, tb, m, n, k, 0.7f, a, 0, lda, b, 0, ldb, 0.5f, many, 0, n, null, 0);
                     assertArrayEquals(one, many, "shape " + m + "x" + n + "x" + k + " ta=" + ta + " tb=" + tb);
                 }
@@ -46,7 +46,7 @@ class GemmThreadsTest {
             float[] w = random(rng, n * k);
             float[] bias = random(rng, n);
             float[] z1 = new float[m * n], z2 = new float[m * n];
-            Gemm.range(false, true, 0, m, 0, n, k, 1f, x, 0, k, w, 0, k, 0f, z1, 0, n, bias, 0, false);
+            Gemm.range(false, true, 0, m, 0, n, k, 1f, x, 0, k, w, 0, k, 0f, z1, 0, n, bias, 0, false, null);
             Gemm.gemm(GemmPool.shared(2), false, true, m, n, k, 1f, x, 0, k, w, 0, k, 0f, z2, 0, n, bias, 0);
             assertArrayEquals(z1, z2);
         }
