@@ -24,7 +24,8 @@ import java.util.concurrent.TimeUnit;
  * and batch throughput ({@code samples} per second), on one thread and on two concurrent threads
  * ({@code …2Threads}). The two threads each run their own model instance (same weights), since
  * model instances keep per-call scratch buffers; GEMM itself runs single-threaded here so the two
- * concurrent calls do not compete for the pool.
+ * concurrent calls do not compete for the pool. {@code frozen…}: the same on {@link Sequential#frozen()},
+ * whose dense weights are packed once.
  *
  * <pre>./simdnn bench InferenceBench -p backend=simd</pre>
  */
@@ -44,6 +45,7 @@ public class InferenceBench {
 
         Kernels kernels;
         Sequential model;
+        Sequential frozen;
         Tensor one;
         Tensor many;
 
@@ -51,6 +53,7 @@ public class InferenceBench {
         public void setUp() {
             kernels = BenchEnvironment.kernels(backend, 1);
             model = MlpWorkload.model(kernels);
+            frozen = model.frozen();
             one = MlpWorkload.inputs(1, 5);
             many = MlpWorkload.inputs(batch, 6);
         }
@@ -92,5 +95,21 @@ public class InferenceBench {
     public float throughput2Threads(Model m, Samples s) {
         s.samples += m.batch;
         return m.model.forward(m.kernels, m.many, Mode.INFERENCE).getFlat(0);
+    }
+
+    /** {@link Sequential#frozen()}: the weights packed once, not on every call. */
+    @Benchmark
+    @BenchmarkMode(org.openjdk.jmh.annotations.Mode.AverageTime)
+    @OutputTimeUnit(TimeUnit.MICROSECONDS)
+    public float frozenLatency(Model m) {
+        return m.frozen.forward(m.kernels, m.one, Mode.INFERENCE).getFlat(0);
+    }
+
+    @Benchmark
+    @BenchmarkMode(org.openjdk.jmh.annotations.Mode.Throughput)
+    @OutputTimeUnit(TimeUnit.SECONDS)
+    public float frozenThroughput(Model m, Samples s) {
+        s.samples += m.batch;
+        return m.frozen.forward(m.kernels, m.many, Mode.INFERENCE).getFlat(0);
     }
 }

@@ -202,6 +202,12 @@ public final class BatchNorm implements Layer {
         return Shapes.same(this, inputFeatures, features);
     }
 
+    /** Copies of the parameters and running statistics, shared with nothing. */
+    BatchNorm detachedCopy() {
+        return new BatchNorm(features, momentum, epsilon, Frozen.copy(gamma), Frozen.copy(beta), runningMean.copy(),
+                runningVar.copy(), batchesTracked.copy());
+    }
+
     @Override
     public Layer inferenceCopy() {
         return new BatchNorm(features, momentum, epsilon, gamma, beta, runningMean, runningVar, batchesTracked);

@@ -78,6 +78,16 @@ public final class Dense implements Layer {
         return new Dense(this);
     }
 
+    /** A dense layer of its own: the same function, with copies of the weights and bias (nothing shared). */
+    Dense detachedCopy() {
+        Dense d = new Dense(in, out, activation, bias != null, Initializer.zeros(), new java.util.SplittableRandom(0));
+        d.weight.value().copyFrom(weight.value().toArray());
+        if (bias != null) {
+            d.bias.value().copyFrom(bias.value().toArray());
+        }
+        return d;
+    }
+
     /** A dense layer with bias and the default initialiser for its activation. */
     public Dense(int in, int out, Activation activation, RandomGenerator rng) {
         this(in, out, activation, true, Initializer.defaultFor(activation), rng);

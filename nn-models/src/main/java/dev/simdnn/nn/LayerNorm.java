@@ -112,6 +112,11 @@ public final class LayerNorm implements Layer {
         return Shapes.same(this, inputFeatures, features);
     }
 
+    /** Copies of the parameters, shared with nothing. */
+    LayerNorm detachedCopy() {
+        return new LayerNorm(features, epsilon, Frozen.copy(gamma), Frozen.copy(beta));
+    }
+
     @Override
     public Layer inferenceCopy() {
         return new LayerNorm(features, epsilon, gamma, beta);

@@ -51,10 +51,14 @@ public final class Maxout implements Layer {
     }
 
     private Maxout(Maxout shared) {
-        this.in = shared.in;
-        this.units = shared.units;
-        this.pieces = shared.pieces;
-        this.linear = new Dense(shared.linear);
+        this(shared, new Dense(shared.linear));
+    }
+
+    private Maxout(Maxout shape, Dense linear) {
+        this.in = shape.in;
+        this.units = shape.units;
+        this.pieces = shape.pieces;
+        this.linear = linear;
         this.yBuf = new RowBuffer(units);
         this.dzBuf = new RowBuffer(units * pieces);
     }
@@ -98,6 +102,11 @@ public final class Maxout implements Layer {
             throw new IllegalArgumentException(this + " expects " + in + " features, got " + inputFeatures);
         }
         return units;
+    }
+
+    /** A copy of the linear pieces, shared with nothing. */
+    Maxout detachedCopy() {
+        return new Maxout(this, linear.detachedCopy());
     }
 
     @Override

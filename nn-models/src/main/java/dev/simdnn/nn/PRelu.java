@@ -87,6 +87,11 @@ public final class PRelu implements Layer {
         return Shapes.same(this, inputFeatures, features);
     }
 
+    /** A copy of the slopes, shared with nothing. */
+    PRelu detachedCopy() {
+        return new PRelu(features, Frozen.copy(slope));
+    }
+
     @Override
     public Layer inferenceCopy() {
         return new PRelu(features, slope);

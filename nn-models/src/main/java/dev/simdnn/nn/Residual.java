@@ -65,12 +65,22 @@ public final class Residual implements Layer {
     }
 
     private Residual(Residual shared) {
-        this.in = shared.in;
-        this.out = shared.out;
-        this.body = shared.body.inferenceCopy();
-        this.projection = shared.projection == null ? null : new Dense(shared.projection);
+        this(shared, shared.body.inferenceCopy(), shared.projection == null ? null : new Dense(shared.projection));
+    }
+
+    /** {@code shape}'s widths with this body and projection. */
+    private Residual(Residual shape, Layer body, Dense projection) {
+        this.in = shape.in;
+        this.out = shape.out;
+        this.body = body;
+        this.projection = projection;
         this.yBuf = new RowBuffer(out);
         this.dxBuf = new RowBuffer(in);
+    }
+
+    /** With the body frozen ({@link Frozen}) and a detached copy of the projection. */
+    Residual frozen(Kernels kernels) {
+        return new Residual(this, Frozen.of(body, kernels), projection == null ? null : projection.detachedCopy());
     }
 
     public Layer body() {

@@ -261,6 +261,21 @@ public final class Sequential implements Layer {
     }
 
     /**
+     * A frozen snapshot of this model for serving: the same function, computed faster, and
+     * independent of this model from now on. Its dense layers hold their weights packed once for
+     * this model's backend (the SIMD GEMM otherwise repacks them on every call); the other layers
+     * hold copies of their parameters. It predicts only ({@link #predict}, sessions; a training
+     * forward or backward throws), its dense layers have no parameters, and training this model
+     * later does not change it. Its predictions are those of this model at the moment of the call,
+     * bit for bit, on the same backend.
+     *
+     * @throws UnsupportedOperationException for a layer of a kind outside simdnn's own
+     */
+    public Sequential frozen() {
+        return (Sequential) Frozen.of(this, kernels);
+    }
+
+    /**
      * The logits behind this model's probabilities: when its last layer is a {@link Softmax} (as in
      * a model built for inference, or one imported from torch or ONNX), the same model without it,
      * sharing every other layer; otherwise this model. Losses and the predictor's own softmax expect

@@ -21,7 +21,7 @@ import java.util.SplittableRandom;
 @org.junit.jupiter.api.Tag("allocation")
 class EveryLayerAllocationTest {
 
-    /** Every layer kind of the toolkit, label smoothing, an elastic-net penalty, and an inference batch. */
+    /** Every layer kind of the toolkit, label smoothing, an elastic-net penalty, and an inference batch, also frozen. */
     @Test
     void trainingStepThroughEveryLayerKind() {
         Kernels k = dev.simdnn.backend.KernelsProvider.best();
@@ -36,6 +36,7 @@ class EveryLayerAllocationTest {
         Loss loss = new SoftmaxCrossEntropy(0.1f);
         dev.simdnn.optim.Penalty penalty = dev.simdnn.optim.Penalty.elasticNet(1e-5f, 1e-4f);
         Sequential withSoftmax = new Sequential(64, java.util.List.of(model, new dev.simdnn.nn.Softmax(10)), k);
+        Sequential frozen = withSoftmax.frozen(); // packed weights, every layer kind
         SplittableRandom rng = new SplittableRandom(1);
         Tensor x = Tensor.zeros(40, 64);
         Tensor y = Tensor.zeros(40, 1);
@@ -53,6 +54,7 @@ class EveryLayerAllocationTest {
             penalty.apply(k, opt.parameters()); // the list the optimizer keeps: Sequential.parameters() builds a new one
             opt.step();
             withSoftmax.forward(x, Mode.INFERENCE);
+            frozen.forward(x, Mode.INFERENCE);
         });
     }
 
