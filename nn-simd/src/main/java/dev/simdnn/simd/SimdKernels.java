@@ -13,12 +13,12 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The Vector API backend, assembled from its families: {@link SimdBlas} (GEMM through
  * {@code simd.gemm}, level-1 operations, reductions), {@link SimdActivations}, {@link SimdLosses},
- * {@link SimdUpdates} and {@link SimdNorms}. Every family is vectorised; none reuses the scalar
+ * {@link SimdUpdates} (large updates split over the same threads as GEMM) and {@link SimdNorms}. Every family is vectorised; none reuses the scalar
  * reference. Stateless apart from GEMM's per-thread buffers; thread-safe.
  */
 public final class SimdKernels {
     /** The SIMD backend with GEMM on the default thread count ({@link SimdConfig#THREADS}). */
-    public static final Kernels INSTANCE = assemble(SimdBlas.INSTANCE);
+    public static final Kernels INSTANCE = assemble(SimdBlas.INSTANCE, SimdUpdates.INSTANCE);
     private static final Map<Integer, Kernels> BY_THREADS = new ConcurrentHashMap<>();
 
     /**
@@ -31,12 +31,11 @@ public final class SimdKernels {
         if (threads == SimdBlas.INSTANCE.threads()) {
             return INSTANCE;
         }
-        return BY_THREADS.computeIfAbsent(threads, t -> assemble(SimdBlas.withThreads(t)));
+        return BY_THREADS.computeIfAbsent(threads, t -> assemble(SimdBlas.withThreads(t), SimdUpdates.withThreads(t)));
     }
 
-    private static Kernels assemble(SimdBlas blas) {
-        return new Kernels("simd", blas, SimdActivations.INSTANCE, SimdLosses.INSTANCE,
-                SimdUpdates.INSTANCE, SimdNorms.INSTANCE);
+    private static Kernels assemble(SimdBlas blas, SimdUpdates updates) {
+        return new Kernels("simd", blas, SimdActivations.INSTANCE, SimdLosses.INSTANCE, updates, SimdNorms.INSTANCE);
     }
 
     private SimdKernels() {

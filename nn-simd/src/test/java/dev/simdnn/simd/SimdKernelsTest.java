@@ -136,6 +136,38 @@ class SimdKernelsTest {
         protected List<Integer> edgeSizes() {
             return simdEdgeSizes();
         }
+
+        /** Large updates are split over threads; every element is computed alike, so the bits are the same. */
+        @Test
+        void largeUpdatesGiveTheSameBitsOnOneTwoAndThreeThreads() {
+            int n = 3 * dev.simdnn.simd.updates.SimdUpdates.PARALLEL_MIN + 7; // not a multiple of the parts or the lanes
+            SplittableRandom rng = new SplittableRandom(33);
+            float[] w0 = random(rng, n, 1);
+            float[] g = random(rng, n, 1);
+            float[] s0 = random(rng, n, 0.1);
+            float[][] want = null;
+            for (int threads : new int[] {1, 2, 3}) {
+                Kernels k = SimdKernels.withThreads(threads);
+                float[] w = w0.clone();
+                float[] v = s0.clone();
+                float[] m = s0.clone();
+                float[] v2 = new float[n];
+                for (int i = 0; i < n; i++) {
+                    v2[i] = Math.abs(s0[i]);
+                }
+                k.updates().sgdUpdate(n, 0.1f, 0.01f, w, 0, g, 0);
+                k.updates().momentumUpdate(n, 0.05f, 0.9f, true, 0.001f, w, 0, g, 0, v, 0);
+                k.updates().adamUpdate(n, 1e-3f, 0.9f, 0.999f, 1e-8f, 0.01f, true, 3, w, 0, g, 0, m, 0, v2, 0);
+                float[][] got = {w, v, m, v2};
+                if (want == null) {
+                    want = got;
+                } else {
+                    for (int a = 0; a < want.length; a++) {
+                        assertArrayEquals(want[a], got[a], threads + " threads, array " + a);
+                    }
+                }
+            }
+        }
     }
 
     @Nested

@@ -23,7 +23,7 @@ public final class GemmPool {
     private static final Map<Integer, GemmPool> SHARED = new ConcurrentHashMap<>();
 
     /** A unit of parallel work: {@code run(part)} for each part in {@code [0, parts)}. */
-    interface Job {
+    public interface Job {
         void run(int part);
     }
 
@@ -67,7 +67,7 @@ public final class GemmPool {
     }
 
     /** Runs {@code job} for parts {@code 0 .. n-1}, in parallel when the pool is free. */
-    void invoke(Job job, int n) {
+    public void invoke(Job job, int n) {
         if (n <= 1 || workers.length == 0 || !busy.tryLock()) {
             for (int p = 0; p < n; p++) {
                 job.run(p);

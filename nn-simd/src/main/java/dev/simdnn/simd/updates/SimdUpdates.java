@@ -3,6 +3,7 @@ package dev.simdnn.simd.updates;
 import dev.simdnn.kernel.Updates;
 import dev.simdnn.simd.Lanes;
 import dev.simdnn.simd.SimdConfig;
+import dev.simdnn.simd.gemm.GemmPool;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
@@ -13,20 +14,93 @@ import static dev.simdnn.simd.SimdConfig.FMA;
 /**
  * The Vector API {@link Updates}: each optimizer update one fused pass over parameter, gradient
  * and state (masked tail), state flushed to zero below 2^-126; the elastic-net penalty with its
- * gradient in one pass. Stateless and thread-safe.
+ * gradient in one pass. The SGD, momentum and Adam updates of a large parameter (at least
+ * {@link #PARALLEL_MIN} elements) are split over the backend's threads, in vector-aligned ranges:
+ * each element's arithmetic is the same whichever thread runs it, so the result does not depend on
+ * the thread count. Immutable and thread-safe.
  */
 public final class SimdUpdates implements Updates {
-    /** The one instance; the class has no state. */
-    public static final SimdUpdates INSTANCE = new SimdUpdates();
+    /** On the default thread count. */
+    public static final SimdUpdates INSTANCE = new SimdUpdates(GemmPool.shared(SimdConfig.THREADS));
+    /** Elements below which an update stays on the calling thread (waking a worker costs more). */
+    public static final int PARALLEL_MIN = 1 << 15;
 
     private static final VectorSpecies<Float> S = SimdConfig.SPECIES;
     private static final int L = S.length();
 
-    private SimdUpdates() {
+    private final GemmPool pool;
+
+    private SimdUpdates(GemmPool pool) {
+        this.pool = pool;
+    }
+
+    /** The updates split over {@code threads} threads (the pool GEMM uses for that count). */
+    public static SimdUpdates withThreads(int threads) {
+        return threads == INSTANCE.pool.threads() ? INSTANCE : new SimdUpdates(GemmPool.shared(threads));
+    }
+
+    /** The arguments of one split update, reused per calling thread: a parallel update allocates nothing. */
+    private static final class Split implements GemmPool.Job {
+        private static final ThreadLocal<Split> PER_THREAD = ThreadLocal.withInitial(Split::new);
+        int kind; // 0 sgd, 1 momentum, 2 adam
+        int n, parts, t, wOff, gOff, mOff, vOff;
+        float lr, a, b, eps, wd;
+        boolean flag1, flag2;
+        float[] w, g, m, v;
+
+        @Override
+        public void run(int part) {
+            int from = part == 0 ? 0 : (int) ((long) part * n / parts) / L * L;
+            int to = part == parts - 1 ? n : (int) ((long) (part + 1) * n / parts) / L * L;
+            if (from >= to) {
+                return;
+            }
+            int len = to - from;
+            switch (kind) {
+                case 0 -> sgd(len, lr, wd, w, wOff + from, g, gOff + from);
+                case 1 -> momentum(len, lr, a, flag1, wd, w, wOff + from, g, gOff + from, v, vOff + from);
+                default -> adam(len, lr, a, b, eps, wd, flag2, t, w, wOff + from, g, gOff + from, m, mOff + from,
+                        v, vOff + from);
+            }
+        }
+
+        void clear() {
+            w = g = m = v = null;
+        }
+    }
+
+    private boolean split(int n) {
+        return n >= PARALLEL_MIN && pool.threads() > 1;
+    }
+
+    private void run(Split s, int n) {
+        s.n = n;
+        s.parts = pool.threads();
+        try {
+            pool.invoke(s, s.parts);
+        } finally {
+            s.clear();
+        }
     }
 
     @Override
     public void sgdUpdate(int n, float lr, float weightDecay, float[] w, int wOffset, float[] g, int gOffset) {
+        if (!split(n)) {
+            sgd(n, lr, weightDecay, w, wOffset, g, gOffset);
+            return;
+        }
+        Split s = Split.PER_THREAD.get();
+        s.kind = 0;
+        s.lr = lr;
+        s.wd = weightDecay;
+        s.w = w;
+        s.wOff = wOffset;
+        s.g = g;
+        s.gOff = gOffset;
+        run(s, n);
+    }
+
+    private static void sgd(int n, float lr, float weightDecay, float[] w, int wOffset, float[] g, int gOffset) {
         for (int i = 0; i < n; i += L) {
             VectorMask<Float> m = S.indexInRange(i, n);
             FloatVector wv = FloatVector.fromArray(S, w, wOffset + i, m);
@@ -38,6 +112,27 @@ public final class SimdUpdates implements Updates {
     @Override
     public void momentumUpdate(int n, float lr, float momentum, boolean nesterov, float weightDecay,
                                float[] w, int wOffset, float[] g, int gOffset, float[] v, int vOffset) {
+        if (!split(n)) {
+            momentum(n, lr, momentum, nesterov, weightDecay, w, wOffset, g, gOffset, v, vOffset);
+            return;
+        }
+        Split s = Split.PER_THREAD.get();
+        s.kind = 1;
+        s.lr = lr;
+        s.a = momentum;
+        s.flag1 = nesterov;
+        s.wd = weightDecay;
+        s.w = w;
+        s.wOff = wOffset;
+        s.g = g;
+        s.gOff = gOffset;
+        s.v = v;
+        s.vOff = vOffset;
+        run(s, n);
+    }
+
+    private static void momentum(int n, float lr, float momentum, boolean nesterov, float weightDecay,
+                                 float[] w, int wOffset, float[] g, int gOffset, float[] v, int vOffset) {
         for (int i = 0; i < n; i += L) {
             VectorMask<Float> m = S.indexInRange(i, n);
             FloatVector wv = FloatVector.fromArray(S, w, wOffset + i, m);
@@ -54,6 +149,34 @@ public final class SimdUpdates implements Updates {
                            boolean decoupled, int t,
                            float[] w, int wOffset, float[] g, int gOffset,
                            float[] m, int mOffset, float[] v, int vOffset) {
+        if (!split(n)) {
+            adam(n, lr, beta1, beta2, epsilon, weightDecay, decoupled, t, w, wOffset, g, gOffset, m, mOffset, v, vOffset);
+            return;
+        }
+        Split s = Split.PER_THREAD.get();
+        s.kind = 2;
+        s.lr = lr;
+        s.a = beta1;
+        s.b = beta2;
+        s.eps = epsilon;
+        s.wd = weightDecay;
+        s.flag2 = decoupled;
+        s.t = t;
+        s.w = w;
+        s.wOff = wOffset;
+        s.g = g;
+        s.gOff = gOffset;
+        s.m = m;
+        s.mOff = mOffset;
+        s.v = v;
+        s.vOff = vOffset;
+        run(s, n);
+    }
+
+    private static void adam(int n, float lr, float beta1, float beta2, float epsilon, float weightDecay,
+                             boolean decoupled, int t,
+                             float[] w, int wOffset, float[] g, int gOffset,
+                             float[] m, int mOffset, float[] v, int vOffset) {
         float bias1 = (float) (1.0 - Math.pow(beta1, t));
         float bias2 = (float) (1.0 - Math.pow(beta2, t));
         float coupled = decoupled ? 0f : weightDecay;
