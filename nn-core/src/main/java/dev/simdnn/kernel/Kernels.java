@@ -14,7 +14,8 @@ package dev.simdnn.kernel;
  *   <li>{@link Activations}: activation functions forward and backward, softmax, PReLU, maxout;</li>
  *   <li>{@link Losses}: loss values and their gradients;</li>
  *   <li>{@link Updates}: optimizer updates and penalties;</li>
- *   <li>{@link Norms}: batch and layer normalisation.</li>
+ *   <li>{@link Norms}: batch and layer normalisation;</li>
+ *   <li>{@link Convolutions}: im2row and its adjoint around the GEMM of a convolution, pooling.</li>
  * </ul>
  * A backend is assembled in one expression, so a backend that deliberately reuses another
  * backend's family (for example the scalar one) says so in one visible line.
@@ -34,7 +35,8 @@ package dev.simdnn.kernel;
  *       20× slower, and Java cannot set the CPU's flush-to-zero mode.</li>
  * </ul>
  */
-public record Kernels(String name, Blas blas, Activations activations, Losses losses, Updates updates, Norms norms) {
+public record Kernels(String name, Blas blas, Activations activations, Losses losses, Updates updates, Norms norms,
+                      Convolutions convolutions) {
 
     /**
      * @param name the backend's name, as {@link dev.simdnn.backend.KernelsProvider#byName} takes it
@@ -44,7 +46,8 @@ public record Kernels(String name, Blas blas, Activations activations, Losses lo
         if (name == null || name.isBlank()) {
             throw new IllegalArgumentException("a backend needs a name");
         }
-        if (blas == null || activations == null || losses == null || updates == null || norms == null) {
+        if (blas == null || activations == null || losses == null || updates == null || norms == null
+                || convolutions == null) {
             throw new IllegalArgumentException("backend '" + name + "' is missing a kernel family");
         }
     }

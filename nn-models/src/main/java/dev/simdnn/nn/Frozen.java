@@ -27,6 +27,9 @@ final class Frozen {
             case LayerNorm l -> l.detachedCopy();
             case PRelu p -> p.detachedCopy();
             case Maxout m -> m.detachedCopy();
+            case Conv2d c -> c.detachedCopy();
+            case Pool2d p -> p.inferenceCopy();
+            case Flatten f -> f;
             case FrozenDense f -> f.inferenceCopy();
             case Dropout d -> d.inferenceCopy();
             case ActivationLayer a -> a.inferenceCopy();

@@ -39,12 +39,16 @@ public final class Mlp {
 
     /** Collects the layer specification; {@link #build()} creates the layers. */
     public static final class Builder {
-        /** Creates one layer for the current width, drawing any random numbers from {@code rng}. */
+        /**
+         * Creates one layer for the current width and, while the rows are images, their shape
+         * ({@code image}, else null), drawing any random numbers from {@code rng}.
+         */
         private interface Spec {
-            Layer create(int width, RandomGenerator rng, Kernels kernels);
+            Layer create(int width, ImageShape image, RandomGenerator rng, Kernels kernels);
         }
 
         private int input = -1;
+        private ImageShape inputImage;
         private final List<Spec> specs = new ArrayList<>();
         private long seed = 0;
         private Kernels kernels;
@@ -58,6 +62,17 @@ public final class Mlp {
                 throw new IllegalArgumentException("input features must be >= 1, got " + features);
             }
             this.input = features;
+            this.inputImage = null;
+            return this;
+        }
+
+        /**
+         * Images of {@code channels × height × width} as the input (rows of {@code channels·height·width}
+         * values, NCHW), for convolution and pooling layers.
+         */
+        public Builder input(int channels, int height, int width) {
+            this.inputImage = new ImageShape(channels, height, width);
+            this.input = inputImage.features();
             return this;
         }
 
@@ -78,7 +93,10 @@ public final class Mlp {
             }
             Objects.requireNonNull(activation, "activation");
             Initializer chosen = init != null ? init : Initializer.defaultFor(activation);
-            specs.add((w, rng, k) -> new Dense(w, units, activation, bias, chosen, rng));
+            specs.add((w, img, rng, k) -> {
+                flat(img, "dense");
+                return new Dense(w, units, activation, bias, chosen, rng);
+            });
             return this;
         }
 
@@ -120,20 +138,23 @@ public final class Mlp {
             if (!(p >= 0 && p < 1)) {
                 throw new IllegalArgumentException("dropout probability must be in [0, 1), got " + p);
             }
-            specs.add((w, rng, k) -> new Dropout(w, p, rng.nextLong()));
+            specs.add((w, img, rng, k) -> new Dropout(w, p, rng.nextLong()));
             return this;
         }
 
         /** An activation as a layer of its own (after a normalisation, say). */
         public Builder activation(Activation activation) {
             Objects.requireNonNull(activation, "activation");
-            specs.add((w, rng, k) -> new ActivationLayer(activation, w));
+            specs.add((w, img, rng, k) -> new ActivationLayer(activation, w));
             return this;
         }
 
         /** A PReLU with one learnable slope per feature, starting at 0.25. */
         public Builder prelu() {
-            specs.add((w, rng, k) -> new PRelu(w));
+            specs.add((w, img, rng, k) -> {
+                flat(img, "prelu");
+                return new PRelu(w);
+            });
             return this;
         }
 
@@ -142,25 +163,128 @@ public final class Mlp {
             if (units < 1 || pieces < 1) {
                 throw new IllegalArgumentException("maxout needs >= 1 unit and >= 1 piece, got " + units + " and " + pieces);
             }
-            specs.add((w, rng, k) -> new Maxout(w, units, pieces, rng));
+            specs.add((w, img, rng, k) -> {
+                flat(img, "maxout");
+                return new Maxout(w, units, pieces, rng);
+            });
             return this;
         }
 
         /** Batch normalisation of the previous layer's outputs (momentum 0.1, ε = 1e-5). */
         public Builder batchNorm() {
-            specs.add((w, rng, k) -> new BatchNorm(w));
+            specs.add((w, img, rng, k) -> {
+                flat(img, "batchNorm");
+                return new BatchNorm(w);
+            });
             return this;
         }
 
         /** Layer normalisation of the previous layer's outputs (ε = 1e-5). */
         public Builder layerNorm() {
-            specs.add((w, rng, k) -> new LayerNorm(w));
+            specs.add((w, img, rng, k) -> {
+                flat(img, "layerNorm");
+                return new LayerNorm(w);
+            });
             return this;
+        }
+
+        /**
+         * A 2-D convolution of {@code channels} output maps with a square {@code kernel}, stride 1, no
+         * padding, with bias: PyTorch's {@code Conv2d(in, channels, kernel)}.
+         */
+        public Builder conv2d(int channels, int kernel) {
+            return conv2d(channels, kernel, 1, 0);
+        }
+
+        /** As {@link #conv2d(int, int)} with a stride and zero padding: {@code Conv2d(in, channels, kernel, stride, padding)}. */
+        public Builder conv2d(int channels, int kernel, int stride, int padding) {
+            return conv2d(channels, kernel, kernel, stride, padding, 1, true, null);
+        }
+
+        /**
+         * A 2-D convolution with every option: a {@code kh × kw} kernel, stride and zero padding on both
+         * axes, dilation, bias, and the weight initialiser ({@code null}: He (Kaiming) uniform, as for ReLU).
+         */
+        public Builder conv2d(int channels, int kh, int kw, int stride, int padding, int dilation, boolean bias,
+                              Initializer init) {
+            if (channels < 1) {
+                throw new IllegalArgumentException("conv2d needs >= 1 output channel, got " + channels);
+            }
+            Initializer chosen = init != null ? init : Initializer.defaultFor(Activation.RELU);
+            specs.add((w, img, rng, k) -> {
+                image(img, "conv2d");
+                return new Conv2d(new dev.simdnn.kernel.Window2d(img.channels(), img.height(), img.width(), kh, kw,
+                        stride, stride, padding, padding, dilation, dilation), channels, bias, chosen, rng);
+            });
+            return this;
+        }
+
+        /** Max pooling of each channel over a {@code kernel × kernel} window with stride {@code kernel}: {@code MaxPool2d(kernel)}. */
+        public Builder maxPool(int kernel) {
+            return maxPool(kernel, kernel, 0);
+        }
+
+        /** {@code MaxPool2d(kernel, stride, padding)}. */
+        public Builder maxPool(int kernel, int stride, int padding) {
+            specs.add((w, img, rng, k) -> {
+                image(img, "maxPool");
+                return Pool2d.max(img, kernel, stride, padding);
+            });
+            return this;
+        }
+
+        /** {@code AvgPool2d(kernel)}: stride {@code kernel}, no padding. */
+        public Builder avgPool(int kernel) {
+            return avgPool(kernel, kernel, 0);
+        }
+
+        /** {@code AvgPool2d(kernel, stride, padding)} (padding counted in the average, torch's default). */
+        public Builder avgPool(int kernel, int stride, int padding) {
+            specs.add((w, img, rng, k) -> {
+                image(img, "avgPool");
+                return Pool2d.avg(img, kernel, stride, padding);
+            });
+            return this;
+        }
+
+        /** The mean of each channel over the whole image ({@code AdaptiveAvgPool2d(1)}): {@code channels × 1 × 1}. */
+        public Builder globalAvgPool() {
+            specs.add((w, img, rng, k) -> {
+                image(img, "globalAvgPool");
+                return Pool2d.globalAvg(img);
+            });
+            return this;
+        }
+
+        /** {@code activation(Activation.RELU)}: ReLU as a layer of its own (after a convolution, say). */
+        public Builder relu() {
+            return activation(Activation.RELU);
+        }
+
+        /** {@code nn.Flatten()}: the images become plain rows, for the dense layers after them. */
+        public Builder flatten() {
+            specs.add((w, img, rng, k) -> new Flatten(w));
+            return this;
+        }
+
+        private static void image(ImageShape img, String layer) {
+            if (img == null) {
+                throw new IllegalStateException(layer + " needs images: give the input as input(channels, height, width), "
+                        + "and no flatten() or dense layer before it");
+            }
+        }
+
+        private static void flat(ImageShape img, String layer) {
+            if (img != null) {
+                throw new IllegalStateException(layer + " after an image layer (rows of " + img + " images): add flatten() first, "
+                        + "as torch needs nn.Flatten()" + (layer.equals("batchNorm") || layer.equals("layerNorm") || layer.equals("prelu")
+                        ? "; a per-channel " + layer + " for images (BatchNorm2d) is not built yet" : ""));
+            }
         }
 
         /** A softmax over the outputs: probabilities, for a model used for inference only (train on logits). */
         public Builder softmax() {
-            specs.add((w, rng, k) -> new Softmax(w));
+            specs.add((w, img, rng, k) -> new Softmax(w));
             return this;
         }
 
@@ -171,14 +295,15 @@ public final class Mlp {
          */
         public Builder residual(UnaryOperator<Builder> body) {
             Objects.requireNonNull(body, "body");
-            specs.add((w, rng, k) -> {
+            specs.add((w, img, rng, k) -> {
+                flat(img, "residual");
                 Builder inner = new Builder();
                 inner.input(w);
                 body.apply(inner);
                 if (inner.specs.isEmpty()) {
                     throw new IllegalStateException("a residual block needs at least one layer in its body");
                 }
-                Sequential f = new Sequential(w, inner.layers(w, rng, k), k);
+                Sequential f = new Sequential(w, inner.layers(w, null, rng, k), k);
                 return new Residual(w, f, rng);
             });
             return this;
@@ -196,11 +321,21 @@ public final class Mlp {
             return this;
         }
 
-        private List<Layer> layers(int width, RandomGenerator rng, Kernels k) {
+        private List<Layer> layers(int width, ImageShape image, RandomGenerator rng, Kernels k) {
             List<Layer> layers = new ArrayList<>();
             for (Spec s : specs) {
-                Layer l = s.create(width, rng, k);
+                Layer l;
+                try {
+                    l = s.create(width, image, rng, k);
+                } catch (IllegalStateException e) {
+                    throw new IllegalStateException("layer " + layers.size() + ": " + e.getMessage(), e);
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("layer " + layers.size() + ": " + e.getMessage(), e);
+                }
                 width = l.outputFeatures(width);
+                // images stay images through image layers and element-wise ones; anything else makes them rows
+                image = l instanceof ImageLayer il ? il.outputImage()
+                        : l instanceof ActivationLayer || l instanceof Dropout ? image : null;
                 layers.add(l);
             }
             return layers;
@@ -214,7 +349,7 @@ public final class Mlp {
                 throw new IllegalStateException("an MLP needs at least one layer");
             }
             Kernels k = kernels != null ? kernels : KernelsProvider.best();
-            return new Sequential(input, layers(input, new SplittableRandom(seed), k), k);
+            return new Sequential(input, layers(input, inputImage, new SplittableRandom(seed), k), k);
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.simdnn.simd;
 
 import dev.simdnn.kernel.Kernels;
+import dev.simdnn.kernel.scalar.ScalarConvolutions;
 import dev.simdnn.simd.activations.SimdActivations;
 import dev.simdnn.simd.blas.SimdBlas;
 import dev.simdnn.simd.losses.SimdLosses;
@@ -13,8 +14,9 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The Vector API backend, assembled from its families: {@link SimdBlas} (GEMM through
  * {@code simd.gemm}, level-1 operations, reductions), {@link SimdActivations}, {@link SimdLosses},
- * {@link SimdUpdates} (large updates split over the same threads as GEMM) and {@link SimdNorms}. Every family is vectorised; none reuses the scalar
- * reference. Stateless apart from GEMM's per-thread buffers; thread-safe.
+ * {@link SimdUpdates} (large updates split over the same threads as GEMM) and {@link SimdNorms}; the
+ * scalar {@link ScalarConvolutions} for now (a convolution's arithmetic is its GEMMs, in SimdBlas). Every family but the convolutions' data movement is
+ * vectorised. Stateless apart from GEMM's per-thread buffers; thread-safe.
  */
 public final class SimdKernels {
     /** The SIMD backend with GEMM on the default thread count ({@link SimdConfig#THREADS}). */
@@ -35,7 +37,8 @@ public final class SimdKernels {
     }
 
     private static Kernels assemble(SimdBlas blas, SimdUpdates updates) {
-        return new Kernels("simd", blas, SimdActivations.INSTANCE, SimdLosses.INSTANCE, updates, SimdNorms.INSTANCE);
+        return new Kernels("simd", blas, SimdActivations.INSTANCE, SimdLosses.INSTANCE, updates, SimdNorms.INSTANCE,
+                ScalarConvolutions.INSTANCE); // for now: the convolution's GEMMs run in SimdBlas, its data movement is scalar
     }
 
     private SimdKernels() {

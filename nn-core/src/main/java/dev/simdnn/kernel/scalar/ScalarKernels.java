@@ -13,14 +13,14 @@ import dev.simdnn.kernel.Kernels;
  *
  * <p>Stateless and thread-safe; use {@link #INSTANCE}. The families live beside this class, one
  * file each ({@link ScalarBlas}, {@link ScalarActivations}, {@link ScalarLosses},
- * {@link ScalarUpdates}, {@link ScalarNorms}).
+ * {@link ScalarUpdates}, {@link ScalarNorms}, {@link ScalarConvolutions}).
  */
 public final class ScalarKernels {
 
     /** The scalar backend: every family the plain reference. */
     public static final Kernels INSTANCE = new Kernels("scalar",
             ScalarBlas.INSTANCE, ScalarActivations.INSTANCE, ScalarLosses.INSTANCE,
-            ScalarUpdates.INSTANCE, ScalarNorms.INSTANCE);
+            ScalarUpdates.INSTANCE, ScalarNorms.INSTANCE, ScalarConvolutions.INSTANCE);
 
     private ScalarKernels() {
     }
