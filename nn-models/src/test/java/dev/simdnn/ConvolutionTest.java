@@ -208,4 +208,31 @@ class ConvolutionTest {
         Tensor x = test.features();
         assertArrayEquals(cnn.predict(x).toArray(), cnn.frozen().predict(x).toArray(), "frozen: the same bits");
     }
+
+    @Test
+    void aCnnRoundTripsThroughItsModelFileWithTorchNames(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws java.io.IOException {
+        Sequential cnn = Mlp.builder().input(2, 9, 7).conv2d(4, 3, 3, 2, 1, 1, true, null).relu().maxPool(2, 2, 1)
+                .conv2d(3, 2, 1, 1, 0, 2, false, null).avgPool(2, 1, 1).globalAvgPool().flatten().dense(5).seed(8).build();
+        java.nio.file.Path file = dir.resolve("cnn.simdnn");
+        dev.simdnn.io.ModelFile.save(new dev.simdnn.io.SavedModel(cnn, null, List.of(), java.util.Map.of()), file);
+        Sequential back = dev.simdnn.io.ModelFile.load(file, cnn.kernels()).model();
+        assertEquals(cnn.toString(), back.toString());
+        Tensor x = Tensor.zeros(3, 2 * 9 * 7);
+        SplittableRandom rng = new SplittableRandom(9);
+        for (int i = 0; i < x.size(); i++) {
+            x.setFlat(i, (float) rng.nextGaussian());
+        }
+        assertArrayEquals(cnn.predict(x).toArray(), back.predict(x).toArray(), "bit-identical");
+        // Conv2d 0, ReLU 1, MaxPool2d 2, Conv2d 3, AvgPool2d 4, AdaptiveAvgPool2d 5, Flatten 6, Linear 7
+        assertEquals(List.of("0.weight", "0.bias", "3.weight", "7.weight", "7.bias"), List.copyOf(back.namedParameters().keySet()));
+        // a spec whose images do not fit the width it receives is named
+        String header = new String(java.nio.file.Files.readAllBytes(file), java.nio.charset.StandardCharsets.ISO_8859_1);
+        String edited = header.replace("\\\"in_channels\\\": 2", "\\\"in_channels\\\": 3");
+        assertTrue(!edited.equals(header), "the edit changed the file");
+        java.nio.file.Path bad = dir.resolve("bad.simdnn");
+        java.nio.file.Files.write(bad, edited.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        String m = assertThrows(dev.simdnn.io.ModelFormatException.class, () -> dev.simdnn.io.ModelFile.load(bad)).getMessage();
+        assertTrue(m.contains("architecture layer 0 takes 3x9x7 images (189 features) but receives 126 features"), m);
+    }
 }

@@ -5,7 +5,12 @@ import dev.simdnn.kernel.Activation;
 import dev.simdnn.kernel.Kernels;
 import dev.simdnn.layer.Layer;
 import dev.simdnn.nn.ActivationLayer;
+import dev.simdnn.kernel.Window2d;
 import dev.simdnn.nn.BatchNorm;
+import dev.simdnn.nn.Conv2d;
+import dev.simdnn.nn.Flatten;
+import dev.simdnn.nn.ImageShape;
+import dev.simdnn.nn.Pool2d;
 import dev.simdnn.nn.Dense;
 import dev.simdnn.nn.Dropout;
 import dev.simdnn.nn.LayerNorm;
@@ -29,7 +34,10 @@ import java.util.SplittableRandom;
  *
  * <p>Types: {@code dense} (in, out, activation, bias), {@code dropout} (p), {@code activation}
  * (activation), {@code softmax}, {@code prelu}, {@code maxout} (units, pieces), {@code batch_norm}
- * (momentum, epsilon), {@code layer_norm} (epsilon), {@code residual} (body: a list of layers, or
+ * (momentum, epsilon), {@code layer_norm} (epsilon), {@code conv2d} (in_channels, height, width,
+ * out_channels, kernel, stride, padding, dilation as [h, w] pairs, bias), {@code max_pool2d} and
+ * {@code avg_pool2d} (channels, height, width, kernel, stride, padding), {@code global_avg_pool2d},
+ * {@code flatten}, {@code residual} (body: a list of layers, or
  * one layer object; projection: whether the skip path is projected), {@code sequential} (layers).
  */
 final class LayerSpecs {
@@ -75,6 +83,36 @@ final class LayerSpecs {
                 m.put("body", r.body() instanceof Sequential s ? encodeAll(s.layers(), width) : encode(r.body(), width));
                 m.put("projection", r.projection() != null);
             }
+            case Conv2d c -> {
+                Window2d w = c.window();
+                m.put("type", "conv2d");
+                m.put("in_channels", w.channels());
+                m.put("height", w.height());
+                m.put("width", w.width());
+                m.put("out_channels", c.outChannels());
+                m.put("kernel", List.of(w.kh(), w.kw()));
+                m.put("stride", List.of(w.strideH(), w.strideW()));
+                m.put("padding", List.of(w.padH(), w.padW()));
+                m.put("dilation", List.of(w.dilationH(), w.dilationW()));
+                m.put("bias", c.bias() != null);
+            }
+            case Pool2d p -> {
+                Window2d w = p.window();
+                m.put("type", switch (p.kind()) {
+                    case MAX -> "max_pool2d";
+                    case AVG -> "avg_pool2d";
+                    case GLOBAL_AVG -> "global_avg_pool2d";
+                });
+                m.put("channels", w.channels());
+                m.put("height", w.height());
+                m.put("width", w.width());
+                if (p.kind() != Pool2d.Kind.GLOBAL_AVG) {
+                    m.put("kernel", w.kh());
+                    m.put("stride", w.strideH());
+                    m.put("padding", w.padH());
+                }
+            }
+            case Flatten f -> m.put("type", "flatten");
             case Sequential s -> {
                 m.put("type", "sequential");
                 m.put("layers", encodeAll(s.layers(), width));
@@ -175,6 +213,28 @@ final class LayerSpecs {
                     budget.take(2L * width, where + " (layer norm)");
                     yield new LayerNorm(width, (float) number(file, m.get("epsilon"), where + " epsilon"));
                 }
+                case "conv2d" -> {
+                    ImageShape img = image(file, m, width, where, "in_channels");
+                    int out = whole(file, m.get("out_channels"), where + " out_channels");
+                    int[] k = pair(file, m.get("kernel"), where + " kernel", 1);
+                    int[] st = pair(file, m.get("stride"), where + " stride", 1);
+                    int[] pad = pair(file, m.get("padding"), where + " padding", 0);
+                    int[] dil = pair(file, m.get("dilation"), where + " dilation", 1);
+                    boolean bias = Boolean.TRUE.equals(m.get("bias"));
+                    Window2d w = new Window2d(img.channels(), img.height(), img.width(), k[0], k[1], st[0], st[1], pad[0], pad[1],
+                            dil[0], dil[1]);
+                    budget.take((long) out * w.patch() + (bias ? out : 0), where + " (conv2d " + img + " -> " + out + ")");
+                    yield new Conv2d(w, out, bias, Initializer.zeros(), new SplittableRandom(0));
+                }
+                case "max_pool2d", "avg_pool2d" -> {
+                    ImageShape img = image(file, m, width, where, "channels");
+                    int k = whole(file, m.get("kernel"), where + " kernel");
+                    int st = whole(file, m.get("stride"), where + " stride");
+                    int pad = wholeOrZero(file, m.get("padding"), where + " padding");
+                    yield type.equals("max_pool2d") ? Pool2d.max(img, k, st, pad) : Pool2d.avg(img, k, st, pad);
+                }
+                case "global_avg_pool2d" -> Pool2d.globalAvg(image(file, m, width, where, "channels"));
+                case "flatten" -> new Flatten(width);
                 case "sequential" -> new Sequential(width, decodeAll(file, m.get("layers"), width, where, kernels, budget),
                         kernels);
                 case "residual" -> {
@@ -197,6 +257,39 @@ final class LayerSpecs {
         } catch (IllegalArgumentException e) { // a constructor refused a value: name the place
             throw new ModelFormatException(file, where + " (" + type + "): " + e.getMessage());
         }
+    }
+
+    /** The image shape a layer spec declares, checked against the width it receives. */
+    private static ImageShape image(Path file, Map<?, ?> m, int width, String where, String channelsKey)
+            throws ModelFormatException {
+        int c = whole(file, m.get(channelsKey), where + " " + channelsKey);
+        int h = whole(file, m.get("height"), where + " height");
+        int w = whole(file, m.get("width"), where + " width");
+        if ((long) c * h * w != width) {
+            throw new ModelFormatException(file, where + " takes " + c + "x" + h + "x" + w + " images (" + (long) c * h * w
+                    + " features) but receives " + width + " features");
+        }
+        return new ImageShape(c, h, w);
+    }
+
+    /** Two whole numbers {@code >= min} ({@code [h, w]}). */
+    private static int[] pair(Path file, Object v, String what, int min) throws ModelFormatException {
+        if (!(v instanceof List<?> l) || l.size() != 2) {
+            throw new ModelFormatException(file, what + " is not a pair [h, w]: " + v);
+        }
+        int[] out = new int[2];
+        for (int i = 0; i < 2; i++) {
+            out[i] = min == 0 ? wholeOrZero(file, l.get(i), what) : whole(file, l.get(i), what);
+        }
+        return out;
+    }
+
+    private static int wholeOrZero(Path file, Object v, String what) throws ModelFormatException {
+        double d = number(file, v, what);
+        if (d != Math.rint(d) || d < 0 || d > Integer.MAX_VALUE) {
+            throw new ModelFormatException(file, what + " is not a whole number >= 0: " + v);
+        }
+        return (int) d;
     }
 
     private static Activation activation(Path file, Map<?, ?> m, String where) throws ModelFormatException {
