@@ -51,6 +51,15 @@ class OurFilesTest {
         return new SavedModel(m, null, List.of("a", "b", "c"), Map.of("fixture", "OurFilesTest"));
     }
 
+    /** A CNN: every image layer kind, in a model file torch must load strictly. */
+    static SavedModel cnnModel() {
+        Sequential m = Mlp.builder().kernels(ScalarKernels.INSTANCE).input(2, 9, 7)
+                .conv2d(4, 3, 3, 2, 1, 1, true, null).relu().maxPool(2, 2, 1)
+                .conv2d(3, 2, 1, 1, 0, 2, false, null).activation(Activation.TANH).avgPool(2, 1, 1).globalAvgPool().flatten()
+                .dense(5).seed(43).build();
+        return new SavedModel(m, null, List.of(), Map.of("fixture", "OurFilesTest"));
+    }
+
     /** Every layer kind simdnn exports, residual blocks and maxout included. */
     static Sequential onnxModel() {
         Sequential m = Mlp.builder().kernels(ScalarKernels.INSTANCE).input(6)
@@ -97,13 +106,17 @@ class OurFilesTest {
         SavedModel saved = stateDictModel();
         ModelFile.save(saved, dir.resolve("simdnn_mlp.simdnn"));
         Files.writeString(dir.resolve("simdnn_mlp_io.json"), io(saved.model()));
+        SavedModel cnn = cnnModel();
+        ModelFile.save(cnn, dir.resolve("simdnn_cnn.simdnn"));
+        Files.writeString(dir.resolve("simdnn_cnn_io.json"), io(cnn.model()));
         Sequential onnx = onnxModel();
         OnnxModels.save(onnx, dir.resolve("simdnn_every_layer.onnx"));
         Files.writeString(dir.resolve("simdnn_every_layer_io.json"), io(onnx));
         if (target != null) {
             return;
         }
-        for (String f : List.of("simdnn_mlp.simdnn", "simdnn_mlp_io.json", "simdnn_every_layer.onnx", "simdnn_every_layer_io.json")) {
+        for (String f : List.of("simdnn_mlp.simdnn", "simdnn_mlp_io.json", "simdnn_cnn.simdnn", "simdnn_cnn_io.json",
+                "simdnn_every_layer.onnx", "simdnn_every_layer_io.json")) {
             try (InputStream in = OurFilesTest.class.getResourceAsStream(DIR + f)) {
                 assertNotNull(in, f);
                 assertArrayEquals(in.readAllBytes(), Files.readAllBytes(dir.resolve(f)), f + " is no longer what simdnn writes: "

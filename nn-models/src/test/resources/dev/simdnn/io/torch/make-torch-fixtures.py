@@ -138,6 +138,22 @@ def torch_module(spec):
     mods = []
     for l in spec["layers"]:
         t = l["type"]
+        if t == "conv2d":
+            mods.append(nn.Conv2d(l["in_channels"], l["out_channels"], tuple(l["kernel"]), stride=tuple(l["stride"]),
+                                  padding=tuple(l["padding"]), dilation=tuple(l["dilation"]), bias=l["bias"]))
+            continue
+        if t == "max_pool2d":
+            mods.append(nn.MaxPool2d(l["kernel"], l["stride"], l["padding"]))
+            continue
+        if t == "avg_pool2d":
+            mods.append(nn.AvgPool2d(l["kernel"], l["stride"], l["padding"]))
+            continue
+        if t == "global_avg_pool2d":
+            mods.append(nn.AdaptiveAvgPool2d(1))
+            continue
+        if t == "flatten":
+            mods.append(nn.Flatten())
+            continue
         if t == "dense":
             mods.append(nn.Linear(l["in"], l["out"], bias=l["bias"]))
             a = l["activation"]
@@ -241,12 +257,17 @@ def part2():
         path = os.path.join(ours, f)
         if f.endswith(".simdnn"):
             meta, tensors = read_safetensors(path)
-            model = torch_module(json.loads(meta["architecture"]))
+            arch = json.loads(meta["architecture"])
+            model = torch_module(arch)
             model.load_state_dict(tensors, strict=True)
             model.eval()
             io = json.load(open(path[:-len(".simdnn")] + "_io.json"))
+            x = torch.tensor(io["inputs"])
+            first = arch["layers"][0]
+            if first["type"] == "conv2d":  # rows of C·H·W values are NCHW images
+                x = x.reshape(-1, first["in_channels"], first["height"], first["width"])
             with torch.no_grad():
-                y = model(torch.tensor(io["inputs"]))
+                y = model(x)
             err = (y - torch.tensor(io["outputs"])).abs().max().item()
             print("%-28s load_state_dict(strict=True) ok, max |torch - simdnn| = %.3g" % (f, err))
             assert err < 1e-5, err
