@@ -4,6 +4,7 @@ import dev.simdnn.kernel.Activation;
 import dev.simdnn.kernel.Kernels;
 import dev.simdnn.kernel.contract.ActivationsContractTest;
 import dev.simdnn.kernel.contract.BlasContractTest;
+import dev.simdnn.kernel.contract.ConvolutionsContractTest;
 import dev.simdnn.kernel.contract.LossesContractTest;
 import dev.simdnn.kernel.contract.NormsContractTest;
 import dev.simdnn.kernel.contract.UpdatesContractTest;
@@ -180,6 +181,14 @@ class SimdKernelsTest {
         @Override
         protected List<Integer> edgeSizes() {
             return simdEdgeSizes();
+        }
+    }
+
+    @Nested
+    class Convolutions extends ConvolutionsContractTest {
+        @Override
+        protected Kernels kernels() {
+            return SimdKernels.INSTANCE;
         }
     }
 }

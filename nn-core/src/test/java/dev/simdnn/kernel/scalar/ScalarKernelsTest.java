@@ -3,6 +3,7 @@ package dev.simdnn.kernel.scalar;
 import dev.simdnn.kernel.Kernels;
 import dev.simdnn.kernel.contract.ActivationsContractTest;
 import dev.simdnn.kernel.contract.BlasContractTest;
+import dev.simdnn.kernel.contract.ConvolutionsContractTest;
 import dev.simdnn.kernel.contract.LossesContractTest;
 import dev.simdnn.kernel.contract.NormsContractTest;
 import dev.simdnn.kernel.contract.UpdatesContractTest;
@@ -45,6 +46,14 @@ class ScalarKernelsTest {
 
     @Nested
     class Norms extends NormsContractTest {
+        @Override
+        protected Kernels kernels() {
+            return ScalarKernels.INSTANCE;
+        }
+    }
+
+    @Nested
+    class Convolutions extends ConvolutionsContractTest {
         @Override
         protected Kernels kernels() {
             return ScalarKernels.INSTANCE;
