@@ -58,4 +58,32 @@ class EveryLayerAllocationTest {
         });
     }
 
+
+    /** A CNN's training step (convolution, pooling of every kind, flatten) and its frozen inference. */
+    @Test
+    void aConvolutionalTrainingStep() {
+        Kernels k = dev.simdnn.backend.KernelsProvider.best();
+        Sequential cnn = Mlp.builder().input(2, 10, 9).conv2d(6, 3, 1, 1).relu().maxPool(2).conv2d(5, 2, 1, 0)
+                .avgPool(2, 1, 1).globalAvgPool().flatten().dense(4).seed(4).kernels(k).build();
+        Optimizer opt = new Adam(cnn.parameters(), 1e-3f).on(k);
+        Loss loss = new SoftmaxCrossEntropy();
+        Sequential frozen = cnn.frozen();
+        SplittableRandom rng = new SplittableRandom(2);
+        Tensor x = Tensor.zeros(16, 180);
+        Tensor y = Tensor.zeros(16, 1);
+        for (int i = 0; i < x.size(); i++) {
+            x.setFlat(i, (float) rng.nextDouble(-1, 1));
+        }
+        for (int i = 0; i < 16; i++) {
+            y.setFlat(i, rng.nextInt(4));
+        }
+        SteadyStateAllocationTest.assertStepAllocatesNothing(k.name() + " cnn", () -> {
+            opt.zeroGrad();
+            Tensor out = cnn.forward(x, Mode.TRAINING);
+            loss.forward(k, out, y);
+            cnn.backward(loss.backward());
+            opt.step();
+            frozen.forward(x, Mode.INFERENCE);
+        });
+    }
 }

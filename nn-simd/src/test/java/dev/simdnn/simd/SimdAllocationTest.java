@@ -120,6 +120,11 @@ class SimdAllocationTest {
         check(failures, "sumOfAbs", () -> k.blas().sumOfAbs(z.length, g, 0));
         check(failures, "argmax", () -> k.blas().argmaxRows(rows, narrow, yn, 0, PREDICTED, 0));
         check(failures, "gemm NT packed", () -> k.blas().gemm(false, true, rows, out, in, 1f, x, 0, in, w, 0, in, 0f, z, 0, out));
+        // a narrow product on the direct broadcast path (a dense layer of <= 4 outputs, its weight
+        // gradient): arrays of exactly the product's size, so masked loads end at the array's end
+        float[] dzN = new float[16 * 4], xN = new float[16 * 5], dwN = new float[4 * 5];
+        check(failures, "gemm TN narrow (broadcast rows)", () -> k.blas().gemm(true, false, 4, 5, 16, 1f, dzN, 0, 4, xN, 0, 5,
+                1f, dwN, 0, 5));
         assertTrue(failures.isEmpty(), "kernels allocating in steady state: " + failures);
     }
 

@@ -151,16 +151,30 @@ final class SmallGemm {
                         s2 = FMA ? x.fma(FloatVector.fromArray(S, b, bp + 2 * L), s2) : x.mul(FloatVector.fromArray(S, b, bp + 2 * L)).add(s2);
                         s3 = FMA ? x.fma(FloatVector.fromArray(S, b, bp + 3 * L), s3) : x.mul(FloatVector.fromArray(S, b, bp + 3 * L)).add(s3);
                     } else {
+                        // only the vectors that hold columns: a masked load whose offset lies past the
+                        // array's end (all lanes off) leaves the intrinsic for a fallback that allocates
                         s0 = FMA ? x.fma(FloatVector.fromArray(S, b, bp, m0), s0) : x.mul(FloatVector.fromArray(S, b, bp, m0)).add(s0);
-                        s1 = FMA ? x.fma(FloatVector.fromArray(S, b, bp + L, m1), s1) : x.mul(FloatVector.fromArray(S, b, bp + L, m1)).add(s1);
-                        s2 = FMA ? x.fma(FloatVector.fromArray(S, b, bp + 2 * L, m2), s2) : x.mul(FloatVector.fromArray(S, b, bp + 2 * L, m2)).add(s2);
-                        s3 = FMA ? x.fma(FloatVector.fromArray(S, b, bp + 3 * L, m3), s3) : x.mul(FloatVector.fromArray(S, b, bp + 3 * L, m3)).add(s3);
+                        if (w > L) {
+                            s1 = FMA ? x.fma(FloatVector.fromArray(S, b, bp + L, m1), s1) : x.mul(FloatVector.fromArray(S, b, bp + L, m1)).add(s1);
+                        }
+                        if (w > 2 * L) {
+                            s2 = FMA ? x.fma(FloatVector.fromArray(S, b, bp + 2 * L, m2), s2) : x.mul(FloatVector.fromArray(S, b, bp + 2 * L, m2)).add(s2);
+                        }
+                        if (w > 3 * L) {
+                            s3 = FMA ? x.fma(FloatVector.fromArray(S, b, bp + 3 * L, m3), s3) : x.mul(FloatVector.fromArray(S, b, bp + 3 * L, m3)).add(s3);
+                        }
                     }
                 }
                 storeRow(s0, alpha, beta, c, ci + j, m0);
-                storeRow(s1, alpha, beta, c, ci + j + L, m1);
-                storeRow(s2, alpha, beta, c, ci + j + 2 * L, m2);
-                storeRow(s3, alpha, beta, c, ci + j + 3 * L, m3);
+                if (w > L) { // vectors with no column are not passed on: an unneeded call boxed them
+                    storeRow(s1, alpha, beta, c, ci + j + L, m1);
+                }
+                if (w > 2 * L) {
+                    storeRow(s2, alpha, beta, c, ci + j + 2 * L, m2);
+                }
+                if (w > 3 * L) {
+                    storeRow(s3, alpha, beta, c, ci + j + 3 * L, m3);
+                }
             }
             addBiasRow(n, c, ci, bias, biasOff);
         }
