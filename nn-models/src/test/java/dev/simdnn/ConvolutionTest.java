@@ -141,6 +141,42 @@ class ConvolutionTest {
                 (x, p) -> poolRef(x, 3, new Window2d(2, 5, 7, 5, 7, 1, 1, 0, 0, 1, 1), false), 43);
     }
 
+    @Test
+    void channelBatchNormGradientsMatchCentralDifferences() {
+        ImageShape img = new ImageShape(3, 4, 5);
+        int images = 2, pixels = 20, channels = 3;
+        dev.simdnn.nn.BatchNorm2d bn = new dev.simdnn.nn.BatchNorm2d(img);
+        bn.perChannel().gamma().value().copyFrom(new float[] {1.5f, 0.5f, -1f});
+        bn.perChannel().beta().value().copyFrom(new float[] {0.2f, -0.1f, 0.3f});
+        // training mode: per channel, mean and biased variance over the 2·20 values of the batch
+        check("batch norm 2d", bn, images, img.features(), img.features(), 2, 1, (x, p) -> {
+            double[] y = new double[x.length];
+            for (int c = 0; c < channels; c++) {
+                double mean = 0, var = 0;
+                for (int n = 0; n < images; n++) {
+                    for (int q = 0; q < pixels; q++) {
+                        mean += x[(n * channels + c) * pixels + q];
+                    }
+                }
+                mean /= images * pixels;
+                for (int n = 0; n < images; n++) {
+                    for (int q = 0; q < pixels; q++) {
+                        double d = x[(n * channels + c) * pixels + q] - mean;
+                        var += d * d;
+                    }
+                }
+                var /= images * pixels;
+                for (int n = 0; n < images; n++) {
+                    for (int q = 0; q < pixels; q++) {
+                        int i = (n * channels + c) * pixels + q;
+                        y[i] = (x[i] - mean) / Math.sqrt(var + 1e-5) * p[0][c] + p[1][c];
+                    }
+                }
+            }
+            return y;
+        }, 44);
+    }
+
     private static double[] poolRef(double[] x, int images, Window2d w, boolean max) {
         int oh = w.outHeight(), ow = w.outWidth();
         double[] y = new double[images * w.channels() * oh * ow];
@@ -188,8 +224,10 @@ class ConvolutionTest {
         String big = assertThrows(IllegalArgumentException.class,
                 () -> Mlp.builder().input(1, 8, 8).conv2d(4, 3).maxPool(2).conv2d(2, 5).build()).getMessage();
         assertEquals("layer 2: a 5x5 window (dilation 1x1) does not fit a 3x3 image padded by 0x0", big);
-        assertTrue(assertThrows(IllegalStateException.class, () -> Mlp.builder().input(2, 4, 4).conv2d(3, 3).batchNorm()
-                .build()).getMessage().contains("BatchNorm2d) is not built yet"));
+        assertTrue(assertThrows(IllegalStateException.class, () -> Mlp.builder().input(2, 4, 4).conv2d(3, 3).layerNorm()
+                .build()).getMessage().contains("a per-channel layerNorm for images is not built yet"));
+        assertEquals("BatchNorm2d(3; 3x2x2)", Mlp.builder().input(2, 4, 4).conv2d(3, 3).batchNorm().build().layers().get(1)
+                .toString(), "batchNorm() on images is per channel");
     }
 
     @Test
@@ -213,7 +251,8 @@ class ConvolutionTest {
     void aCnnRoundTripsThroughItsModelFileWithTorchNames(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
             throws java.io.IOException {
         Sequential cnn = Mlp.builder().input(2, 9, 7).conv2d(4, 3, 3, 2, 1, 1, true, null).relu().maxPool(2, 2, 1)
-                .conv2d(3, 2, 1, 1, 0, 2, false, null).avgPool(2, 1, 1).globalAvgPool().flatten().dense(5).seed(8).build();
+                .conv2d(3, 2, 1, 1, 0, 2, false, null).batchNorm().avgPool(2, 1, 1).globalAvgPool().flatten().dense(5).seed(8)
+                .build();
         java.nio.file.Path file = dir.resolve("cnn.simdnn");
         dev.simdnn.io.ModelFile.save(new dev.simdnn.io.SavedModel(cnn, null, List.of(), java.util.Map.of()), file);
         Sequential back = dev.simdnn.io.ModelFile.load(file, cnn.kernels()).model();
@@ -224,8 +263,10 @@ class ConvolutionTest {
             x.setFlat(i, (float) rng.nextGaussian());
         }
         assertArrayEquals(cnn.predict(x).toArray(), back.predict(x).toArray(), "bit-identical");
-        // Conv2d 0, ReLU 1, MaxPool2d 2, Conv2d 3, AvgPool2d 4, AdaptiveAvgPool2d 5, Flatten 6, Linear 7
-        assertEquals(List.of("0.weight", "0.bias", "3.weight", "7.weight", "7.bias"), List.copyOf(back.namedParameters().keySet()));
+        // Conv2d 0, ReLU 1, MaxPool2d 2, Conv2d 3, BatchNorm2d 4, AvgPool2d 5, AdaptiveAvgPool2d 6, Flatten 7, Linear 8
+        assertEquals(List.of("0.weight", "0.bias", "3.weight", "4.weight", "4.bias", "8.weight", "8.bias"),
+                List.copyOf(back.namedParameters().keySet()));
+        assertEquals(List.of("4.running_mean", "4.running_var", "4.num_batches_tracked"), List.copyOf(back.buffers().keySet()));
         // a spec whose images do not fit the width it receives is named
         String header = new String(java.nio.file.Files.readAllBytes(file), java.nio.charset.StandardCharsets.ISO_8859_1);
         String edited = header.replace("\\\"in_channels\\\": 2", "\\\"in_channels\\\": 3");

@@ -7,6 +7,7 @@ import dev.simdnn.layer.Layer;
 import dev.simdnn.nn.ActivationLayer;
 import dev.simdnn.kernel.Window2d;
 import dev.simdnn.nn.BatchNorm;
+import dev.simdnn.nn.BatchNorm2d;
 import dev.simdnn.nn.Conv2d;
 import dev.simdnn.nn.Flatten;
 import dev.simdnn.nn.ImageShape;
@@ -37,7 +38,7 @@ import java.util.SplittableRandom;
  * (momentum, epsilon), {@code layer_norm} (epsilon), {@code conv2d} (in_channels, height, width,
  * out_channels, kernel, stride, padding, dilation as [h, w] pairs, bias), {@code max_pool2d} and
  * {@code avg_pool2d} (channels, height, width, kernel, stride, padding), {@code global_avg_pool2d},
- * {@code flatten}, {@code residual} (body: a list of layers, or
+ * {@code flatten}, {@code batch_norm2d} (channels, height, width, momentum, epsilon), {@code residual} (body: a list of layers, or
  * one layer object; projection: whether the skip path is projected), {@code sequential} (layers).
  */
 final class LayerSpecs {
@@ -113,6 +114,14 @@ final class LayerSpecs {
                 }
             }
             case Flatten f -> m.put("type", "flatten");
+            case BatchNorm2d b -> {
+                m.put("type", "batch_norm2d");
+                m.put("channels", b.inputImage().channels());
+                m.put("height", b.inputImage().height());
+                m.put("width", b.inputImage().width());
+                m.put("momentum", (double) b.perChannel().momentum());
+                m.put("epsilon", (double) b.perChannel().epsilon());
+            }
             case Sequential s -> {
                 m.put("type", "sequential");
                 m.put("layers", encodeAll(s.layers(), width));
@@ -235,6 +244,12 @@ final class LayerSpecs {
                 }
                 case "global_avg_pool2d" -> Pool2d.globalAvg(image(file, m, width, where, "channels"));
                 case "flatten" -> new Flatten(width);
+                case "batch_norm2d" -> {
+                    ImageShape img = image(file, m, width, where, "channels");
+                    budget.take(4L * img.channels(), where + " (batch norm 2d)");
+                    yield new BatchNorm2d(img, (float) number(file, m.get("momentum"), where + " momentum"),
+                            (float) number(file, m.get("epsilon"), where + " epsilon"));
+                }
                 case "sequential" -> new Sequential(width, decodeAll(file, m.get("layers"), width, where, kernels, budget),
                         kernels);
                 case "residual" -> {

@@ -28,6 +28,7 @@ final class Frozen {
             case PRelu p -> p.detachedCopy();
             case Maxout m -> m.detachedCopy();
             case Conv2d c -> c.detachedCopy();
+            case BatchNorm2d b -> b.detachedCopy();
             case Pool2d p -> p.inferenceCopy();
             case Flatten f -> f;
             case FrozenDense f -> f.inferenceCopy();

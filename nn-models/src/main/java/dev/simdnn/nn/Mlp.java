@@ -170,12 +170,12 @@ public final class Mlp {
             return this;
         }
 
-        /** Batch normalisation of the previous layer's outputs (momentum 0.1, ε = 1e-5). */
+        /**
+         * Batch normalisation of the previous layer's outputs (momentum 0.1, ε = 1e-5): per feature
+         * ({@code BatchNorm1d}) on rows, per channel ({@link BatchNorm2d}) on images.
+         */
         public Builder batchNorm() {
-            specs.add((w, img, rng, k) -> {
-                flat(img, "batchNorm");
-                return new BatchNorm(w);
-            });
+            specs.add((w, img, rng, k) -> img != null ? new BatchNorm2d(img) : new BatchNorm(w)); // per channel on images
             return this;
         }
 
@@ -277,8 +277,8 @@ public final class Mlp {
         private static void flat(ImageShape img, String layer) {
             if (img != null) {
                 throw new IllegalStateException(layer + " after an image layer (rows of " + img + " images): add flatten() first, "
-                        + "as torch needs nn.Flatten()" + (layer.equals("batchNorm") || layer.equals("layerNorm") || layer.equals("prelu")
-                        ? "; a per-channel " + layer + " for images (BatchNorm2d) is not built yet" : ""));
+                        + "as torch needs nn.Flatten()" + (layer.equals("layerNorm") || layer.equals("prelu")
+                        ? "; a per-channel " + layer + " for images is not built yet (batchNorm() is: BatchNorm2d)" : ""));
             }
         }
 

@@ -54,9 +54,13 @@ class OurFilesTest {
     /** A CNN: every image layer kind, in a model file torch must load strictly. */
     static SavedModel cnnModel() {
         Sequential m = Mlp.builder().kernels(ScalarKernels.INSTANCE).input(2, 9, 7)
-                .conv2d(4, 3, 3, 2, 1, 1, true, null).relu().maxPool(2, 2, 1)
+                .conv2d(4, 3, 3, 2, 1, 1, true, null).batchNorm().relu().maxPool(2, 2, 1)
                 .conv2d(3, 2, 1, 1, 0, 2, false, null).activation(Activation.TANH).avgPool(2, 1, 1).globalAvgPool().flatten()
                 .dense(5).seed(43).build();
+        Tensor warm = OnnxExportTest.randomInput(8, 2 * 9 * 7, 5);
+        for (int i = 0; i < 3; i++) { // the channel statistics away from 0 and 1
+            m.forward(warm, Mode.TRAINING);
+        }
         return new SavedModel(m, null, List.of(), Map.of("fixture", "OurFilesTest"));
     }
 

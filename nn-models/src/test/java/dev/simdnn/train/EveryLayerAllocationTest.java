@@ -63,7 +63,7 @@ class EveryLayerAllocationTest {
     @Test
     void aConvolutionalTrainingStep() {
         Kernels k = dev.simdnn.backend.KernelsProvider.best();
-        Sequential cnn = Mlp.builder().input(2, 10, 9).conv2d(6, 3, 1, 1).relu().maxPool(2).conv2d(5, 2, 1, 0)
+        Sequential cnn = Mlp.builder().input(2, 10, 9).conv2d(6, 3, 1, 1).batchNorm().relu().maxPool(2).conv2d(5, 2, 1, 0)
                 .avgPool(2, 1, 1).globalAvgPool().flatten().dense(4).seed(4).kernels(k).build();
         Optimizer opt = new Adam(cnn.parameters(), 1e-3f).on(k);
         Loss loss = new SoftmaxCrossEntropy();

@@ -154,6 +154,9 @@ def torch_module(spec):
         if t == "flatten":
             mods.append(nn.Flatten())
             continue
+        if t == "batch_norm2d":
+            mods.append(nn.BatchNorm2d(l["channels"], eps=l["epsilon"], momentum=l["momentum"]))
+            continue
         if t == "dense":
             mods.append(nn.Linear(l["in"], l["out"], bias=l["bias"]))
             a = l["activation"]
