@@ -5,6 +5,12 @@ import dev.simdnn.kernel.Activation;
 import dev.simdnn.layer.Layer;
 import dev.simdnn.nn.ActivationLayer;
 import dev.simdnn.nn.BatchNorm;
+import dev.simdnn.nn.BatchNorm2d;
+import dev.simdnn.nn.Conv2d;
+import dev.simdnn.nn.Flatten;
+import dev.simdnn.nn.ImageLayer;
+import dev.simdnn.nn.ImageShape;
+import dev.simdnn.nn.Pool2d;
 import dev.simdnn.nn.Dense;
 import dev.simdnn.nn.Dropout;
 import dev.simdnn.nn.LayerNorm;
@@ -43,7 +49,8 @@ final class OnnxExporter {
         }
         nodes.get(nodes.size() - 1).setOutput(0, "output");
         nodes.forEach(graph::addNode);
-        graph.addInput(value("input", model.inputFeatures()));
+        Layer first = model.layers().get(0);
+        graph.addInput(first instanceof ImageLayer il ? imageValue("input", il.inputImage()) : value("input", model.inputFeatures()));
         graph.addOutput(value("output", model.outputFeatures()));
         return Onnx.ModelProto.newBuilder()
                 .setIrVersion(8)
@@ -59,6 +66,19 @@ final class OnnxExporter {
         Onnx.TensorShapeProto shape = Onnx.TensorShapeProto.newBuilder()
                 .addDim(Onnx.TensorShapeProto.Dimension.newBuilder().setDimParam("batch"))
                 .addDim(Onnx.TensorShapeProto.Dimension.newBuilder().setDimValue(features))
+                .build();
+        return Onnx.ValueInfoProto.newBuilder().setName(name)
+                .setType(Onnx.TypeProto.newBuilder().setTensorType(Onnx.TypeProto.Tensor.newBuilder()
+                        .setElemType(Onnx.TensorProto.DataType.FLOAT_VALUE).setShape(shape)))
+                .build();
+    }
+
+    private static Onnx.ValueInfoProto imageValue(String name, ImageShape img) {
+        Onnx.TensorShapeProto shape = Onnx.TensorShapeProto.newBuilder()
+                .addDim(Onnx.TensorShapeProto.Dimension.newBuilder().setDimParam("batch"))
+                .addDim(Onnx.TensorShapeProto.Dimension.newBuilder().setDimValue(img.channels()))
+                .addDim(Onnx.TensorShapeProto.Dimension.newBuilder().setDimValue(img.height()))
+                .addDim(Onnx.TensorShapeProto.Dimension.newBuilder().setDimValue(img.width()))
                 .build();
         return Onnx.ValueInfoProto.newBuilder().setName(name)
                 .setType(Onnx.TypeProto.newBuilder().setTensorType(Onnx.TypeProto.Tensor.newBuilder()
@@ -114,6 +134,41 @@ final class OnnxExporter {
                 String r = node("Reshape", scope + "Reshape", z, shape).getOutput(0);
                 return node("ReduceMax", scope + "ReduceMax", r).addAttribute(intsAttr("axes", 1))
                         .addAttribute(intAttr("keepdims", 0)).getOutput(0);
+            }
+            case Conv2d c -> {
+                dev.simdnn.kernel.Window2d w = c.window();
+                Onnx.NodeProto.Builder conv = c.bias() == null
+                        ? node("Conv", scope + "Conv", x, name(c.weight().value()))
+                        : node("Conv", scope + "Conv", x, name(c.weight().value()), name(c.bias().value()));
+                return conv.addAttribute(intsAttr("dilations", w.dilationH(), w.dilationW())).addAttribute(intAttr("group", 1))
+                        .addAttribute(intsAttr("kernel_shape", w.kh(), w.kw()))
+                        .addAttribute(intsAttr("pads", w.padH(), w.padW(), w.padH(), w.padW()))
+                        .addAttribute(intsAttr("strides", w.strideH(), w.strideW())).getOutput(0);
+            }
+            case Pool2d p -> {
+                dev.simdnn.kernel.Window2d w = p.window();
+                if (p.kind() == Pool2d.Kind.GLOBAL_AVG) {
+                    return node("GlobalAveragePool", scope + "GlobalAveragePool", x).getOutput(0);
+                }
+                boolean max = p.kind() == Pool2d.Kind.MAX;
+                Onnx.NodeProto.Builder pool = node(max ? "MaxPool" : "AveragePool", scope + (max ? "MaxPool" : "AveragePool"), x)
+                        .addAttribute(intsAttr("kernel_shape", w.kh(), w.kw()))
+                        .addAttribute(intsAttr("pads", w.padH(), w.padW(), w.padH(), w.padW()))
+                        .addAttribute(intsAttr("strides", w.strideH(), w.strideW()));
+                if (!max) {
+                    pool.addAttribute(intAttr("count_include_pad", 1));
+                }
+                return pool.getOutput(0);
+            }
+            case Flatten f -> {
+                return node("Flatten", scope + "Flatten", x).addAttribute(intAttr("axis", 1)).getOutput(0);
+            }
+            case BatchNorm2d b -> {
+                BatchNorm in = b.perChannel();
+                return node("BatchNormalization", scope + "BatchNormalization", x, name(in.gamma().value()),
+                        name(in.beta().value()), name(in.runningMean()), name(in.runningVariance()))
+                        .addAttribute(floatAttr("epsilon", in.epsilon()))
+                        .addAttribute(floatAttr("momentum", 1 - in.momentum())).getOutput(0);
             }
             case Residual r -> {
                 String body = r.body() instanceof Sequential s ? sequence(s, x, at + ".body.") : layer(r.body(), x, at + ".body");

@@ -6,7 +6,13 @@ import dev.simdnn.kernel.Activation;
 import dev.simdnn.kernel.Kernels;
 import dev.simdnn.layer.Layer;
 import dev.simdnn.nn.ActivationLayer;
+import dev.simdnn.kernel.Window2d;
 import dev.simdnn.nn.BatchNorm;
+import dev.simdnn.nn.BatchNorm2d;
+import dev.simdnn.nn.Conv2d;
+import dev.simdnn.nn.Flatten;
+import dev.simdnn.nn.ImageShape;
+import dev.simdnn.nn.Pool2d;
 import dev.simdnn.nn.Dense;
 import dev.simdnn.nn.LayerNorm;
 import dev.simdnn.nn.Maxout;
@@ -38,10 +44,17 @@ final class OnnxImporter {
             "PRelu", "Sigmoid", "Tanh", "Elu", "Selu", "Softplus", "Gelu", "Softmax", "Flatten",
             "Reshape", "Identity", "Dropout", "BatchNormalization", "LayerNormalization",
             "the element-wise forms of GELU (erf and tanh) and SiLU that exporters write", "Add of a residual connection",
-            "Reshape + ReduceMax of a maxout");
+            "Reshape + ReduceMax of a maxout", "Conv (group 1)", "MaxPool", "AveragePool", "GlobalAveragePool",
+            "Pad (zeros, before Conv or AveragePool)");
     private static final int MAX_NESTING = 32;
 
     private final OnnxGraph g;
+    /** The shape of the rows while they are images (NCHW), else null. */
+    private ImageShape image;
+    /** Zero padding [h, w] of a {@code Pad} node, folded into the Conv or AveragePool that follows it. */
+    private long[] pendingPad;
+    /** Whether the latest {@link #pads} took a Pad node's zeros in (so an average counts them). */
+    private boolean padded;
 
     OnnxImporter(OnnxGraph graph) {
         this.g = graph;
@@ -94,12 +107,16 @@ final class OnnxImporter {
             if (p > Integer.MAX_VALUE) {
                 throw new ModelFormatException(g.file, "input '" + g.input + "' has " + p + " features per row");
             }
-            width = (int) p; // rows of C·H·W values: the first node must flatten them
-            List<Onnx.NodeProto> first = g.consumersOf(g.input);
-            if (first.size() != 1 || !(first.get(0).getOpType().equals("Flatten") || first.get(0).getOpType().equals("Reshape"))) {
-                throw new ModelFormatException(g.file, "input '" + g.input + "' has shape " + dims + ": simdnn reads rank-2 "
-                        + "inputs [batch, features], or a higher rank flattened by the first node (Flatten or Reshape), "
-                        + "and here it is not");
+            width = (int) p; // rows of C·H·W values (NCHW)
+            if (dims.size() == 4) {
+                image = new ImageShape(Math.toIntExact(dims.get(1)), Math.toIntExact(dims.get(2)), Math.toIntExact(dims.get(3)));
+            } else {
+                List<Onnx.NodeProto> first = g.consumersOf(g.input);
+                if (first.size() != 1 || !(first.get(0).getOpType().equals("Flatten") || first.get(0).getOpType().equals("Reshape"))) {
+                    throw new ModelFormatException(g.file, "input '" + g.input + "' has shape " + dims + ": simdnn reads "
+                            + "[batch, features], images [batch, channels, height, width], or another rank flattened by "
+                            + "the first node (Flatten or Reshape), and here it is not");
+                }
             }
         } else if (dims.size() == 1) {
             throw new ModelFormatException(g.file, "input '" + g.input + "' has rank 1; simdnn reads [batch, features]");
@@ -186,6 +203,8 @@ final class OnnxImporter {
                 }
                 merge = region.get(region.size() - 1);
                 activation(steps, a, width[0]);
+            } else if (merge.getOpType().equals("Add") && g.computedInputs(merge).size() == 2 && image != null) {
+                throw g.refuse(merge, "a residual block on images is not supported yet");
             } else if (merge.getOpType().equals("Add") && g.computedInputs(merge).size() == 2) {
                 steps.add(residual(cur, region, width, depth));
             } else {
@@ -386,6 +405,7 @@ final class OnnxImporter {
                 activation(steps, approximate.equals("tanh") ? Activation.GELU : Activation.GELU_ERF, w);
             }
             case "PRelu" -> {
+                flatOnly(n);
                 requireWidth(n, w);
                 OnnxGraph.Const slope = g.constInput(n, 1, "slope");
                 float[] s = broadcastRow(n, slope, w, "slope");
@@ -394,6 +414,7 @@ final class OnnxImporter {
                 steps.add(new LayerStep(p, w));
             }
             case "Softmax" -> {
+                flatOnly(n);
                 long axis = g.intAttr(n, "axis", g.opset >= 13 ? -1 : 1);
                 if (axis != 1 && axis != -1) {
                     throw g.refuse(n, "axis = " + axis + "; simdnn's softmax is over the features of [batch, features] (axis 1 or -1)");
@@ -405,6 +426,100 @@ final class OnnxImporter {
                 if (g.intAttr(n, "axis", 1) != 1) {
                     throw g.refuse(n, "axis = " + g.intAttr(n, "axis", 1) + "; simdnn reads Flatten(axis=1), which keeps the batch");
                 }
+                if (image != null) {
+                    steps.add(new LayerStep(new Flatten(w), w)); // torch's nn.Flatten: one module
+                    image = null;
+                }
+            }
+            case "Pad" -> {
+                requireImage(n);
+                String mode = g.stringAttr(n, "mode", "constant");
+                long[] p;
+                if (g.opset >= 11) {
+                    double[] v = g.constInput(n, 1, "pads").values();
+                    p = new long[v.length];
+                    for (int i = 0; i < v.length; i++) {
+                        p[i] = (long) v[i];
+                    }
+                } else {
+                    p = g.intsAttr(n, "pads");
+                }
+                OnnxGraph.Const value = g.optionalConst(n, 2, "constant_value");
+                if (!mode.equals("constant") || value != null && value.values()[0] != 0 || p == null || p.length != 8
+                        || p[0] != 0 || p[1] != 0 || p[4] != 0 || p[5] != 0 || p[2] != p[6] || p[3] != p[7] || p[2] < 0 || p[3] < 0) {
+                    throw g.refuse(n, "mode " + mode + ", pads " + Arrays.toString(p) + ": simdnn reads a zero padding of "
+                            + "height and width, alike on both sides, before a Conv or AveragePool");
+                }
+                List<Onnx.NodeProto> next = g.consumersOf(n.getOutput(0));
+                if (next.size() != 1 || !(next.get(0).getOpType().equals("Conv") || next.get(0).getOpType().equals("AveragePool"))) {
+                    throw g.refuse(n, "a zero padding not followed by a Conv or an AveragePool, which would take it in");
+                }
+                pendingPad = new long[] {p[2], p[3]};
+            }
+            case "Conv" -> {
+                requireImage(n);
+                OnnxGraph.Const wt = g.constInput(n, 1, "weight W");
+                if (wt.dims().length != 4 || wt.dims()[1] != image.channels()) {
+                    throw g.refuse(n, "weight " + Arrays.toString(wt.dims()) + " for " + image + " images; simdnn reads "
+                            + "[out, " + image.channels() + ", kh, kw] (group 1)");
+                }
+                if (g.intAttr(n, "group", 1) != 1) {
+                    throw g.refuse(n, "group = " + g.intAttr(n, "group", 1) + "; grouped and depthwise convolutions are not "
+                            + "supported yet");
+                }
+                int out = (int) wt.dims()[0];
+                int kh = (int) wt.dims()[2];
+                int kw = (int) wt.dims()[3];
+                long[] strides = ints2(n, "strides", 1);
+                long[] dil = ints2(n, "dilations", 1);
+                long[] pads = pads(n);
+                Window2d win = construct(n, () -> new Window2d(image.channels(), image.height(), image.width(), kh, kw,
+                        (int) strides[0], (int) strides[1], (int) pads[0], (int) pads[1], (int) dil[0], (int) dil[1]));
+                OnnxGraph.Const b = g.optionalConst(n, 2, "bias B");
+                Conv2d conv = new Conv2d(win, out, b != null, dev.simdnn.init.Initializer.zeros(), new SplittableRandom(0));
+                conv.weight().value().copyFrom(wt.floats());
+                if (b != null) {
+                    conv.bias().value().copyFrom(exact(n, b, out, "bias B"));
+                }
+                steps.add(new LayerStep(conv, out * win.outPixels()));
+                image = conv.outputImage();
+                width[0] = image.features();
+            }
+            case "MaxPool", "AveragePool" -> {
+                requireImage(n);
+                g.onlyFirstOutputUsed(n);
+                long[] k = g.intsAttr(n, "kernel_shape");
+                long[] strides = ints2(n, "strides", 1);
+                long[] pads = pads(n);
+                long[] dil = ints2(n, "dilations", 1);
+                if (k == null || k.length != 2 || k[0] != k[1] || strides[0] != strides[1] || pads[0] != pads[1]
+                        || dil[0] != 1 || dil[1] != 1) {
+                    throw g.refuse(n, "kernel " + Arrays.toString(k) + ", strides " + Arrays.toString(strides) + ", pads "
+                            + Arrays.toString(pads) + ", dilations " + Arrays.toString(dil) + ": simdnn pools with square windows, "
+                            + "equal strides and padding, no dilation");
+                }
+                if (g.intAttr(n, "ceil_mode", 0) != 0) {
+                    throw g.refuse(n, "ceil_mode = 1 is not supported (torch's default is 0)");
+                }
+                boolean max = op.equals("MaxPool");
+                boolean zeros = padded;
+                padded = false;
+                if (!max && pads[0] > 0 && !zeros && g.intAttr(n, "count_include_pad", 0) != 1) {
+                    throw g.refuse(n, "count_include_pad = 0 with padding: simdnn's average counts the padding (torch's "
+                            + "default count_include_pad=True)");
+                }
+                int kk = (int) k[0], st = (int) strides[0], pad = (int) pads[0];
+                Pool2d pool = construct(n, () -> max ? Pool2d.max(image, kk, st, pad) : Pool2d.avg(image, kk, st, pad));
+                steps.add(new LayerStep(pool, pool.outputImage().features()));
+                image = pool.outputImage();
+                width[0] = image.features();
+            }
+            case "GlobalAveragePool" -> {
+                requireImage(n);
+                Pool2d pool = Pool2d.globalAvg(image);
+                steps.add(new LayerStep(pool, image.channels()));
+                image = pool.outputImage();
+                width[0] = image.features();
             }
             case "Reshape" -> {
                 return reshape(n, steps, open, width);
@@ -419,6 +534,10 @@ final class OnnxImporter {
                 }
             }
             case "BatchNormalization" -> {
+                if (image != null) {
+                    steps.add(new LayerStep(batchNorm2d(n), w));
+                    return n.getOutput(0);
+                }
                 requireWidth(n, w);
                 g.onlyFirstOutputUsed(n);
                 if (g.intAttr(n, "training_mode", 0) != 0) {
@@ -440,6 +559,7 @@ final class OnnxImporter {
                 steps.add(new LayerStep(bn, w));
             }
             case "LayerNormalization" -> {
+                flatOnly(n);
                 requireWidth(n, w);
                 g.onlyFirstOutputUsed(n);
                 long axis = g.intAttr(n, "axis", -1);
@@ -456,6 +576,79 @@ final class OnnxImporter {
             default -> throw g.refuse(n, "operator " + op + " is not supported; simdnn reads " + String.join(", ", SUPPORTED));
         }
         return n.getOutput(0);
+    }
+
+    private BatchNorm2d batchNorm2d(Onnx.NodeProto n) throws ModelFormatException {
+        g.onlyFirstOutputUsed(n);
+        if (g.intAttr(n, "training_mode", 0) != 0) {
+            throw g.refuse(n, "training_mode = 1; an imported model runs inference, with the running statistics");
+        }
+        int c = image.channels();
+        float eps = g.floatAttr(n, "epsilon", 1e-5f);
+        float m = 1 - g.floatAttr(n, "momentum", 0.9f);
+        BatchNorm2d bn = construct(n, () -> new BatchNorm2d(image, m > 0 && m <= 1 ? m : 0.1f, eps));
+        bn.perChannel().gamma().value().copyFrom(exact(n, g.constInput(n, 1, "scale"), c, "scale"));
+        bn.perChannel().beta().value().copyFrom(exact(n, g.constInput(n, 2, "bias B"), c, "bias B"));
+        bn.perChannel().runningMean().copyFrom(exact(n, g.constInput(n, 3, "mean"), c, "mean"));
+        float[] var = exact(n, g.constInput(n, 4, "var"), c, "var");
+        for (int i = 0; i < c; i++) {
+            if (var[i] < 0) {
+                throw g.refuse(n, "var[" + i + "] = " + var[i] + " is negative");
+            }
+        }
+        bn.perChannel().runningVariance().copyFrom(var);
+        return bn;
+    }
+
+    private void flatOnly(Onnx.NodeProto n) throws ModelFormatException {
+        if (image != null) {
+            throw g.refuse(n, "on images [batch, " + image.channels() + ", " + image.height() + ", " + image.width()
+                    + "] is not supported (simdnn's " + n.getOpType() + " works on flat rows): flatten first");
+        }
+    }
+
+    private void requireImage(Onnx.NodeProto n) throws ModelFormatException {
+        if (image == null) {
+            throw g.refuse(n, "needs images [batch, channels, height, width]; its input here is flat rows");
+        }
+    }
+
+    /** A two-value attribute ([h, w]), or {@code dflt} for both when absent. */
+    private long[] ints2(Onnx.NodeProto n, String name, long dflt) throws ModelFormatException {
+        long[] v = g.intsAttr(n, name);
+        if (v == null) {
+            return new long[] {dflt, dflt};
+        }
+        if (v.length != 2) {
+            throw g.refuse(n, name + " " + Arrays.toString(v) + "; simdnn reads two values [h, w]");
+        }
+        return v;
+    }
+
+    /** The padding [h, w] of {@code pads} (begin and end per axis, which must agree) or {@code auto_pad}. */
+    private long[] pads(Onnx.NodeProto n) throws ModelFormatException {
+        String auto = g.stringAttr(n, "auto_pad", "NOTSET");
+        if (!auto.equals("NOTSET") && !auto.equals("VALID")) {
+            throw g.refuse(n, "auto_pad = " + auto + " is not supported; export with explicit pads");
+        }
+        long[] p = g.intsAttr(n, "pads");
+        long[] own;
+        if (p == null || auto.equals("VALID")) {
+            own = new long[] {0, 0};
+        } else if (p.length != 4 || p[0] != p[2] || p[1] != p[3]) {
+            throw g.refuse(n, "pads " + Arrays.toString(p) + "; simdnn pads both sides of an axis alike [h, w, h, w]");
+        } else {
+            own = new long[] {p[0], p[1]};
+        }
+        if (pendingPad != null) { // a Pad node before this one: its zeros are this node's padding
+            if (n.getOpType().equals("AveragePool") && (own[0] != 0 || own[1] != 0)) {
+                throw g.refuse(n, "padding of its own after a Pad node: not read");
+            }
+            own = new long[] {own[0] + pendingPad[0], own[1] + pendingPad[1]};
+            pendingPad = null;
+            padded = true;
+        }
+        return own;
     }
 
     private interface Construct<T> {
@@ -482,6 +675,10 @@ final class OnnxImporter {
         double[] s = shape.values();
         int w = width[0];
         if (s.length == 2 && (s[0] == 0 || s[0] == -1) && (s[1] == -1 || s[1] == w)) {
+            if (image != null) {
+                steps.add(new LayerStep(new Flatten(w), w));
+                image = null;
+            }
             return n.getOutput(0);
         }
         if (s.length == 3 && (s[0] == 0 || s[0] == -1) && open != null && s[1] > 0 && s[2] > 0 && s[1] * s[2] == open.out) {

@@ -57,6 +57,18 @@ class OnnxExportTest {
     }
 
     @Test
+    void aCnnRoundTripsThroughOnnxBitForBit(@TempDir Path dir) throws IOException {
+        Sequential cnn = OurFilesTest.cnnModel().model(); // conv, channel batch norm, every pooling, flatten
+        Path file = dir.resolve("cnn.onnx");
+        OnnxModels.save(cnn, file);
+        Sequential back = OnnxModels.load(file, cnn.kernels());
+        Tensor x = randomInput(5, cnn.inputFeatures(), 8);
+        assertArrayEquals(cnn.predict(x).toArray(), back.predict(x).toArray());
+        Onnx.ModelProto proto = Onnx.ModelProto.parseFrom(Files.readAllBytes(file));
+        assertEquals(4, proto.getGraph().getInput(0).getType().getTensorType().getShape().getDimCount(), "[batch, C, H, W]");
+    }
+
+    @Test
     void theStepActivationHasNoOnnxForm() {
         Sequential perceptron = Mlp.builder().input(2).dense(1, Activation.STEP).seed(1).build();
         String m = assertThrows(IllegalArgumentException.class, () -> OnnxModels.toBytes(perceptron)).getMessage();

@@ -107,6 +107,19 @@ public class OnnxImportTest {
         assertReproducesTorch(dir, m, "torch_flatten_io.json", "outputs");
     }
 
+    @ParameterizedTest
+    @ValueSource(ints = {13, 17})
+    void aTorchCnnWithPaddingPoolingAndAFusedBatchNorm(int opset, @TempDir Path dir) throws IOException {
+        // torch writes AvgPool2d(padding=1) as Pad + AveragePool and folds BatchNorm2d into the Conv before it
+        Sequential m = OnnxModels.load(resource(dir, "torch_cnn_opset" + opset + ".onnx"));
+        assertEquals("Sequential(input 64, 0: Conv2d(1 -> 4, 3x3, stride 1x1, padding 1x1; 1x8x8 -> 4x8x8), "
+                + "1: Activation(relu), 2: MaxPool2d(2, stride 2, padding 0; 4x8x8 -> 4x4x4), "
+                + "3: Conv2d(4 -> 6, 3x3, stride 2x2, padding 1x1; 4x4x4 -> 6x2x2), 4: Activation(relu), "
+                + "5: AvgPool2d(2, stride 1, padding 1; 6x2x2 -> 6x3x3), 6: GlobalAvgPool2d(6x3x3 -> 6x1x1), 7: Flatten(6), "
+                + "8: Dense(6 -> 3, identity))", m.toString());
+        assertReproducesTorch(dir, m, "torch_cnn_io.json", "outputs");
+    }
+
     @Test
     void aResidualConnectionIsAResidualBlock(@TempDir Path dir) throws IOException {
         // forward(x) = b(x + relu(a(x)))

@@ -113,6 +113,8 @@ class OurFilesTest {
         SavedModel cnn = cnnModel();
         ModelFile.save(cnn, dir.resolve("simdnn_cnn.simdnn"));
         Files.writeString(dir.resolve("simdnn_cnn_io.json"), io(cnn.model()));
+        OnnxModels.save(cnn.model(), dir.resolve("simdnn_cnn_export.onnx"));
+        Files.writeString(dir.resolve("simdnn_cnn_export_io.json"), io(cnn.model()));
         Sequential onnx = onnxModel();
         OnnxModels.save(onnx, dir.resolve("simdnn_every_layer.onnx"));
         Files.writeString(dir.resolve("simdnn_every_layer_io.json"), io(onnx));
@@ -120,6 +122,7 @@ class OurFilesTest {
             return;
         }
         for (String f : List.of("simdnn_mlp.simdnn", "simdnn_mlp_io.json", "simdnn_cnn.simdnn", "simdnn_cnn_io.json",
+                "simdnn_cnn_export.onnx", "simdnn_cnn_export_io.json",
                 "simdnn_every_layer.onnx", "simdnn_every_layer_io.json")) {
             try (InputStream in = OurFilesTest.class.getResourceAsStream(DIR + f)) {
                 assertNotNull(in, f);

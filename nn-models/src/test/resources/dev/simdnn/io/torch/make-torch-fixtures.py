@@ -113,6 +113,20 @@ def part1():
     flat = nn.Sequential(nn.Flatten(), nn.Linear(16, 6), nn.ReLU(), nn.Linear(6, 2))
     write_fixture("torch_flatten", flat, torch.randn(3, 1, 4, 4), [13], state_dict=False)
 
+    # a small CNN: convolution (padding, stride), channel batch norm (trained a few steps), max, average
+    # (padding counted, torch's default) and global average pooling, flatten, linear
+    torch.manual_seed(11)
+    cnn = nn.Sequential(nn.Conv2d(1, 4, 3, padding=1), nn.BatchNorm2d(4), nn.ReLU(), nn.MaxPool2d(2),
+                        nn.Conv2d(4, 6, 3, stride=2, padding=1), nn.ReLU(), nn.AvgPool2d(2, stride=1, padding=1),
+                        nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(6, 3))
+    opt = torch.optim.SGD(cnn.parameters(), lr=0.05)
+    for _ in range(10):
+        loss = cnn(torch.randn(16, 1, 8, 8)).pow(2).mean()
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+    write_fixture("torch_cnn", cnn, torch.randn(4, 1, 8, 8), [13, 17])
+
     # exact GELU (torch writes its erf form as five nodes), a residual connection, an operator outside the list
     torch.manual_seed(10)
     write_fixture("torch_gelu_exact", nn.Sequential(nn.Linear(4, 4), nn.GELU(), nn.Linear(4, 2)), torch.randn(2, 4), [13])
@@ -225,7 +239,40 @@ def onnx_eval(model, x):
             e = np.exp(v[0] - v[0].max(axis=a.get("axis", -1), keepdims=True))
             r = e / e.sum(axis=a.get("axis", -1), keepdims=True)
         elif o == "BatchNormalization":
-            r = (v[0] - v[3]) / np.sqrt(v[4] + a.get("epsilon", 1e-5)) * v[1] + v[2]
+            shp = (1, -1, 1, 1) if v[0].ndim == 4 else (1, -1)
+            p_ = [t.reshape(shp) for t in v[1:5]]
+            r = (v[0] - p_[2]) / np.sqrt(p_[3] + a.get("epsilon", 1e-5)) * p_[0] + p_[1]
+        elif o == "Conv":
+            x_, w_ = v[0], v[1]
+            (sh, sw), (dh, dw) = a.get("strides", [1, 1]), a.get("dilations", [1, 1])
+            pt, pl = a.get("pads", [0, 0, 0, 0])[:2]
+            xp = np.pad(x_, ((0, 0), (0, 0), (pt, pt), (pl, pl)))
+            n_, c_, hh, ww = xp.shape
+            o_, _, kh, kw = w_.shape
+            oh, ow = (hh - dh * (kh - 1) - 1) // sh + 1, (ww - dw * (kw - 1) - 1) // sw + 1
+            r = np.zeros((n_, o_, oh, ow), dtype=np.float64)
+            for i in range(kh):
+                for j in range(kw):
+                    patch = xp[:, :, i * dh:i * dh + sh * (oh - 1) + 1:sh, j * dw:j * dw + sw * (ow - 1) + 1:sw]
+                    r += np.einsum("nchw,oc->nohw", patch, w_[:, :, i, j])
+            if len(v) > 2:
+                r += v[2].reshape(1, -1, 1, 1)
+        elif o in ("MaxPool", "AveragePool"):
+            k_, (s_, _) = a["kernel_shape"][0], a.get("strides", [1, 1])
+            p_ = a.get("pads", [0, 0, 0, 0])[0]
+            fill = -np.inf if o == "MaxPool" else 0.0
+            xp = np.pad(v[0], ((0, 0), (0, 0), (p_, p_), (p_, p_)), constant_values=fill)
+            oh, ow = (xp.shape[2] - k_) // s_ + 1, (xp.shape[3] - k_) // s_ + 1
+            wins = np.stack([xp[:, :, i:i + s_ * (oh - 1) + 1:s_, j:j + s_ * (ow - 1) + 1:s_]
+                             for i in range(k_) for j in range(k_)])
+            r = wins.max(axis=0) if o == "MaxPool" else wins.sum(axis=0) / (k_ * k_)
+        elif o == "GlobalAveragePool":
+            r = v[0].mean(axis=(2, 3), keepdims=True)
+        elif o == "Flatten":
+            r = v[0].reshape(v[0].shape[0], -1)
+        elif o == "Pad":
+            r = v[0]
+            raise ValueError("Pad")
         elif o == "LayerNormalization":
             m = v[0].mean(axis=-1, keepdims=True)
             s = ((v[0] - m) ** 2).mean(axis=-1, keepdims=True)
@@ -278,7 +325,11 @@ def part2():
             m = onnx.load(path)
             onnx.checker.check_model(m, full_check=True)
             io = json.load(open(path[:-len(".onnx")] + "_io.json"))
-            y = onnx_eval(m, np.array(io["inputs"], dtype=np.float32))
+            xin = np.array(io["inputs"], dtype=np.float32)
+            dims = [d.dim_value for d in m.graph.input[0].type.tensor_type.shape.dim]
+            if len(dims) == 4:
+                xin = xin.reshape(-1, dims[1], dims[2], dims[3])
+            y = onnx_eval(m, xin)
             err = np.abs(y - np.array(io["outputs"], dtype=np.float32)).max()
             print("%-28s onnx.checker ok, max |numpy evaluator - simdnn| = %.3g" % (f, err))
             assert err < 1e-5, err
