@@ -15,7 +15,8 @@ package dev.simdnn.kernel;
  *   <li>{@link Losses}: loss values and their gradients;</li>
  *   <li>{@link Updates}: optimizer updates and penalties;</li>
  *   <li>{@link Norms}: batch and layer normalisation;</li>
- *   <li>{@link Convolutions}: im2row and its adjoint around the GEMM of a convolution, pooling.</li>
+ *   <li>{@link Convolutions}: im2row and its adjoint around the GEMM of a convolution, pooling;</li>
+ *   <li>{@link Recurrences}: the element-wise step of LSTM and GRU cells.</li>
  * </ul>
  * A backend is assembled in one expression, so a backend that deliberately reuses another
  * backend's family (for example the scalar one) says so in one visible line.
@@ -36,7 +37,7 @@ package dev.simdnn.kernel;
  * </ul>
  */
 public record Kernels(String name, Blas blas, Activations activations, Losses losses, Updates updates, Norms norms,
-                      Convolutions convolutions) {
+                      Convolutions convolutions, Recurrences recurrences) {
 
     /**
      * @param name the backend's name, as {@link dev.simdnn.backend.KernelsProvider#byName} takes it
@@ -47,7 +48,7 @@ public record Kernels(String name, Blas blas, Activations activations, Losses lo
             throw new IllegalArgumentException("a backend needs a name");
         }
         if (blas == null || activations == null || losses == null || updates == null || norms == null
-                || convolutions == null) {
+                || convolutions == null || recurrences == null) {
             throw new IllegalArgumentException("backend '" + name + "' is missing a kernel family");
         }
     }

@@ -31,6 +31,8 @@ final class Frozen {
             case BatchNorm2d b -> b.detachedCopy();
             case Pool2d p -> p.inferenceCopy();
             case Flatten f -> f;
+            case Recurrent r -> r.detachedCopy();
+            case LastStep l -> l.inferenceCopy();
             case FrozenDense f -> f.inferenceCopy();
             case Dropout d -> d.inferenceCopy();
             case ActivationLayer a -> a.inferenceCopy();

@@ -49,6 +49,7 @@ public final class Mlp {
 
         private int input = -1;
         private ImageShape inputImage;
+        private int inputSteps = -1;
         private final List<Spec> specs = new ArrayList<>();
         private long seed = 0;
         private Kernels kernels;
@@ -63,6 +64,7 @@ public final class Mlp {
             }
             this.input = features;
             this.inputImage = null;
+            this.inputSteps = -1;
             return this;
         }
 
@@ -253,6 +255,64 @@ public final class Mlp {
                 image(img, "globalAvgPool");
                 return Pool2d.globalAvg(img);
             });
+            return this;
+        }
+
+        /**
+         * Sequences as the input: rows of {@code steps × features} values ({@code [batch, time,
+         * features]}, torch's {@code batch_first}), for recurrent layers.
+         */
+        public Builder inputSequence(int steps, int features) {
+            if (steps < 1 || features < 1) {
+                throw new IllegalArgumentException("a sequence needs >= 1 step of >= 1 feature, got " + steps + " x " + features);
+            }
+            this.input = Math.multiplyExact(steps, features);
+            this.inputImage = null;
+            this.inputSteps = steps;
+            return this;
+        }
+
+        /** An LSTM of {@code hidden} units over the sequence, every state out ({@code nn.LSTM(F, hidden, batch_first=True)}). */
+        public Builder lstm(int hidden) {
+            return recurrent(Recurrent.Cell.LSTM, hidden);
+        }
+
+        /** A GRU of {@code hidden} units ({@code nn.GRU}). */
+        public Builder gru(int hidden) {
+            return recurrent(Recurrent.Cell.GRU, hidden);
+        }
+
+        /** An Elman RNN of {@code hidden} units, tanh or ReLU ({@code nn.RNN(nonlinearity=…)}). */
+        public Builder rnn(int hidden, boolean relu) {
+            return recurrent(relu ? Recurrent.Cell.RNN_RELU : Recurrent.Cell.RNN_TANH, hidden);
+        }
+
+        private Builder recurrent(Recurrent.Cell cell, int hidden) {
+            if (hidden < 1) {
+                throw new IllegalArgumentException("a recurrent layer needs >= 1 hidden unit, got " + hidden);
+            }
+            if (inputSteps < 1) {
+                throw new IllegalStateException("recurrent layers need sequences: give the input as inputSequence(steps, features)");
+            }
+            int steps = inputSteps;
+            specs.add((w, img, rng, k) -> {
+                flat(img, "recurrent layer");
+                if (w % steps != 0) {
+                    throw new IllegalStateException("a recurrent layer over " + steps + " steps needs rows of steps x features, "
+                            + "got " + w + " values");
+                }
+                return new Recurrent(cell, w / steps, hidden, steps, rng);
+            });
+            return this;
+        }
+
+        /** The last state of the sequence ({@code output[:, -1]}): rows of one step. */
+        public Builder last() {
+            if (inputSteps < 1) {
+                throw new IllegalStateException("last() needs sequences: give the input as inputSequence(steps, features)");
+            }
+            int steps = inputSteps;
+            specs.add((w, img, rng, k) -> new LastStep(steps, w / steps));
             return this;
         }
 

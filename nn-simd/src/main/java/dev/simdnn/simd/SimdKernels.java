@@ -2,6 +2,7 @@ package dev.simdnn.simd;
 
 import dev.simdnn.kernel.Kernels;
 import dev.simdnn.kernel.scalar.ScalarConvolutions;
+import dev.simdnn.kernel.scalar.ScalarRecurrences;
 import dev.simdnn.simd.activations.SimdActivations;
 import dev.simdnn.simd.blas.SimdBlas;
 import dev.simdnn.simd.losses.SimdLosses;
@@ -38,7 +39,8 @@ public final class SimdKernels {
 
     private static Kernels assemble(SimdBlas blas, SimdUpdates updates) {
         return new Kernels("simd", blas, SimdActivations.INSTANCE, SimdLosses.INSTANCE, updates, SimdNorms.INSTANCE,
-                ScalarConvolutions.INSTANCE); // for now: the convolution's GEMMs run in SimdBlas, its data movement is scalar
+                ScalarConvolutions.INSTANCE, // for now: the convolution's GEMMs run in SimdBlas, its data movement is scalar
+                ScalarRecurrences.INSTANCE); // for now: the cells' products run in SimdBlas, their gate math is scalar
     }
 
     private SimdKernels() {

@@ -20,7 +20,7 @@ public final class ScalarKernels {
     /** The scalar backend: every family the plain reference. */
     public static final Kernels INSTANCE = new Kernels("scalar",
             ScalarBlas.INSTANCE, ScalarActivations.INSTANCE, ScalarLosses.INSTANCE,
-            ScalarUpdates.INSTANCE, ScalarNorms.INSTANCE, ScalarConvolutions.INSTANCE);
+            ScalarUpdates.INSTANCE, ScalarNorms.INSTANCE, ScalarConvolutions.INSTANCE, ScalarRecurrences.INSTANCE);
 
     private ScalarKernels() {
     }

@@ -1,0 +1,149 @@
+package dev.simdnn;
+
+import dev.simdnn.backend.KernelsProvider;
+import dev.simdnn.data.BundledData;
+import dev.simdnn.data.Dataset;
+import dev.simdnn.data.Split;
+import dev.simdnn.data.Standardizer;
+import dev.simdnn.kernel.Kernels;
+import dev.simdnn.layer.Mode;
+import dev.simdnn.loss.SoftmaxCrossEntropy;
+import dev.simdnn.nn.Mlp;
+import dev.simdnn.nn.Recurrent;
+import dev.simdnn.nn.Sequential;
+import dev.simdnn.optim.Adam;
+import dev.simdnn.predict.Evaluation;
+import dev.simdnn.tensor.Tensor;
+import dev.simdnn.train.Trainer;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.SplittableRandom;
+
+import static dev.simdnn.LayerGradientCheckTest.check;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Issue 14, part 2 (recurrence): a worked LSTM step, backpropagation through time against central differences, training. */
+class RecurrentTest {
+    private static final Kernels K = KernelsProvider.best();
+
+    private static double sig(double z) {
+        return 1 / (1 + Math.exp(-z));
+    }
+
+    /**
+     * torch's equations in double over {@code [batch, steps, features]}; {@code p} = weight_ih
+     * [G·H, F], weight_hh [G·H, H], bias_ih, bias_hh. Returns every hidden state.
+     */
+    static double[] reference(Recurrent.Cell cell, double[] x, double[][] p, int n, int steps, int f, int h) {
+        int g = switch (cell) {
+            case LSTM -> 4;
+            case GRU -> 3;
+            default -> 1;
+        };
+        double[] y = new double[n * steps * h];
+        for (int b = 0; b < n; b++) {
+            double[] hs = new double[h];
+            double[] cs = new double[h];
+            for (int t = 0; t < steps; t++) {
+                double[] ih = new double[g * h];
+                double[] hh = new double[g * h];
+                for (int r = 0; r < g * h; r++) {
+                    ih[r] = p[2][r];
+                    hh[r] = p[3][r];
+                    for (int c = 0; c < f; c++) {
+                        ih[r] += p[0][r * f + c] * x[(b * steps + t) * f + c];
+                    }
+                    for (int c = 0; c < h; c++) {
+                        hh[r] += p[1][r * h + c] * hs[c];
+                    }
+                }
+                double[] next = new double[h];
+                for (int j = 0; j < h; j++) {
+                    switch (cell) {
+                        case RNN_TANH -> next[j] = Math.tanh(ih[j] + hh[j]);
+                        case RNN_RELU -> next[j] = Math.max(0, ih[j] + hh[j]);
+                        case LSTM -> {
+                            double i = sig(ih[j] + hh[j]), fg = sig(ih[h + j] + hh[h + j]);
+                            double gg = Math.tanh(ih[2 * h + j] + hh[2 * h + j]), o = sig(ih[3 * h + j] + hh[3 * h + j]);
+                            cs[j] = fg * cs[j] + i * gg;
+                            next[j] = o * Math.tanh(cs[j]);
+                        }
+                        case GRU -> {
+                            double r = sig(ih[j] + hh[j]), z = sig(ih[h + j] + hh[h + j]);
+                            double nn = Math.tanh(ih[2 * h + j] + r * hh[2 * h + j]);
+                            next[j] = (1 - z) * nn + z * hs[j];
+                        }
+                    }
+                }
+                hs = next;
+                System.arraycopy(hs, 0, y, (b * steps + t) * h, h);
+            }
+        }
+        return y;
+    }
+
+    @Test
+    void oneLstmStepWorkedByHand() {
+        // one input, one unit, W_hh = 0, no biases, x = 1: i = σ(0) = ½, f = σ(0) = ½, g = tanh(ln(3)/2) = ½, o = σ(0) = ½;
+        // c = f·0 + i·g = ¼, h = o·tanh(¼) = ½·0.24491866 = 0.12245933
+        Recurrent lstm = new Recurrent(Recurrent.Cell.LSTM, 1, 1, 1, new SplittableRandom(1));
+        lstm.parameters().forEach(p -> p.value().fill(0f));
+        lstm.parameters().get(0).value().copyFrom(new float[] {0, 0, (float) (Math.log(3) / 2), 0});
+        float h = lstm.forward(K, Tensor.of(new float[] {1}, 1, 1), Mode.TRAINING).getFlat(0);
+        assertEquals(0.12245933, h, 1e-7);
+        // ∂h/∂(pre-activations): do = tanh(c)·o(1−o) = 0.0612297; dc = o·(1 − tanh²c) = 0.4700074;
+        // di = dc·g·i(1−i) = 0.0587509, df = dc·c'·… = 0, dg = dc·i·(1 − g²) = 0.1762528; dW_ih = those times x = 1
+        lstm.backward(K, Tensor.of(new float[] {1}, 1, 1), false);
+        float[] dw = lstm.parameters().get(0).grad().toArray();
+        assertEquals(0.0587509, dw[0], 1e-6);
+        assertEquals(0, dw[1], 1e-7);
+        assertEquals(0.1762528, dw[2], 1e-6);
+        assertEquals(0.0612297, dw[3], 1e-6);
+    }
+
+    @Test
+    void backpropagationThroughTimeMatchesCentralDifferences() {
+        int n = 2, steps = 3, f = 3, h = 4;
+        long seed = 50;
+        for (Recurrent.Cell cell : Recurrent.Cell.values()) {
+            Recurrent layer = new Recurrent(cell, f, h, steps, new SplittableRandom(seed));
+            check(cell.toString(), layer, n, steps * f, steps * h, 1.5, h, (x, p) -> reference(cell, x, p, n, steps, f, h),
+                    seed++);
+        }
+    }
+
+    @Test
+    void theBuilderNamesAndShapesAsTorch() {
+        Sequential m = Mlp.builder().inputSequence(5, 3).lstm(8).gru(6).last().dense(2).seed(1).build();
+        // nn.LSTM 0, nn.GRU 1, (output[:, -1] is no module), nn.Linear 2
+        assertEquals(List.of("0.weight_ih_l0", "0.weight_hh_l0", "0.bias_ih_l0", "0.bias_hh_l0", "1.weight_ih_l0",
+                "1.weight_hh_l0", "1.bias_ih_l0", "1.bias_hh_l0", "2.weight", "2.bias"), List.copyOf(m.namedParameters().keySet()));
+        assertEquals(List.of(32, 3), List.of(m.namedParameters().get("0.weight_ih_l0").value().shape().dims()[0],
+                m.namedParameters().get("0.weight_ih_l0").value().shape().dims()[1]), "[4·H, F]");
+        assertEquals(15, m.inputFeatures());
+        assertEquals("recurrent layers need sequences: give the input as inputSequence(steps, features)",
+                assertThrows(IllegalStateException.class, () -> Mlp.builder().input(8).lstm(4)).getMessage());
+        Tensor x = Tensor.zeros(3, 15);
+        x.fill(0.5f);
+        assertArrayEquals(m.predict(x).toArray(), m.frozen().predict(x).toArray(), "frozen: the same bits");
+    }
+
+    @Test
+    void anLstmReadsTheDigitsRowByRow() {
+        // "sequential digits": each 8×8 image as 8 steps of 8 pixels
+        Split split = Split.stratified(BundledData.digits(), 0.2, 42);
+        Standardizer scaler = Standardizer.fit(split.train().features());
+        Dataset train = scaler.transform(split.train());
+        Dataset test = scaler.transform(split.test());
+        Sequential m = Mlp.builder().inputSequence(8, 8).lstm(32).last().dense(10).seed(5).build();
+        Trainer trainer = Trainer.builder(m, new SoftmaxCrossEntropy(), new Adam(m.parameters(), 1e-2f))
+                .epochs(15).batchSize(32).seed(5).build();
+        trainer.fit(train);
+        Evaluation e = trainer.evaluate(test);
+        assertTrue(e.accuracy() >= 0.90f, "test accuracy " + e.accuracy());
+    }
+}
