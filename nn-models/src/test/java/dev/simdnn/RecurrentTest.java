@@ -146,4 +146,19 @@ class RecurrentTest {
         Evaluation e = trainer.evaluate(test);
         assertTrue(e.accuracy() >= 0.90f, "test accuracy " + e.accuracy());
     }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"lstm", "gru", "rnn_tanh", "rnn_relu"})
+    void torchsOwnRecurrentLayersGiveTheSameStates(String name, @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws java.io.IOException {
+        // nn.LSTM / nn.GRU / nn.RNN(3, 4, batch_first=True) of PyTorch 1.13 (make-torch-fixtures.py): weights loaded strictly
+        Mlp.Builder b = Mlp.builder().inputSequence(5, 3);
+        Sequential m = (switch (name) {
+            case "lstm" -> b.lstm(4);
+            case "gru" -> b.gru(4);
+            default -> b.rnn(4, name.equals("rnn_relu"));
+        }).build();
+        m.loadStateDict(dev.simdnn.io.Safetensors.read(dev.simdnn.onnx.OnnxImportTest.resource(dir, "torch_" + name + ".safetensors")));
+        dev.simdnn.onnx.OnnxImportTest.assertReproducesTorch(dir, m, "torch_" + name + "_io.json", "outputs");
+    }
 }

@@ -127,6 +127,23 @@ def part1():
         opt.step()
     write_fixture("torch_cnn", cnn, torch.randn(4, 1, 8, 8), [13, 17])
 
+    # recurrent layers, batch_first, one layer: their state dicts as module 0 of a Sequential, and every
+    # hidden state for a few sequences
+    for name, mod in (("lstm", nn.LSTM(3, 4, batch_first=True)), ("gru", nn.GRU(3, 4, batch_first=True)),
+                      ("rnn_tanh", nn.RNN(3, 4, batch_first=True)),
+                      ("rnn_relu", nn.RNN(3, 4, nonlinearity="relu", batch_first=True))):
+        torch.manual_seed(12)
+        for p in mod.parameters():
+            torch.nn.init.uniform_(p, -0.6, 0.6)
+        x = torch.randn(3, 5, 3)
+        with torch.no_grad():
+            y = mod(x)[0]
+        save_safetensors({"0." + k: v for k, v in mod.state_dict().items()},
+                         os.path.join(here, "torch_%s.safetensors" % name), {"format": "pt"})
+        with open(os.path.join(here, "torch_%s_io.json" % name), "w") as f:
+            json.dump({"torch": torch.__version__, "module": str(mod), "inputs": x.tolist(), "outputs": y.tolist()}, f,
+                      indent=1)
+
     # exact GELU (torch writes its erf form as five nodes), a residual connection, an operator outside the list
     torch.manual_seed(10)
     write_fixture("torch_gelu_exact", nn.Sequential(nn.Linear(4, 4), nn.GELU(), nn.Linear(4, 2)), torch.randn(2, 4), [13])
