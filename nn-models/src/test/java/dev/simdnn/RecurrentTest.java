@@ -161,4 +161,20 @@ class RecurrentTest {
         m.loadStateDict(dev.simdnn.io.Safetensors.read(dev.simdnn.onnx.OnnxImportTest.resource(dir, "torch_" + name + ".safetensors")));
         dev.simdnn.onnx.OnnxImportTest.assertReproducesTorch(dir, m, "torch_" + name + "_io.json", "outputs");
     }
+
+    @Test
+    void aSequenceModelRoundTripsThroughItsModelFile(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws java.io.IOException {
+        Sequential m = Mlp.builder().inputSequence(4, 3).rnn(5, false).lstm(6).gru(4).rnn(3, true).last().dense(2).seed(6).build();
+        java.nio.file.Path file = dir.resolve("seq.simdnn");
+        dev.simdnn.io.ModelFile.save(new dev.simdnn.io.SavedModel(m, null, List.of(), java.util.Map.of()), file);
+        Sequential back = dev.simdnn.io.ModelFile.load(file, m.kernels()).model();
+        assertEquals(m.toString(), back.toString());
+        Tensor x = Tensor.zeros(3, 12);
+        SplittableRandom rng = new SplittableRandom(3);
+        for (int i = 0; i < x.size(); i++) {
+            x.setFlat(i, (float) rng.nextGaussian());
+        }
+        assertArrayEquals(m.predict(x).toArray(), back.predict(x).toArray(), "bit-identical");
+    }
 }

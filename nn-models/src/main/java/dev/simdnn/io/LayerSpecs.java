@@ -10,6 +10,8 @@ import dev.simdnn.nn.BatchNorm;
 import dev.simdnn.nn.BatchNorm2d;
 import dev.simdnn.nn.Conv2d;
 import dev.simdnn.nn.Flatten;
+import dev.simdnn.nn.LastStep;
+import dev.simdnn.nn.Recurrent;
 import dev.simdnn.nn.ImageShape;
 import dev.simdnn.nn.Pool2d;
 import dev.simdnn.nn.Dense;
@@ -38,7 +40,9 @@ import java.util.SplittableRandom;
  * (momentum, epsilon), {@code layer_norm} (epsilon), {@code conv2d} (in_channels, height, width,
  * out_channels, kernel, stride, padding, dilation as [h, w] pairs, bias), {@code max_pool2d} and
  * {@code avg_pool2d} (channels, height, width, kernel, stride, padding), {@code global_avg_pool2d},
- * {@code flatten}, {@code batch_norm2d} (channels, height, width, momentum, epsilon), {@code residual} (body: a list of layers, or
+ * {@code flatten}, {@code batch_norm2d} (channels, height, width, momentum, epsilon), {@code lstm},
+ * {@code gru}, {@code rnn_tanh}, {@code rnn_relu} (steps, features, hidden), {@code last_step} (steps),
+ * {@code residual} (body: a list of layers, or
  * one layer object; projection: whether the skip path is projected), {@code sequential} (layers).
  */
 final class LayerSpecs {
@@ -114,6 +118,21 @@ final class LayerSpecs {
                 }
             }
             case Flatten f -> m.put("type", "flatten");
+            case Recurrent r -> {
+                m.put("type", switch (r.cell()) {
+                    case LSTM -> "lstm";
+                    case GRU -> "gru";
+                    case RNN_TANH -> "rnn_tanh";
+                    case RNN_RELU -> "rnn_relu";
+                });
+                m.put("steps", r.steps());
+                m.put("features", r.inputFeatures());
+                m.put("hidden", r.hiddenUnits());
+            }
+            case LastStep l -> {
+                m.put("type", "last_step");
+                m.put("steps", l.steps());
+            }
             case BatchNorm2d b -> {
                 m.put("type", "batch_norm2d");
                 m.put("channels", b.inputImage().channels());
@@ -244,6 +263,36 @@ final class LayerSpecs {
                 }
                 case "global_avg_pool2d" -> Pool2d.globalAvg(image(file, m, width, where, "channels"));
                 case "flatten" -> new Flatten(width);
+                case "lstm", "gru", "rnn_tanh", "rnn_relu" -> {
+                    int steps = whole(file, m.get("steps"), where + " steps");
+                    int features = whole(file, m.get("features"), where + " features");
+                    int hidden = whole(file, m.get("hidden"), where + " hidden");
+                    if ((long) steps * features != width) {
+                        throw new ModelFormatException(file, where + " reads " + steps + " steps of " + features
+                                + " features but receives " + width + " values per row");
+                    }
+                    Recurrent.Cell cell = switch (type) {
+                        case "lstm" -> Recurrent.Cell.LSTM;
+                        case "gru" -> Recurrent.Cell.GRU;
+                        case "rnn_tanh" -> Recurrent.Cell.RNN_TANH;
+                        default -> Recurrent.Cell.RNN_RELU;
+                    };
+                    int gates = switch (cell) {
+                        case LSTM -> 4;
+                        case GRU -> 3;
+                        default -> 1;
+                    };
+                    budget.take((long) gates * hidden * (features + hidden + 2), where + " (" + type + ")");
+                    yield new Recurrent(cell, features, hidden, steps, new SplittableRandom(0));
+                }
+                case "last_step" -> {
+                    int steps = whole(file, m.get("steps"), where + " steps");
+                    if (width % steps != 0) {
+                        throw new ModelFormatException(file, where + " takes the last of " + steps + " steps, but "
+                                + width + " values per row are not a whole number of steps");
+                    }
+                    yield new LastStep(steps, width / steps);
+                }
                 case "batch_norm2d" -> {
                     ImageShape img = image(file, m, width, where, "channels");
                     budget.take(4L * img.channels(), where + " (batch norm 2d)");

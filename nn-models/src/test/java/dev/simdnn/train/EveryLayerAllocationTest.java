@@ -86,4 +86,32 @@ class EveryLayerAllocationTest {
             frozen.forward(x, Mode.INFERENCE);
         });
     }
+
+    /** A training step through every recurrent cell (backpropagation through time), and its frozen inference. */
+    @Test
+    void aRecurrentTrainingStep() {
+        Kernels k = dev.simdnn.backend.KernelsProvider.best();
+        Sequential seq = Mlp.builder().inputSequence(6, 4).lstm(8).gru(6).rnn(5, false).rnn(4, true).last().dense(3)
+                .seed(5).kernels(k).build();
+        Optimizer opt = new Adam(seq.parameters(), 1e-3f).on(k);
+        Loss loss = new SoftmaxCrossEntropy();
+        Sequential frozen = seq.frozen();
+        SplittableRandom rng = new SplittableRandom(3);
+        Tensor x = Tensor.zeros(16, 24);
+        Tensor y = Tensor.zeros(16, 1);
+        for (int i = 0; i < x.size(); i++) {
+            x.setFlat(i, (float) rng.nextDouble(-1, 1));
+        }
+        for (int i = 0; i < 16; i++) {
+            y.setFlat(i, rng.nextInt(3));
+        }
+        SteadyStateAllocationTest.assertStepAllocatesNothing(k.name() + " recurrent", () -> {
+            opt.zeroGrad();
+            Tensor out = seq.forward(x, Mode.TRAINING);
+            loss.forward(k, out, y);
+            seq.backward(loss.backward());
+            opt.step();
+            frozen.forward(x, Mode.INFERENCE);
+        });
+    }
 }
