@@ -276,4 +276,23 @@ class ConvolutionTest {
         String m = assertThrows(dev.simdnn.io.ModelFormatException.class, () -> dev.simdnn.io.ModelFile.load(bad)).getMessage();
         assertTrue(m.contains("architecture layer 0 takes 3x9x7 images (189 features) but receives 126 features"), m);
     }
+
+    @Test
+    void theSpecVocabularyBuildsWhatTheBuilderCallsBuild() {
+        Sequential bySpec = Mlp.builder().input(1, 8, 8)
+                .layers("conv2d(4,3,pad=1),batchnorm,relu,maxpool(2),conv2d(6,3,stride=2,pad=1,bias=false),tanh,avgpool(2,1,1),"
+                        + "globalavgpool,flatten,dropout(0.1),dense(5,relu),dense(3)")
+                .seed(4).build();
+        Sequential byCalls = Mlp.builder().input(1, 8, 8).conv2d(4, 3, 1, 1).batchNorm().relu().maxPool(2)
+                .conv2d(6, 3, 3, 2, 1, 1, false, null).activation(dev.simdnn.kernel.Activation.TANH).avgPool(2, 1, 1)
+                .globalAvgPool().flatten().dropout(0.1f).dense(5, dev.simdnn.kernel.Activation.RELU).dense(3).seed(4).build();
+        assertEquals(byCalls.toString(), bySpec.toString());
+        Tensor x = Tensor.zeros(2, 64);
+        x.fill(0.3f);
+        assertArrayEquals(byCalls.predict(x).toArray(), bySpec.predict(x).toArray(), "the same weights from the same seed");
+        assertEquals("layer 'conv2d(4)' needs kernel", assertThrows(IllegalArgumentException.class,
+                () -> Mlp.builder().input(1, 8, 8).layers("conv2d(4)")).getMessage());
+        assertEquals("layer 'dense(x)': units must be a whole number, got 'x'", assertThrows(IllegalArgumentException.class,
+                () -> Mlp.builder().input(4).layers("dense(x)")).getMessage());
+    }
 }

@@ -39,6 +39,12 @@ final class TrainSetup {
                                      huber[:DELTA] (regression); names as Loss.parse takes them
               --delimiter C          CSV cell separator (default ,)
               --layers N,N,...       hidden layer widths (default 128,64)
+              --arch SPEC            the whole layer stack instead, final layer included, e.g.
+                                     "conv2d(32,3,pad=1),relu,maxpool(2),flatten,dense(10)" or
+                                     "lstm(128),last,dense(10)" (see Mlp.Builder.layers)
+              --image C,H,W          with --arch: the rows are C×H×W images (fashion-mnist: 1,28,28
+                                     and digits: 1,8,8 without saying)
+              --sequence rows        with --arch: read each image row by row, H steps of C·W values
               --activation NAME      hidden activation: relu (default), tanh, sigmoid, leaky_relu,
                                      elu, selu, gelu (tanh form), gelu_erf, swish, softplus
               --norm NAME            normalise each hidden layer before its activation: none
@@ -73,6 +79,9 @@ final class TrainSetup {
 
     final String dataName;
     final String layersSpec;
+    final String arch;
+    final String imageSpec;
+    final String sequence;
     final Activation act;
     final Normalization norm;
     final float dropout;
@@ -109,6 +118,19 @@ final class TrainSetup {
     TrainSetup(Options o) {
         dataName = o.string("data", "digits");
         layersSpec = o.string("layers", "128,64");
+        arch = o.string("arch", null);
+        imageSpec = o.string("image", null);
+        sequence = o.string("sequence", null);
+        if (arch != null && (o.has("layers") || o.has("norm") || o.has("dropout") || o.has("activation"))) {
+            throw new UsageException("--arch gives the whole layer stack: it does not go with --layers, --activation, --norm or "
+                    + "--dropout");
+        }
+        if (arch == null && (imageSpec != null || sequence != null)) {
+            throw new UsageException("--image and --sequence go with --arch");
+        }
+        if (sequence != null && !sequence.equals("rows")) {
+            throw new UsageException("--sequence takes rows (each image row is one step), got '" + sequence + "'");
+        }
         act = usage(() -> Activation.parse(o.string("activation", "relu")));
         norm = usage(() -> Normalization.parse(o.string("norm", "none")));
         optimizer = optimizerConfig(o);
@@ -244,10 +266,72 @@ final class TrainSetup {
 
     /** The network, initialised from {@code seed}: the same weights on every backend. */
     Sequential model(Kernels kernels) {
+        if (arch != null) {
+            return archModel(kernels);
+        }
         checkMemory();
         return usage(() -> Mlp.builder().input(all.featureCount()).seed(seed).kernels(kernels)
                 .hidden(layersSpec, act, norm, dropout)
                 .dense(task.outputsFor(all.numClasses())).build(), "--layers: ");
+    }
+
+    /** {@code --arch}: the stack as given, on images, sequences of image rows, or plain rows. */
+    private Sequential archModel(Kernels kernels) {
+        Mlp.Builder b = Mlp.builder().seed(seed).kernels(kernels);
+        int[] image = imageShape();
+        if (image != null && image[0] * image[1] * image[2] != all.featureCount()) {
+            throw new UsageException("--image " + image[0] + "," + image[1] + "," + image[2] + " is " + image[0] * image[1] * image[2]
+                    + " values per row, but " + dataName + " has " + all.featureCount() + " features");
+        }
+        if (sequence != null) {
+            if (image == null) {
+                throw new UsageException("--sequence rows reads images row by row: give --image C,H,W");
+            }
+            if (image[0] != 1) {
+                throw new UsageException("--sequence rows reads one-channel images, got " + image[0] + " channels");
+            }
+            b.inputSequence(image[1], image[2]);
+        } else if (image != null) {
+            b.input(image[0], image[1], image[2]);
+        } else {
+            b.input(all.featureCount());
+        }
+        Sequential m;
+        try {
+            m = b.layers(arch).build();
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw new UsageException("--arch: " + e.getMessage() + (image == null && e.getMessage().contains("needs images")
+                    ? " (on the command line: --image C,H,W)" : ""));
+        }
+        int want = task.outputsFor(all.numClasses());
+        if (m.outputFeatures() != want) {
+            throw new UsageException("--arch: the stack ends with " + m.outputFeatures() + " outputs, but " + dataName + " needs "
+                    + want + " (end it with dense(" + want + "))");
+        }
+        return m;
+    }
+
+    /** {@code --image C,H,W}, or the shape of a bundled image data set, or null. */
+    private int[] imageShape() {
+        if (imageSpec != null) {
+            String[] p = imageSpec.split(",");
+            try {
+                if (p.length == 3) {
+                    return new int[] {Integer.parseInt(p[0].trim()), Integer.parseInt(p[1].trim()), Integer.parseInt(p[2].trim())};
+                }
+            } catch (NumberFormatException e) {
+                // named below
+            }
+            throw new UsageException("--image takes C,H,W (three whole numbers), got '" + imageSpec + "'");
+        }
+        String d = dataName.toLowerCase(Locale.ROOT);
+        if (d.startsWith("fashion-mnist")) {
+            return new int[] {1, 28, 28};
+        }
+        if (d.equals("digits")) {
+            return new int[] {1, 8, 8};
+        }
+        return null;
     }
 
     /**

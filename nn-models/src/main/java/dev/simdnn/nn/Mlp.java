@@ -316,6 +316,139 @@ public final class Mlp {
             return this;
         }
 
+        /**
+         * Layers from the command line's vocabulary ({@code --arch}), comma-separated, arguments in
+         * parentheses (positional, or {@code key=value}):
+         * {@code dense(units[,activation])}, {@code conv2d(channels,kernel[,stride=1,pad=0,dilation=1,bias=true])},
+         * {@code maxpool(kernel[,stride,pad])}, {@code avgpool(kernel[,stride,pad])}, {@code globalavgpool},
+         * {@code flatten}, {@code batchnorm}, {@code layernorm}, {@code dropout(p)}, {@code prelu},
+         * {@code softmax}, {@code lstm(hidden)}, {@code gru(hidden)}, {@code rnn(hidden[,relu])},
+         * {@code last}, and any activation by name ({@code relu}, {@code tanh}, {@code gelu_erf}, …), e.g.
+         * {@code "conv2d(32,3,pad=1),relu,maxpool(2),flatten,dense(10)"} or {@code "lstm(128),last,dense(10)"}.
+         *
+         * @throws IllegalArgumentException naming the token and what is wrong with it
+         */
+        public Builder layers(String spec) {
+            Objects.requireNonNull(spec, "spec");
+            for (String token : splitTopLevel(spec)) {
+                layer(token);
+            }
+            return this;
+        }
+
+        private static List<String> splitTopLevel(String spec) {
+            List<String> out = new ArrayList<>();
+            int depth = 0;
+            StringBuilder cur = new StringBuilder();
+            for (char c : spec.toCharArray()) {
+                if (c == ',' && depth == 0) {
+                    out.add(cur.toString().trim());
+                    cur.setLength(0);
+                    continue;
+                }
+                depth += c == '(' ? 1 : c == ')' ? -1 : 0;
+                cur.append(c);
+            }
+            out.add(cur.toString().trim());
+            out.removeIf(String::isEmpty);
+            return out;
+        }
+
+        private void layer(String token) {
+            String t = token.toLowerCase(java.util.Locale.ROOT);
+            String name = t;
+            List<String> positional = new ArrayList<>();
+            java.util.Map<String, String> named = new java.util.HashMap<>();
+            int open = t.indexOf('(');
+            if (open >= 0) {
+                if (!t.endsWith(")")) {
+                    throw new IllegalArgumentException("layer '" + token + "': unbalanced parentheses");
+                }
+                name = t.substring(0, open).trim();
+                for (String a : t.substring(open + 1, t.length() - 1).split(",")) {
+                    if (a.isBlank()) {
+                        continue;
+                    }
+                    int eq = a.indexOf('=');
+                    if (eq < 0) {
+                        positional.add(a.trim());
+                    } else {
+                        named.put(a.substring(0, eq).trim(), a.substring(eq + 1).trim());
+                    }
+                }
+            }
+            Args args = new Args(token, positional, named);
+            switch (name) {
+                case "dense", "linear" -> dense(args.integer(0, "units", -1),
+                        positional.size() > 1 ? Activation.parse(positional.get(1)) : Activation.IDENTITY);
+                case "conv2d", "conv" -> conv2d(args.integer(0, "channels", -1), args.integer(1, "kernel", -1),
+                        args.integer(1, "kernel", -1), args.integer(2, "stride", 1),
+                        args.integer(3, named.containsKey("padding") ? "padding" : "pad", 0),
+                        args.integer(4, "dilation", 1), !"false".equals(named.getOrDefault("bias", "true")), null);
+                case "maxpool" -> {
+                    int k = args.integer(0, "kernel", -1);
+                    maxPool(k, args.integer(1, "stride", k), args.integer(2, "pad", 0));
+                }
+                case "avgpool" -> {
+                    int k = args.integer(0, "kernel", -1);
+                    avgPool(k, args.integer(1, "stride", k), args.integer(2, "pad", 0));
+                }
+                case "globalavgpool" -> globalAvgPool();
+                case "flatten" -> flatten();
+                case "batchnorm" -> batchNorm();
+                case "layernorm" -> layerNorm();
+                case "prelu" -> prelu();
+                case "softmax" -> softmax();
+                case "dropout" -> dropout(args.real(0, "p", 0.5f));
+                case "lstm" -> lstm(args.integer(0, "hidden", -1));
+                case "gru" -> gru(args.integer(0, "hidden", -1));
+                case "rnn" -> rnn(args.integer(0, "hidden", -1), positional.size() > 1 && positional.get(1).equals("relu")
+                        || "relu".equals(named.get("nonlinearity")));
+                case "last" -> last();
+                default -> {
+                    try {
+                        activation(Activation.parse(t));
+                    } catch (IllegalArgumentException e) {
+                        throw new IllegalArgumentException("layer '" + token + "' is not a layer simdnn knows (dense, conv2d, "
+                                + "maxpool, avgpool, globalavgpool, flatten, batchnorm, layernorm, dropout, prelu, softmax, "
+                                + "lstm, gru, rnn, last, or an activation)");
+                    }
+                }
+            }
+        }
+
+        /** The arguments of one {@link #layers} token: by position or by name. */
+        private record Args(String token, List<String> positional, java.util.Map<String, String> named) {
+            String raw(int index, String name) {
+                String v = named.get(name);
+                return v != null ? v : index >= 0 && index < positional.size() ? positional.get(index) : null;
+            }
+
+            int integer(int index, String name, int dflt) {
+                String v = raw(index, name);
+                if (v == null) {
+                    if (dflt < 0) {
+                        throw new IllegalArgumentException("layer '" + token + "' needs " + name);
+                    }
+                    return dflt;
+                }
+                try {
+                    return Integer.parseInt(v);
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException("layer '" + token + "': " + name + " must be a whole number, got '" + v + "'");
+                }
+            }
+
+            float real(int index, String name, float dflt) {
+                String v = raw(index, name);
+                try {
+                    return v == null ? dflt : Float.parseFloat(v);
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException("layer '" + token + "': " + name + " must be a number, got '" + v + "'");
+                }
+            }
+        }
+
         /** {@code activation(Activation.RELU)}: ReLU as a layer of its own (after a convolution, say). */
         public Builder relu() {
             return activation(Activation.RELU);
