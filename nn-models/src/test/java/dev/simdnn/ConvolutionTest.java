@@ -110,7 +110,9 @@ class ConvolutionTest {
                 Window2d.square(2, 5, 6, 3, 1, 1),
                 new Window2d(3, 7, 5, 2, 3, 2, 1, 1, 0, 1, 1),
                 new Window2d(1, 6, 6, 3, 3, 1, 2, 0, 2, 2, 1),
-                Window2d.square(2, 4, 4, 1, 1, 0));
+                Window2d.square(2, 4, 4, 1, 1, 0),
+                Window2d.square(3, 11, 10, 7, 3, 2),        // 7×7, stride 3
+                Window2d.square(17, 5, 5, 1, 2, 0));        // 1×1 over 17 channels, stride 2
         int seed = 30;
         for (Window2d w : windows) {
             for (boolean bias : new boolean[] {true, false}) {

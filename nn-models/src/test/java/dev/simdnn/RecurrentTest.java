@@ -177,4 +177,54 @@ class RecurrentTest {
         }
         assertArrayEquals(m.predict(x).toArray(), back.predict(x).toArray(), "bit-identical");
     }
+
+    /** ‖∂(Σ last state)/∂x_t‖ for every step t of one random sequence of {@code steps} steps. */
+    private static double[] gradientNorms(Recurrent.Cell cell, int steps, long seed) {
+        int f = 4, h = 16;
+        Recurrent layer = new Recurrent(cell, f, h, steps, new SplittableRandom(seed));
+        dev.simdnn.nn.LastStep last = new dev.simdnn.nn.LastStep(steps, h);
+        SplittableRandom rng = new SplittableRandom(seed + 1);
+        Tensor x = Tensor.zeros(1, steps * f);
+        for (int i = 0; i < x.size(); i++) {
+            x.setFlat(i, (float) rng.nextGaussian());
+        }
+        last.forward(K, layer.forward(K, x, Mode.TRAINING), Mode.TRAINING);
+        Tensor g = Tensor.zeros(1, h);
+        g.fill(1f);
+        float[] dx = layer.backward(K, last.backward(K, g, true), true).toArray();
+        double[] norms = new double[steps];
+        for (int t = 0; t < steps; t++) {
+            double s = 0;
+            for (int j = 0; j < f; j++) {
+                s += (double) dx[t * f + j] * dx[t * f + j];
+            }
+            norms[t] = Math.sqrt(s);
+        }
+        return norms;
+    }
+
+    @Test
+    void gradientsVanishThroughAPlainRnnAndMuchLessThroughAnLstm() {
+        // the course's point, with numbers: how much of the last step's gradient reaches step t, 50 steps back
+        int steps = 50;
+        double[] rnn = gradientNorms(Recurrent.Cell.RNN_TANH, steps, 60);
+        double[] lstm = gradientNorms(Recurrent.Cell.LSTM, steps, 60);
+        StringBuilder sb = new StringBuilder("step  |dL/dx_t| rnn(tanh)   lstm\n");
+        for (int t : new int[] {49, 45, 40, 30, 20, 10, 0}) {
+            sb.append(String.format(java.util.Locale.ROOT, "%4d  %14.3e  %12.3e%n", t, rnn[t], lstm[t]));
+        }
+        System.out.print(sb);
+        double rnnDecay = rnn[0] / rnn[steps - 1];
+        double lstmDecay = lstm[0] / lstm[steps - 1];
+        assertTrue(rnnDecay < 1e-6, "a plain RNN's gradient 50 steps back: " + rnnDecay + " of the last step's\n" + sb);
+        assertTrue(lstmDecay > 1e3 * rnnDecay, "an LSTM keeps far more of it: " + lstmDecay + " against " + rnnDecay + "\n" + sb);
+        // and sequences of length 1 and 50 pass the gradient check as well
+        for (int len : new int[] {1, 50}) {
+            for (Recurrent.Cell cell : List.of(Recurrent.Cell.LSTM, Recurrent.Cell.GRU, Recurrent.Cell.RNN_TANH)) {
+                Recurrent layer = new Recurrent(cell, 2, 3, len, new SplittableRandom(70 + len));
+                check(cell + " over " + len + " steps", layer, 2, len * 2, len * 3, 1, 3,
+                        (xx, p) -> reference(cell, xx, p, 2, len, 2, 3), 71 + len);
+            }
+        }
+    }
 }
