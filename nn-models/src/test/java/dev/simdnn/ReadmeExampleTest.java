@@ -30,6 +30,7 @@ import org.junit.jupiter.api.Test;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -154,6 +155,32 @@ class ReadmeExampleTest {
         assertEquals(Task.MULTICLASS, ModelFile.load(dir.resolve("mlp.simdnn")).task());
     }
 
+    @Test
+    void cnnAndLstmExample() {
+        Split split = Split.stratified(BundledData.digits(), 0.2, 42);       // 8×8 images as rows of 64
+        Standardizer scaler = Standardizer.fit(split.train().features());
+        Dataset train = scaler.transform(split.train());
+        // CNN-EXAMPLE-BEGIN
+        Sequential cnn = Mlp.builder()
+                .input(1, 8, 8)                                             // images: channels, height, width
+                .conv2d(8, 3, 1, 1).batchNorm().relu().maxPool(2)           // Conv2d, BatchNorm2d, ReLU, MaxPool2d
+                .flatten().dense(10)
+                .seed(3).build();
+        Sequential lstm = Mlp.builder()
+                .inputSequence(8, 8)                                        // 8 steps of 8 values (image rows)
+                .layers("lstm(32),last,dense(10)")                          // the --arch vocabulary
+                .seed(3).build();
+        for (Sequential model : List.of(cnn, lstm)) {
+            Trainer.builder(model, new SoftmaxCrossEntropy(), new Adam(model.parameters(), 3e-3f))
+                    .epochs(2).batchSize(32).seed(3).build().fit(train);
+        }
+        // CNN-EXAMPLE-END
+        assertEquals(List.of("0.weight", "0.bias", "1.weight", "1.bias", "5.weight", "5.bias"),
+                List.copyOf(cnn.namedParameters().keySet()), "torch's names: Conv2d 0, BatchNorm2d 1, …, Linear 5");
+        Evaluation e = new dev.simdnn.predict.Evaluator(lstm, new SoftmaxCrossEntropy()).evaluate(scaler.transform(split.test()));
+        assertTrue(e.accuracy() > 0.5f, "two epochs already learn something: " + e.accuracy());
+    }
+
     private static String snippet(String marker) throws IOException {
         String self = Files.readString(Path.of("src/test/java/dev/simdnn/ReadmeExampleTest.java"));
         return self.split("// " + marker + "-BEGIN\n")[1].split("\n\\s*// " + marker + "-END")[0]
@@ -164,7 +191,8 @@ class ReadmeExampleTest {
     void readmeShowsTheseExactSnippets() throws IOException {
         // Surefire runs in the module directory; the README sits one level up.
         String readme = Files.readString(Path.of("..", "README.md"));
-        for (String marker : java.util.List.of("README-EXAMPLE", "SERVE-EXAMPLE", "TOOLKIT-EXAMPLE", "INTEROP-EXAMPLE")) {
+        for (String marker : java.util.List.of("README-EXAMPLE", "SERVE-EXAMPLE", "TOOLKIT-EXAMPLE", "INTEROP-EXAMPLE",
+                "CNN-EXAMPLE")) {
             String snippet = snippet(marker);
             assertTrue(readme.contains("```java\n" + snippet + "\n```"),
                     "README.md's " + marker + " differs from ReadmeExampleTest; copy the snippet over:\n" + snippet);
