@@ -7,6 +7,7 @@ import dev.simdnn.kernel.contract.BlasContractTest;
 import dev.simdnn.kernel.contract.ConvolutionsContractTest;
 import dev.simdnn.kernel.contract.LossesContractTest;
 import dev.simdnn.kernel.contract.NormsContractTest;
+import dev.simdnn.kernel.contract.RecurrencesContractTest;
 import dev.simdnn.kernel.contract.UpdatesContractTest;
 import dev.simdnn.simd.gemm.Gemm;
 import org.junit.jupiter.api.Nested;
@@ -186,6 +187,14 @@ class SimdKernelsTest {
 
     @Nested
     class Convolutions extends ConvolutionsContractTest {
+        @Override
+        protected Kernels kernels() {
+            return SimdKernels.INSTANCE;
+        }
+    }
+
+    @Nested
+    class Recurrences extends RecurrencesContractTest {
         @Override
         protected Kernels kernels() {
             return SimdKernels.INSTANCE;

@@ -6,6 +6,7 @@ import dev.simdnn.kernel.contract.BlasContractTest;
 import dev.simdnn.kernel.contract.ConvolutionsContractTest;
 import dev.simdnn.kernel.contract.LossesContractTest;
 import dev.simdnn.kernel.contract.NormsContractTest;
+import dev.simdnn.kernel.contract.RecurrencesContractTest;
 import dev.simdnn.kernel.contract.UpdatesContractTest;
 import org.junit.jupiter.api.Nested;
 
@@ -54,6 +55,14 @@ class ScalarKernelsTest {
 
     @Nested
     class Convolutions extends ConvolutionsContractTest {
+        @Override
+        protected Kernels kernels() {
+            return ScalarKernels.INSTANCE;
+        }
+    }
+
+    @Nested
+    class Recurrences extends RecurrencesContractTest {
         @Override
         protected Kernels kernels() {
             return ScalarKernels.INSTANCE;
