@@ -12,46 +12,74 @@ public final class ScalarConvolutions implements Convolutions {
 
     @Override
     public void im2row(int images, Window2d w, float[] x, int xOffset, float[] rows, int rowsOffset) {
-        int oh = w.outHeight(), ow = w.outWidth(), patch = w.patch(), plane = w.pixels();
+        int oh = w.outHeight(), ow = w.outWidth(), plane = w.pixels();
+        int channels = w.channels(), kh = w.kh(), kw = w.kw(), width = w.width(), height = w.height();
+        int sh = w.strideH(), sw = w.strideW(), ph = w.padH(), pw = w.padW(), dh = w.dilationH(), dw = w.dilationW();
         int r = rowsOffset;
         for (int n = 0; n < images; n++) {
-            int image = xOffset + n * w.channels() * plane;
+            int image = xOffset + n * channels * plane;
             for (int oy = 0; oy < oh; oy++) {
+                int y0 = oy * sh - ph;
                 for (int ox = 0; ox < ow; ox++) {
-                    for (int c = 0; c < w.channels(); c++) {
-                        for (int i = 0; i < w.kh(); i++) {
-                            int y = oy * w.strideH() - w.padH() + i * w.dilationH();
-                            for (int j = 0; j < w.kw(); j++) {
-                                int xx = ox * w.strideW() - w.padW() + j * w.dilationW();
-                                boolean inside = y >= 0 && y < w.height() && xx >= 0 && xx < w.width();
-                                rows[r++] = inside ? x[image + c * plane + y * w.width() + xx] : 0f;
+                    int x0 = ox * sw - pw;
+                    // the window's columns inside the image: j in [jLo, jHi)
+                    int jLo = x0 >= 0 ? 0 : Math.min(kw, (-x0 + dw - 1) / dw);
+                    int jHi = Math.max(jLo, Math.min(kw, (width - x0 + dw - 1) / dw));
+                    for (int c = 0; c < channels; c++) {
+                        int chan = image + c * plane;
+                        for (int i = 0; i < kh; i++) {
+                            int y = y0 + i * dh;
+                            if (y < 0 || y >= height) {
+                                for (int j = 0; j < kw; j++) {
+                                    rows[r++] = 0f;
+                                }
+                                continue;
+                            }
+                            int src = chan + y * width + x0;
+                            for (int j = 0; j < jLo; j++) {
+                                rows[r++] = 0f;
+                            }
+                            for (int j = jLo; j < jHi; j++) {
+                                rows[r++] = x[src + j * dw];
+                            }
+                            for (int j = jHi; j < kw; j++) {
+                                rows[r++] = 0f;
                             }
                         }
                     }
                 }
             }
         }
-        assert r == rowsOffset + images * oh * ow * patch;
+        assert r == rowsOffset + images * oh * ow * w.patch();
     }
 
     @Override
     public void row2imAdd(int images, Window2d w, float[] rows, int rowsOffset, float[] dx, int dxOffset) {
         int oh = w.outHeight(), ow = w.outWidth(), plane = w.pixels();
+        int channels = w.channels(), kh = w.kh(), kw = w.kw(), width = w.width(), height = w.height();
+        int sh = w.strideH(), sw = w.strideW(), ph = w.padH(), pw = w.padW(), dh = w.dilationH(), dw = w.dilationW();
         int r = rowsOffset;
         for (int n = 0; n < images; n++) {
-            int image = dxOffset + n * w.channels() * plane;
+            int image = dxOffset + n * channels * plane;
             for (int oy = 0; oy < oh; oy++) {
+                int y0 = oy * sh - ph;
                 for (int ox = 0; ox < ow; ox++) {
-                    for (int c = 0; c < w.channels(); c++) {
-                        for (int i = 0; i < w.kh(); i++) {
-                            int y = oy * w.strideH() - w.padH() + i * w.dilationH();
-                            for (int j = 0; j < w.kw(); j++) {
-                                int xx = ox * w.strideW() - w.padW() + j * w.dilationW();
-                                float v = rows[r++];
-                                if (y >= 0 && y < w.height() && xx >= 0 && xx < w.width()) {
-                                    dx[image + c * plane + y * w.width() + xx] += v;
-                                }
+                    int x0 = ox * sw - pw;
+                    int jLo = x0 >= 0 ? 0 : Math.min(kw, (-x0 + dw - 1) / dw);
+                    int jHi = Math.max(jLo, Math.min(kw, (width - x0 + dw - 1) / dw));
+                    for (int c = 0; c < channels; c++) {
+                        int chan = image + c * plane;
+                        for (int i = 0; i < kh; i++) {
+                            int y = y0 + i * dh;
+                            if (y < 0 || y >= height) {
+                                r += kw;
+                                continue;
                             }
+                            int dst = chan + y * width + x0;
+                            for (int j = jLo; j < jHi; j++) {
+                                dx[dst + j * dw] += rows[r + j];
+                            }
+                            r += kw;
                         }
                     }
                 }
