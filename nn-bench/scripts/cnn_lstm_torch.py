@@ -1,9 +1,10 @@
 #!/usr/bin/python3
 """The PyTorch peers of issue 14's real tasks, the same models and hyperparameters as the simdnn
 commands below, one thread (torch and OpenBLAS), Fashion-MNIST pixels x/255. Run by hand:
-    env -u OPENBLAS_CORETYPE /usr/bin/python3 nn-bench/scripts/cnn_lstm_torch.py lenet|lstm
+    env -u OPENBLAS_CORETYPE /usr/bin/python3 nn-bench/scripts/cnn_lstm_torch.py lenet|wide|lstm
 simdnn's equivalents:
     ./simdnn train --data fashion-mnist --arch "conv2d(6,5),relu,maxpool(2),conv2d(16,5),relu,maxpool(2),flatten,dense(120,relu),dense(84,relu),dense(10)" --epochs 10 --batch-size 64 --scaling minmax --threads 1
+    ./simdnn train --data fashion-mnist --arch "conv2d(32,3,pad=1),relu,maxpool(2),conv2d(64,3,pad=1),relu,maxpool(2),flatten,dense(128,relu),dense(10)" --epochs 4 --batch-size 64 --scaling minmax --threads 1
     ./simdnn train --data fashion-mnist --arch "lstm(128),last,dense(10)" --sequence rows --epochs 3 --batch-size 64 --scaling minmax --threads 1
 Adam (lr 1e-3), softmax cross-entropy, shuffled batches. Prints each epoch's samples/s, the median
 of epochs 2.., and the test accuracy; the last line is JSON.
@@ -49,6 +50,10 @@ if which == "lenet":
     model = nn.Sequential(nn.Conv2d(1, 6, 5), nn.ReLU(), nn.MaxPool2d(2), nn.Conv2d(6, 16, 5), nn.ReLU(), nn.MaxPool2d(2),
                           nn.Flatten(), nn.Linear(256, 120), nn.ReLU(), nn.Linear(120, 84), nn.ReLU(), nn.Linear(84, 10))
     shape, epochs = (-1, 1, 28, 28), 10
+elif which == "wide":
+    model = nn.Sequential(nn.Conv2d(1, 32, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2), nn.Conv2d(32, 64, 3, padding=1),
+                          nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(), nn.Linear(3136, 128), nn.ReLU(), nn.Linear(128, 10))
+    shape, epochs = (-1, 1, 28, 28), 4
 else:
     model = Last()
     shape, epochs = (-1, 28, 28), 3

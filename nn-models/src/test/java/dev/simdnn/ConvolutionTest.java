@@ -297,4 +297,24 @@ class ConvolutionTest {
         assertEquals("layer 'dense(x)': units must be a whole number, got 'x'", assertThrows(IllegalArgumentException.class,
                 () -> Mlp.builder().input(4).layers("dense(x)")).getMessage());
     }
+
+    @Test
+    void manyRowsArePredictedInChunksThatGiveTheSameRows() {
+        Sequential cnn = Mlp.builder().input(1, 8, 8).conv2d(4, 3, 1, 1).relu().flatten().dense(3).seed(2).build();
+        int rows = Sequential.PREDICT_CHUNK_ROWS * 2 + 37;
+        Tensor x = Tensor.zeros(rows, 64);
+        SplittableRandom rng = new SplittableRandom(4);
+        for (int i = 0; i < x.size(); i++) {
+            x.setFlat(i, (float) rng.nextGaussian());
+        }
+        float[] all = cnn.predict(x).toArray();
+        for (int from = 0; from < rows; from += Sequential.PREDICT_CHUNK_ROWS) {
+            int to = Math.min(rows, from + Sequential.PREDICT_CHUNK_ROWS);
+            float[] part = cnn.predict(x.rows(from, to).copy()).toArray();
+            assertArrayEquals(part, java.util.Arrays.copyOfRange(all, from * 3, to * 3), "rows " + from + ".." + to);
+        }
+        x.set(300, 5, Float.NaN);
+        assertEquals("input row 300, column 5 is NaN; inputs must be finite",
+                assertThrows(IllegalArgumentException.class, () -> cnn.predict(x)).getMessage(), "the caller's row");
+    }
 }

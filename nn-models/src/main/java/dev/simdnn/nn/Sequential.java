@@ -106,19 +106,45 @@ public final class Sequential implements Layer {
 
     /**
      * Inference on a batch {@code [rows, inputFeatures]}: returns a new tensor of raw outputs
-     * (logits for a classifier). Thread-safe: each call borrows an {@link InferenceSession} of this
-     * model's (a few are kept for reuse), sharing this model's weights.
+     * (logits for a classifier), computed {@link #PREDICT_CHUNK_ROWS} rows at a time, so that the
+     * working memory stays that of one chunk however many rows are given. Thread-safe: each call
+     * borrows an {@link InferenceSession} of this model's (a few are kept for reuse), sharing this
+     * model's weights.
      *
      * @throws IllegalArgumentException if the width is wrong or an input is NaN or infinite
      */
     public Tensor predict(Tensor input) {
+        if (input.rank() != 2 || input.cols() != inputFeatures || input.rows() <= PREDICT_CHUNK_ROWS) {
+            InferenceSession s = sessions.borrow();
+            try {
+                return s.predict(input).copy();
+            } finally {
+                sessions.release(s);
+            }
+        }
+        int bad = input.firstNonFinite(); // checked here, so the row named is the caller's row
+        if (bad >= 0) {
+            throw new IllegalArgumentException("input row " + bad / input.cols() + ", column " + bad % input.cols()
+                    + " is " + input.getFlat(bad) + "; inputs must be finite");
+        }
+        // in chunks: the working memory of a layer grows with the rows it is given (a convolution's
+        // im2row holds pixels × C·kh·kw values per row), and 10,000 test images must not be one batch
+        Tensor out = Tensor.zeros(input.rows(), outputFeatures());
         InferenceSession s = sessions.borrow();
         try {
-            return s.predict(input).copy();
+            for (int from = 0; from < input.rows(); from += PREDICT_CHUNK_ROWS) {
+                int to = Math.min(input.rows(), from + PREDICT_CHUNK_ROWS);
+                Tensor part = s.predict(input.rows(from, to));
+                System.arraycopy(part.data(), part.offset(), out.data(), out.offset() + from * out.cols(), part.size());
+            }
         } finally {
             sessions.release(s);
         }
+        return out;
     }
+
+    /** Rows {@link #predict(Tensor)} computes at a time (its working memory is that of this many rows). */
+    public static final int PREDICT_CHUNK_ROWS = 256;
 
     /** Inference on one sample of {@code inputFeatures} values: the raw outputs. Thread-safe. */
     public float[] predict(float[] sample) {
