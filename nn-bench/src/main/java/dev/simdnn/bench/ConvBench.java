@@ -5,7 +5,6 @@ import dev.simdnn.kernel.Kernels;
 import dev.simdnn.kernel.Window2d;
 import dev.simdnn.layer.Mode;
 import dev.simdnn.nn.Conv2d;
-import dev.simdnn.nn.Recurrent;
 import dev.simdnn.tensor.Tensor;
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -24,8 +23,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A {@code Conv2d} forward + backward (weight and input gradients) on a batch, as GFLOP/s
- * ({@code flops} counter ÷ 1e9: 3 products of {@code 2·N·out·P·C·kh·kw} each), and one LSTM
- * forward + backward through time ({@code lstm}, samples/s).
+ * ({@code flops} counter ÷ 1e9: 3 products of {@code 2·N·out·P·C·kh·kw} each). The LSTM is
+ * {@link LstmBench}.
  *
  * <p>Shapes: {@code lenet1} 1→6 channels, 5×5 on 28×28 (LeNet's first layer); {@code lenet2}
  * 6→16, 5×5 on 12×12; {@code resnet} 64→64, 3×3, padding 1 on 28×28 (a ResNet stage).
@@ -51,15 +50,11 @@ public class ConvBench {
     Tensor x;
     Tensor dy;
     long flopsPerCall;
-    Recurrent lstm;
-    Tensor seq;
-    Tensor dSeq;
 
     @AuxCounters(AuxCounters.Type.OPERATIONS)
     @State(Scope.Thread)
     public static class Counters {
         public long flops;
-        public long samples;
     }
 
     @Setup
@@ -80,12 +75,9 @@ public class ConvBench {
         x = random(batch, w.channels() * w.pixels(), rng);
         dy = random(batch, out * w.outPixels(), rng);
         flopsPerCall = 3L * 2 * batch * out * w.outPixels() * w.patch();
-        lstm = new Recurrent(Recurrent.Cell.LSTM, 28, 128, 28, rng); // Fashion-MNIST read row by row
-        seq = random(batch, 28 * 28, rng);
-        dSeq = random(batch, 28 * 128, rng);
     }
 
-    private static Tensor random(int rows, int cols, SplittableRandom rng) {
+    static Tensor random(int rows, int cols, SplittableRandom rng) {
         Tensor t = Tensor.zeros(rows, cols);
         for (int i = 0; i < t.size(); i++) {
             t.setFlat(i, (float) rng.nextGaussian());
@@ -100,16 +92,6 @@ public class ConvBench {
         conv.forward(kernels, x, Mode.TRAINING);
         Tensor dx = conv.backward(kernels, dy, true);
         c.flops += flopsPerCall;
-        return dx.getFlat(0);
-    }
-
-    @Benchmark
-    @BenchmarkMode(org.openjdk.jmh.annotations.Mode.Throughput)
-    @OutputTimeUnit(TimeUnit.SECONDS)
-    public float lstm(Counters c) {
-        lstm.forward(kernels, seq, Mode.TRAINING);
-        Tensor dx = lstm.backward(kernels, dSeq, true);
-        c.samples += batch;
         return dx.getFlat(0);
     }
 }

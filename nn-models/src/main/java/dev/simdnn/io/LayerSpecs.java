@@ -119,12 +119,7 @@ final class LayerSpecs {
             }
             case Flatten f -> m.put("type", "flatten");
             case Recurrent r -> {
-                m.put("type", switch (r.cell()) {
-                    case LSTM -> "lstm";
-                    case GRU -> "gru";
-                    case RNN_TANH -> "rnn_tanh";
-                    case RNN_RELU -> "rnn_relu";
-                });
+                m.put("type", r.cell().name().toLowerCase(java.util.Locale.ROOT)); // lstm, gru, rnn_tanh, rnn_relu
                 m.put("steps", r.steps());
                 m.put("features", r.inputFeatures());
                 m.put("hidden", r.hiddenUnits());
@@ -271,18 +266,10 @@ final class LayerSpecs {
                         throw new ModelFormatException(file, where + " reads " + steps + " steps of " + features
                                 + " features but receives " + width + " values per row");
                     }
-                    Recurrent.Cell cell = switch (type) {
-                        case "lstm" -> Recurrent.Cell.LSTM;
-                        case "gru" -> Recurrent.Cell.GRU;
-                        case "rnn_tanh" -> Recurrent.Cell.RNN_TANH;
-                        default -> Recurrent.Cell.RNN_RELU;
-                    };
-                    int gates = switch (cell) {
-                        case LSTM -> 4;
-                        case GRU -> 3;
-                        default -> 1;
-                    };
-                    budget.take((long) gates * hidden * (features + hidden + 2), where + " (" + type + ")");
+                    Recurrent.Cell cell = Recurrent.Cell.valueOf(type.toUpperCase(java.util.Locale.ROOT));
+                    // in double: widths near 2^31 would overflow a long, and the budget refuses them anyway
+                    budget.take((long) Math.min(9e18, (double) cell.gates() * hidden * (features + hidden + 2.0)),
+                            where + " (" + type + ")");
                     yield new Recurrent(cell, features, hidden, steps, new SplittableRandom(0));
                 }
                 case "last_step" -> {

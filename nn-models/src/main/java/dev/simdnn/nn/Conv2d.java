@@ -108,6 +108,10 @@ public final class Conv2d implements ImageLayer {
         Shapes.checkInput(this, input, in);
         int images = input.rows();
         int pixels = window.outPixels();
+        if ((long) images * pixels * window.patch() > Integer.MAX_VALUE - 16) {
+            throw new IllegalArgumentException(this + ": a batch of " + images + " images needs " + (long) images * pixels
+                    * window.patch() + " values for its receptive fields, more than an array holds; use smaller batches");
+        }
         Tensor rows = rowsBuf.rows(images * pixels);
         kernels.convolutions().im2row(images, window, input.data(), input.offset(), rows.data(), rows.offset());
         Tensor z = zBuf.rows(images * pixels);

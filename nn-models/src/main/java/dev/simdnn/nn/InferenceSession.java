@@ -28,15 +28,24 @@ public final class InferenceSession {
      * @throws IllegalArgumentException if the width is wrong or an input is NaN or infinite
      */
     public Tensor predict(Tensor batch) {
-        if (batch.rank() != 2 || batch.cols() != net.inputFeatures()) {
-            throw new IllegalArgumentException("model expects input [batch, " + net.inputFeatures() + "] but got "
-                    + batch.shape());
+        checkInput(net.inputFeatures(), batch);
+        return predictChecked(batch);
+    }
+
+    /** The width and finiteness check of {@link #predict(Tensor)}, naming the row and column. */
+    static void checkInput(int features, Tensor batch) {
+        if (batch.rank() != 2 || batch.cols() != features) {
+            throw new IllegalArgumentException("model expects input [batch, " + features + "] but got " + batch.shape());
         }
         int bad = batch.firstNonFinite();
         if (bad >= 0) {
             throw new IllegalArgumentException("input row " + bad / batch.cols() + ", column " + bad % batch.cols()
                     + " is " + batch.getFlat(bad) + "; inputs must be finite");
         }
+    }
+
+    /** {@link #predict(Tensor)} on a batch already checked by {@link #checkInput}. */
+    Tensor predictChecked(Tensor batch) {
         return net.forward(owner.kernels(), batch, Mode.INFERENCE);
     }
 

@@ -138,12 +138,10 @@ public final class Pool2d implements ImageLayer {
 
     @Override
     public String toString() {
-        return switch (kind) {
-            case MAX -> "MaxPool2d(" + window.kh() + ", stride " + window.strideH() + ", padding " + window.padH() + "; "
-                    + inputImage() + " -> " + outputImage() + ")";
-            case AVG -> "AvgPool2d(" + window.kh() + ", stride " + window.strideH() + ", padding " + window.padH() + "; "
-                    + inputImage() + " -> " + outputImage() + ")";
-            case GLOBAL_AVG -> "GlobalAvgPool2d(" + inputImage() + " -> " + outputImage() + ")";
-        };
+        if (kind == Kind.GLOBAL_AVG) {
+            return "GlobalAvgPool2d(" + inputImage() + " -> " + outputImage() + ")";
+        }
+        return (kind == Kind.MAX ? "MaxPool2d(" : "AvgPool2d(") + window.kh() + ", stride " + window.strideH() + ", padding "
+                + window.padH() + "; " + inputImage() + " -> " + outputImage() + ")";
     }
 }

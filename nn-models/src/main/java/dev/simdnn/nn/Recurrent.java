@@ -36,6 +36,11 @@ public final class Recurrent implements Layer {
         Cell(int gates) {
             this.gates = gates;
         }
+
+        /** Weight rows per hidden unit: 1 (RNN), 4 (LSTM: i, f, g, o) or 3 (GRU: r, z, n). */
+        public int gates() {
+            return gates;
+        }
     }
 
     private final Cell cell;
@@ -159,6 +164,10 @@ public final class Recurrent implements Layer {
         Shapes.checkInput(this, input, steps * features);
         int n = input.rows();
         int gh = cell.gates * hidden;
+        if ((long) (steps + 1) * n * gh > Integer.MAX_VALUE - 16) {
+            throw new IllegalArgumentException(this + ": a batch of " + n + " sequences needs " + (long) (steps + 1) * n * gh
+                    + " values of gate state, more than an array holds; use smaller batches");
+        }
         Tensor x = xT.rows(steps * n);
         turn(n, steps, features, input.data(), input.offset(), x.data(), x.offset(), true);
         Tensor p = pre.rows(steps * n);
@@ -237,6 +246,10 @@ public final class Recurrent implements Layer {
             dc.fill(0f);
         }
         Tensor dhh = cell == Cell.GRU ? dHh.rows(n) : null;
+        Tensor c = cell == Cell.LSTM ? cs.rows((steps + 1) * n) : null;     // the forward's states, for the cells
+        Tensor tc = cell == Cell.LSTM ? tanhCs.rows(steps * n) : null;
+        Tensor hh = cell == Cell.GRU ? hhBuf.rows(steps * n) : null;
+        Tensor g = cell == Cell.GRU ? gateBuf.rows(steps * n) : null;
         Tensor dWhh = wHh.grad();
         for (int t = steps - 1; t >= 0; t--) {
             int hPrev = h.offset() + t * n * hidden;
@@ -249,17 +262,12 @@ public final class Recurrent implements Layer {
                     k.activations().activationBackward(a, n, hidden, p.data(), pt, h.data(), h.offset() + (t + 1) * n * hidden,
                             dhT.data(), dhT.offset(), dp.data(), dpt, null, 0);
                 }
-                case LSTM -> k.recurrences().lstmBackward(n, hidden, p.data(), pt, cs.rows((steps + 1) * n).data(),
-                        cs.rows((steps + 1) * n).offset() + t * n * hidden, tanhCs.rows(steps * n).data(),
-                        tanhCs.rows(steps * n).offset() + t * n * hidden, dhT.data(), dhT.offset(), dc.data(), dc.offset(),
+                case LSTM -> k.recurrences().lstmBackward(n, hidden, p.data(), pt, c.data(), c.offset() + t * n * hidden,
+                        tc.data(), tc.offset() + t * n * hidden, dhT.data(), dhT.offset(), dc.data(), dc.offset(),
                         dp.data(), dpt);
-                case GRU -> {
-                    Tensor hh = hhBuf.rows(steps * n);
-                    Tensor g = gateBuf.rows(steps * n);
-                    k.recurrences().gruBackward(n, hidden, g.data(), g.offset() + t * n * gh, hh.data(), hh.offset() + t * n * gh,
-                            h.data(), hPrev, dhT.data(), dhT.offset(), dp.data(), dpt, dhh.data(), dhh.offset(),
-                            next.data(), next.offset());
-                }
+                case GRU -> k.recurrences().gruBackward(n, hidden, g.data(), g.offset() + t * n * gh, hh.data(), hh.offset() + t * n * gh,
+                        h.data(), hPrev, dhT.data(), dhT.offset(), dp.data(), dpt, dhh.data(), dhh.offset(),
+                        next.data(), next.offset());
             }
             // the recurrent product's gradients: from the pre-activations (RNN, LSTM) or from ∂L/∂hh (GRU)
             float[] dr = cell == Cell.GRU ? dhh.data() : dp.data();

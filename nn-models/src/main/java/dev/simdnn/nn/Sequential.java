@@ -114,33 +114,24 @@ public final class Sequential implements Layer {
      * @throws IllegalArgumentException if the width is wrong or an input is NaN or infinite
      */
     public Tensor predict(Tensor input) {
-        if (input.rank() != 2 || input.cols() != inputFeatures || input.rows() <= PREDICT_CHUNK_ROWS) {
-            InferenceSession s = sessions.borrow();
-            try {
-                return s.predict(input).copy();
-            } finally {
-                sessions.release(s);
-            }
-        }
-        int bad = input.firstNonFinite(); // checked here, so the row named is the caller's row
-        if (bad >= 0) {
-            throw new IllegalArgumentException("input row " + bad / input.cols() + ", column " + bad % input.cols()
-                    + " is " + input.getFlat(bad) + "; inputs must be finite");
-        }
-        // in chunks: the working memory of a layer grows with the rows it is given (a convolution's
-        // im2row holds pixels × C·kh·kw values per row), and 10,000 test images must not be one batch
-        Tensor out = Tensor.zeros(input.rows(), outputFeatures());
+        InferenceSession.checkInput(inputFeatures, input); // once, so the row named is the caller's row
         InferenceSession s = sessions.borrow();
         try {
+            if (input.rows() <= PREDICT_CHUNK_ROWS) {
+                return s.predictChecked(input).copy();
+            }
+            // in chunks: the working memory of a layer grows with the rows it is given (a convolution's
+            // im2row holds pixels × C·kh·kw values per row), and 10,000 test images must not be one batch
+            Tensor out = Tensor.zeros(input.rows(), outputFeatures());
             for (int from = 0; from < input.rows(); from += PREDICT_CHUNK_ROWS) {
                 int to = Math.min(input.rows(), from + PREDICT_CHUNK_ROWS);
-                Tensor part = s.predict(input.rows(from, to));
+                Tensor part = s.predictChecked(input.rows(from, to));
                 System.arraycopy(part.data(), part.offset(), out.data(), out.offset() + from * out.cols(), part.size());
             }
+            return out;
         } finally {
             sessions.release(s);
         }
-        return out;
     }
 
     /** Rows {@link #predict(Tensor)} computes at a time (its working memory is that of this many rows). */

@@ -63,14 +63,8 @@ final class Elementwise {
     }
 
     /** The refusal for a {@code group} that {@link #match} did not recognise. */
-    static ModelFormatException refusal(OnnxGraph g, String x, List<Onnx.NodeProto> group) throws ModelFormatException {
+    static ModelFormatException refusal(OnnxGraph g, String x, List<Onnx.NodeProto> group) {
         Onnx.NodeProto last = group.get(group.size() - 1);
-        double[] points = new double[241];
-        double[] f = new double[points.length];
-        for (int i = 0; i < points.length; i++) {
-            points[i] = -8 + i / 15.0 + 1e-3;
-            f[i] = evaluate(g, x, group, points[i]);
-        }
         List<String> ops = new ArrayList<>();
         group.forEach(n -> ops.add(n.getOpType()));
         return g.refuse(last, "the element-wise nodes " + ops + " from '" + x + "' compute none of simdnn's activations "
@@ -96,7 +90,7 @@ final class Elementwise {
                 case "Neg" -> -in[0];
                 case "Tanh" -> Math.tanh(in[0]);
                 case "Sigmoid" -> Activation.sigmoid(in[0]);
-                case "Erf" -> erf(in[0]);
+                case "Erf" -> 1 - Activation.erfc(in[0]);
                 case "Exp" -> Math.exp(in[0]);
                 case "Log" -> Math.log(in[0]);
                 case "Sqrt" -> Math.sqrt(in[0]);
@@ -108,9 +102,5 @@ final class Elementwise {
             v.put(n.getOutput(0), r);
         }
         return v.get(group.get(group.size() - 1).getOutput(0));
-    }
-
-    static double erf(double z) {
-        return 1 - Activation.erfc(z);
     }
 }

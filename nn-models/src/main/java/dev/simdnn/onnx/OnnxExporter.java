@@ -38,6 +38,7 @@ final class OnnxExporter {
     private final Onnx.GraphProto.Builder graph = Onnx.GraphProto.newBuilder().setName("simdnn");
     private final List<Onnx.NodeProto.Builder> nodes = new ArrayList<>();
     private final Map<Tensor, String> names = new IdentityHashMap<>();
+    private final java.util.Set<String> written = new java.util.HashSet<>();
     private int constants;
 
     byte[] export(Sequential model, String producerVersion) {
@@ -238,7 +239,7 @@ final class OnnxExporter {
         if (n == null) {
             throw new IllegalStateException("a parameter outside the model's named parameters");
         }
-        if (graph.getInitializerList().stream().noneMatch(i -> i.getName().equals(n))) {
+        if (written.add(n)) { // each tensor once, however many nodes read it
             graph.addInitializer(floats(n, t));
         }
         return n;
