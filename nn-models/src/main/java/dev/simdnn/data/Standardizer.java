@@ -96,12 +96,28 @@ public final class Standardizer {
                     + features.shape());
         }
         Tensor out = Tensor.zeros(features.shape());
+        transformInto(features, out);
+        return out;
+    }
+
+    /**
+     * Scales {@code features} into {@code out} (same shape; may be {@code features} itself, scaled in
+     * place): the values {@link #transform(Tensor)} gives, without allocating.
+     *
+     * @param features not modified, unless it is {@code out}
+     * @param out      modified
+     */
+    public void transformInto(Tensor features, Tensor out) {
+        if (features.cols() != mean.length) {
+            throw new IllegalArgumentException("standardizer was fitted on " + mean.length + " features but got "
+                    + features.shape());
+        }
+        Tensor.requireSameShape(features, out, "scaled features");
         for (int r = 0; r < features.rows(); r++) {
             for (int j = 0; j < mean.length; j++) {
                 out.set(r, j, (features.get(r, j) - mean[j]) / scale[j]);
             }
         }
-        return out;
     }
 
     /** The data set with its features scaled. */

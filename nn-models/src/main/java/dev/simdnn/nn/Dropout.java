@@ -20,7 +20,7 @@ import java.util.SplittableRandom;
 public final class Dropout implements Layer {
     private final float p;
     private final float keepScale;
-    private final SplittableRandom rng;
+    private SplittableRandom rng;
     private final int features;
     private final RowBuffer maskBuf;
     private final RowBuffer yBuf;
@@ -42,6 +42,15 @@ public final class Dropout implements Layer {
         this.maskBuf = new RowBuffer(features);
         this.yBuf = new RowBuffer(features);
         this.dxBuf = new RowBuffer(features);
+    }
+
+    /**
+     * Restarts the masks from {@code seed}: the masks that follow are those of a new layer built
+     * with it. Data-parallel training reseeds each replica per step and partition, so the masks
+     * do not depend on which replica ran which step.
+     */
+    public void reseed(long seed) {
+        this.rng = new SplittableRandom(seed);
     }
 
     /** The drop probability. */
