@@ -17,7 +17,7 @@ final class SharedParams {
     final Param<String> predictionCol;
     final Param<String> probabilityCol;
     final Param<String> rawPredictionCol;
-    final IntParam batchSize;
+    final IntParam scoringBatchSize;
     final Param<String> backend;
     final IntParam threads;
 
@@ -32,7 +32,7 @@ final class SharedParams {
                 + "softmax, or [1 - p, p] for one logit; empty for none");
         rawPredictionCol = new Param<>(parent, "rawPredictionCol", "raw prediction column (classifiers): the "
                 + "logits, or [-z, z] for one logit; empty for none");
-        batchSize = new IntParam(parent, "batchSize", batchDoc, ParamValidators.gtEq(1));
+        scoringBatchSize = new IntParam(parent, "scoringBatchSize", batchDoc, ParamValidators.gtEq(1));
         backend = new Param<>(parent, "backend", "kernels backend of the executors: best (SIMD when the JVM has "
                 + "jdk.incubator.vector, else scalar, logged), simd or scalar",
                 ParamValidators.inArray(new String[] {"best", "simd", "scalar"}));
@@ -50,7 +50,7 @@ final class SharedParams {
         stage.setDefaultValue(predictionCol, "prediction");
         stage.setDefaultValue(probabilityCol, "probability");
         stage.setDefaultValue(rawPredictionCol, "rawPrediction");
-        stage.setDefaultValue(batchSize, defaultBatch);
+        stage.setDefaultValue(scoringBatchSize, defaultBatch);
         stage.setDefaultValue(backend, "best");
         stage.setDefaultValue(threads, 1);
     }

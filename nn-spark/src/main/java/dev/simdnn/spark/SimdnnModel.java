@@ -55,7 +55,7 @@ import java.util.Objects;
  * scaling, network and rule, on the same backend.
  *
  * <p>How it runs: the model travels as its model file's bytes in a broadcast variable; each
- * executor JVM rebuilds it once and caches it; each task scores its partition {@code batchSize}
+ * executor JVM rebuilds it once and caches it; each task scores its partition {@code scoringBatchSize}
  * rows at a time through an inference session of its own. A bad row (null, a vector of the wrong
  * size, NaN or infinity) fails the job with a message naming the column and the row.
  *
@@ -77,6 +77,7 @@ public final class SimdnnModel extends Model<SimdnnModel> implements MLWritable 
     private transient SavedModel local;
     private transient Broadcast<byte[]> broadcast;
     private transient SparkContext broadcastContext;
+    private transient List<EpochSummary> history = List.of();
 
     /** The model of a model file's bytes (as {@code ModelFile.save} writes them), with a new uid. */
     public SimdnnModel(byte[] modelFile) {
@@ -147,6 +148,15 @@ public final class SimdnnModel extends Model<SimdnnModel> implements MLWritable 
         };
     }
 
+    /** The epochs of the training that made this model (empty for a model loaded or made from a file). */
+    public List<EpochSummary> history() {
+        return history == null ? List.of() : history;
+    }
+
+    void setHistory(List<EpochSummary> h) {
+        history = List.copyOf(h);
+    }
+
     // ---- params
 
     public Param<String> featuresCol() {
@@ -169,8 +179,8 @@ public final class SimdnnModel extends Model<SimdnnModel> implements MLWritable 
         return shared.rawPredictionCol;
     }
 
-    public IntParam batchSize() {
-        return shared.batchSize;
+    public IntParam scoringBatchSize() {
+        return shared.scoringBatchSize;
     }
 
     public Param<String> backend() {
@@ -206,8 +216,8 @@ public final class SimdnnModel extends Model<SimdnnModel> implements MLWritable 
         return this;
     }
 
-    public SimdnnModel setBatchSize(int v) {
-        set(shared.batchSize, v);
+    public SimdnnModel setScoringBatchSize(int v) {
+        set(shared.scoringBatchSize, v);
         return this;
     }
 
@@ -269,7 +279,7 @@ public final class SimdnnModel extends Model<SimdnnModel> implements MLWritable 
         String pred = getOrDefault(shared.predictionCol);
         boolean classifier = task.isClassification();
         ScoreRows f = new ScoreRows(broadcast(dataset.sparkSession()), digest, cols, backendName,
-                (Integer) getOrDefault(shared.threads), (Integer) getOrDefault(shared.batchSize), !pred.isEmpty(),
+                (Integer) getOrDefault(shared.threads), (Integer) getOrDefault(shared.scoringBatchSize), !pred.isEmpty(),
                 classifier && !getOrDefault(shared.rawPredictionCol).isEmpty(),
                 classifier && !getOrDefault(shared.probabilityCol).isEmpty());
         return dataset.toDF().mapPartitions(f, Encoders.row(out));

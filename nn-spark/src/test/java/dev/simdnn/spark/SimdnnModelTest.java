@@ -62,7 +62,7 @@ class SimdnnModelTest {
     @Test
     void eachPartitionIsScoredBitForBitAsPredictScoresItsRows() {
         for (int batch : new int[] {Sequential.PREDICT_CHUNK_ROWS, 37}) {
-            SimdnnModel model = new SimdnnModel(saved).setBatchSize(batch);
+            SimdnnModel model = new SimdnnModel(saved).setScoringBatchSize(batch);
             org.apache.spark.sql.Dataset<Row> in = LocalSpark.frame(digits, 3).withColumn("pid",
                     org.apache.spark.sql.functions.spark_partition_id());
             List<Row> rows = model.transform(in).orderBy("pid", "id").collectAsList();

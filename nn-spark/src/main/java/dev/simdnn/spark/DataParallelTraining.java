@@ -1,0 +1,182 @@
+package dev.simdnn.spark;
+
+import dev.simdnn.io.SavedModel;
+import dev.simdnn.kernel.Kernels;
+import dev.simdnn.layer.Parameter;
+import dev.simdnn.loss.Task;
+import dev.simdnn.nn.Sequential;
+import dev.simdnn.optim.Optimizer;
+import dev.simdnn.optim.OptimizerConfig;
+import dev.simdnn.optim.Penalty;
+import dev.simdnn.tensor.Tensor;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Synchronous data-parallel training: every step, the driver broadcasts the weights; each
+ * partition computes the gradient of its share of the global mini-batch with our kernels
+ * ({@link Replica#gradient}); {@code treeAggregate} sums the shares over a fixed tree
+ * ({@link GradientSum}); the driver divides by the step's rows and applies one optimizer step.
+ * It is the optimiser of single-machine training with a batch of {@code batchSize} rows — the
+ * same update rule on the same mean gradient — with one difference: a step's rows are drawn from
+ * every partition in proportion to its size (each partition shuffles its own rows per epoch), not
+ * from one global shuffle. Deterministic for a given data set, partitioning and seed.
+ */
+final class DataParallelTraining {
+    /** What a run needs besides the data. */
+    record Settings(int epochs, int batchSize, long seed, OptimizerConfig optimizer, float l1, float l2,
+                    String loss, int patience, double minDelta, int depth, String backend, int threads) {
+    }
+
+    /** The trained network (the best validation epoch's weights with early stopping) and the epochs. */
+    record Result(Sequential model, List<EpochSummary> history, int bestEpoch) {
+    }
+
+    private DataParallelTraining() {
+    }
+
+    /**
+     * Trains {@code model} (on the driver, its backend) over {@code blocks} (one per partition,
+     * {@code partitions} of them, cached), {@code trainRows} training rows in all.
+     *
+     * @throws dev.simdnn.train.TrainingDivergedException-like {@link IllegalStateException} when a
+     *         step's loss is not finite, naming the epoch and step
+     */
+    static Result run(JavaSparkContext sc, JavaRDD<TrainingBlock> blocks, int partitions, long trainRows,
+                      boolean hasValidation, Sequential model, Task task, Settings s) {
+        Kernels k = model.kernels();
+        List<Parameter> params = model.parameters();
+        Optimizer opt = s.optimizer().build(params).on(k);
+        Penalty penalty = s.l1() > 0 || s.l2() > 0 ? Penalty.elasticNet(s.l1(), s.l2()) : null;
+        int total = 0;
+        for (Parameter p : params) {
+            total += p.size();
+        }
+        // the replicas start from this file: the architecture (the weights are sent every step)
+        byte[] initial = ModelBytes.of(new SavedModel(model, task, null, List.of(), Map.of()));
+        Broadcast<byte[]> file = sc.broadcast(initial);
+        String run = UUID.randomUUID().toString();
+        String lossSpec = s.loss();
+        String backend = s.backend();
+        int threads = s.threads();
+        long seed = s.seed();
+        int steps = (int) Math.max(1, (trainRows + s.batchSize() - 1) / s.batchSize());
+        List<EpochSummary> history = new ArrayList<>();
+        float[] best = null;
+        double bestLoss = Double.POSITIVE_INFINITY;
+        int bestEpoch = 0;
+        try {
+            for (int epoch = 1; epoch <= s.epochs(); epoch++) {
+                long t0 = System.nanoTime();
+                double lossSum = 0;
+                long rows = 0;
+                long correct = 0;
+                for (int step = 0; step < steps; step++) {
+                    Broadcast<float[]> w = sc.broadcast(flat(params, total));
+                    int e = epoch;
+                    int st = step;
+                    GradientSum.Part sum = blocks.treeAggregate(new GradientSum(partitions), (acc, b) -> {
+                        Replica r = Replica.borrow(run, file.value(), lossSpec, backend, threads);
+                        try {
+                            return acc.add(b.partition, r.gradient(b, w.value(), e, st, steps, seed));
+                        } finally {
+                            Replica.release(run, r);
+                        }
+                    }, GradientSum::merge, s.depth()).total();
+                    w.destroy();
+                    if (sum.rows() == 0) {
+                        continue;
+                    }
+                    if (!Double.isFinite(sum.loss())) {
+                        throw new IllegalStateException("training diverged in epoch " + epoch + ", step " + (step + 1)
+                                + ": the loss is " + sum.loss() + "; lower the learning rate (" + opt.learningRate()
+                                + ") or scale the features");
+                    }
+                    setGradients(params, sum.grad(), sum.rows());
+                    if (penalty != null) {
+                        penalty.apply(k, params);
+                    }
+                    opt.step();
+                    lossSum += sum.loss();
+                    rows += sum.rows();
+                    correct += sum.correct();
+                }
+                double valLoss = Double.NaN;
+                double valAcc = Double.NaN;
+                if (hasValidation) {
+                    Broadcast<float[]> w = sc.broadcast(flat(params, total));
+                    GradientSum.Part v = blocks.treeAggregate(new GradientSum(partitions), (acc, b) -> {
+                        Replica r = Replica.borrow(run, file.value(), lossSpec, backend, threads);
+                        try {
+                            return acc.add(b.partition, r.evaluate(b, w.value(), true));
+                        } finally {
+                            Replica.release(run, r);
+                        }
+                    }, GradientSum::merge, s.depth()).total();
+                    w.destroy();
+                    valLoss = v.loss() / v.rows();
+                    valAcc = task.isClassification() ? (double) v.correct() / v.rows() : Double.NaN;
+                }
+                history.add(new EpochSummary(epoch, lossSum / Math.max(1, rows),
+                        task.isClassification() ? (double) correct / Math.max(1, rows) : Double.NaN, valLoss, valAcc,
+                        steps, (System.nanoTime() - t0) / 1e9));
+                if (s.patience() > 0) {
+                    if (valLoss < bestLoss - s.minDelta()) {
+                        bestLoss = valLoss;
+                        bestEpoch = epoch;
+                        best = flat(params, total);
+                    } else if (epoch - bestEpoch >= s.patience()) {
+                        break;
+                    }
+                }
+            }
+        } finally {
+            file.destroy();
+        }
+        if (best != null) {
+            unflat(best, params);
+        }
+        return new Result(model, history, bestEpoch);
+    }
+
+    /** The parameters' values in order, as one new array (what a step broadcasts). */
+    static float[] flat(List<Parameter> params, int total) {
+        float[] w = new float[total];
+        int off = 0;
+        for (Parameter p : params) {
+            Tensor v = p.value();
+            System.arraycopy(v.data(), v.offset(), w, off, v.size());
+            off += v.size();
+        }
+        return w;
+    }
+
+    private static void unflat(float[] w, List<Parameter> params) {
+        int off = 0;
+        for (Parameter p : params) {
+            Tensor v = p.value();
+            System.arraycopy(w, off, v.data(), v.offset(), v.size());
+            off += v.size();
+        }
+    }
+
+    /** Each parameter's gradient: its part of {@code sum} divided by the step's {@code rows}. */
+    private static void setGradients(List<Parameter> params, float[] sum, long rows) {
+        int off = 0;
+        float n = rows;
+        for (Parameter p : params) {
+            Tensor g = p.grad();
+            float[] d = g.data();
+            for (int i = 0; i < g.size(); i++) {
+                d[g.offset() + i] = sum == null ? 0f : sum[off + i] / n;
+            }
+            off += g.size();
+        }
+    }
+}
