@@ -65,7 +65,6 @@ final class DataParallelTraining {
         String lossSpec = s.loss();
         String backend = s.backend();
         int threads = s.threads();
-        long seed = s.seed();
         int steps = (int) Math.max(1, (trainRows + s.batchSize() - 1) / s.batchSize());
         List<EpochSummary> history = new ArrayList<>();
         float[] best = null;
@@ -78,18 +77,8 @@ final class DataParallelTraining {
                 long rows = 0;
                 long correct = 0;
                 for (int step = 0; step < steps; step++) {
-                    Broadcast<float[]> w = sc.broadcast(flat(params, total));
-                    int e = epoch;
-                    int st = step;
-                    GradientSum.Part sum = blocks.treeAggregate(new GradientSum(partitions), (acc, b) -> {
-                        Replica r = Replica.borrow(run, file.value(), lossSpec, backend, threads);
-                        try {
-                            return acc.add(b.partition, r.gradient(b, w.value(), e, st, steps, seed));
-                        } finally {
-                            Replica.release(run, r);
-                        }
-                    }, GradientSum::merge, s.depth()).total();
-                    w.destroy();
+                    GradientSum.Part sum = step(sc, blocks, partitions, file, run, flat(params, total), epoch, step, steps,
+                            s);
                     if (sum.rows() == 0) {
                         continue;
                     }
@@ -143,6 +132,58 @@ final class DataParallelTraining {
             unflat(best, params);
         }
         return new Result(model, history, bestEpoch);
+    }
+
+    /**
+     * One synchronous step's sums: {@code weights} broadcast, each partition's gradient of its
+     * {@code step}-th share, summed over {@link GradientSum}'s tree by {@code treeAggregate}.
+     */
+    static GradientSum.Part step(JavaSparkContext sc, JavaRDD<TrainingBlock> blocks, int partitions,
+                                 Broadcast<byte[]> file, String run, float[] weights, int epoch, int step, int steps,
+                                 Settings s) {
+        Broadcast<float[]> w = sc.broadcast(weights);
+        String lossSpec = s.loss();
+        String backend = s.backend();
+        int threads = s.threads();
+        long seed = s.seed();
+        try {
+            return blocks.treeAggregate(new GradientSum(partitions), (acc, b) -> {
+                Replica r = Replica.borrow(run, file.value(), lossSpec, backend, threads);
+                try {
+                    return acc.add(b.partition, r.gradient(b, w.value(), epoch, step, steps, seed));
+                } finally {
+                    Replica.release(run, r);
+                }
+            }, GradientSum::merge, s.depth()).total();
+        } finally {
+            w.destroy();
+        }
+    }
+
+    /**
+     * The mean gradient of {@code model}'s loss over every training row of {@code blocks}, computed
+     * as a step with one step per epoch computes it (the full batch), in {@code model}'s parameter
+     * order, flat. For tests and for checking a partitioning.
+     */
+    static float[] fullBatchGradient(JavaSparkContext sc, JavaRDD<TrainingBlock> blocks, int partitions,
+                                     Sequential model, Task task, Settings s) {
+        Broadcast<byte[]> file = sc.broadcast(ModelBytes.of(new SavedModel(model, task, null, List.of(), Map.of())));
+        try {
+            List<Parameter> params = model.parameters();
+            int total = 0;
+            for (Parameter p : params) {
+                total += p.size();
+            }
+            GradientSum.Part sum = step(sc, blocks, partitions, file, UUID.randomUUID().toString(), flat(params, total),
+                    1, 0, 1, s);
+            float[] g = new float[total];
+            for (int i = 0; i < total; i++) {
+                g[i] = sum.grad()[i] / (float) sum.rows();
+            }
+            return g;
+        } finally {
+            file.destroy();
+        }
     }
 
     /** The parameters' values in order, as one new array (what a step broadcasts). */
