@@ -485,6 +485,7 @@ public abstract class SimdnnEstimator<E extends SimdnnEstimator<E>> extends Esti
             meta.put("layers", getOrDefault(layers));
             meta.put("activation", getOrDefault(activation));
             meta.put("optimizer", opt.toString());
+            meta.put("loss", getOrDefault(loss).isBlank() ? "default" : getOrDefault(loss));
             meta.put("batch_size", String.valueOf(getOrDefault(batchSize)));
             meta.put("epochs", String.valueOf(result.history().size()));
             meta.put("seed", String.valueOf(seedValue));
