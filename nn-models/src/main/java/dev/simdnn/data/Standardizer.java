@@ -113,9 +113,14 @@ public final class Standardizer {
                     + features.shape());
         }
         Tensor.requireSameShape(features, out, "scaled features");
+        float[] in = features.data();
+        float[] o = out.data();
+        int f = mean.length;
         for (int r = 0; r < features.rows(); r++) {
-            for (int j = 0; j < mean.length; j++) {
-                out.set(r, j, (features.get(r, j) - mean[j]) / scale[j]);
+            int src = features.offset() + r * f;
+            int dst = out.offset() + r * f;
+            for (int j = 0; j < f; j++) {
+                o[dst + j] = (in[src + j] - mean[j]) / scale[j];
             }
         }
     }

@@ -12,6 +12,7 @@ import dev.simdnn.tensor.Tensor;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
+import scala.Tuple2;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -21,8 +22,9 @@ import java.util.UUID;
 /**
  * Synchronous data-parallel training: every step, the driver broadcasts the weights; each
  * partition computes the gradient of its share of the global mini-batch with our kernels
- * ({@link Replica#gradient}); {@code treeAggregate} sums the shares over a fixed tree
- * ({@link GradientSum}); the driver divides by the step's rows and applies one optimizer step.
+ * ({@link Replica#gradient}); a two-level tree aggregation ({@link #aggregate}: aligned groups of
+ * partitions merged on the executors, then the groups on the driver) sums the shares over a
+ * fixed tree ({@link GradientSum}); the driver divides by the step's rows and applies one optimizer step.
  * It is the optimiser of single-machine training with a batch of {@code batchSize} rows — the
  * same update rule on the same mean gradient — with one difference: a step's rows are drawn from
  * every partition in proportion to its size (each partition shuffles its own rows per epoch), not
@@ -100,14 +102,14 @@ final class DataParallelTraining {
                 double valAcc = Double.NaN;
                 if (hasValidation) {
                     Broadcast<float[]> w = sc.broadcast(flat(params, total));
-                    GradientSum.Part v = blocks.treeAggregate(new GradientSum(partitions), (acc, b) -> {
+                    GradientSum.Part v = aggregate(blocks.map(b -> {
                         Replica r = Replica.borrow(run, file.value(), lossSpec, backend, threads);
                         try {
-                            return acc.add(b.partition, r.evaluate(b, w.value(), true));
+                            return new GradientSum(partitions).add(b.partition, r.evaluate(b, w.value(), true));
                         } finally {
                             Replica.release(run, r);
                         }
-                    }, GradientSum::merge, s.depth()).total();
+                    }), partitions, s.depth());
                     w.destroy();
                     valLoss = v.loss() / v.rows();
                     valAcc = task.isClassification() ? (double) v.correct() / v.rows() : Double.NaN;
@@ -136,7 +138,7 @@ final class DataParallelTraining {
 
     /**
      * One synchronous step's sums: {@code weights} broadcast, each partition's gradient of its
-     * {@code step}-th share, summed over {@link GradientSum}'s tree by {@code treeAggregate}.
+     * {@code step}-th share, summed over {@link GradientSum}'s tree by {@link #aggregate}.
      */
     static GradientSum.Part step(JavaSparkContext sc, JavaRDD<TrainingBlock> blocks, int partitions,
                                  Broadcast<byte[]> file, String run, float[] weights, int epoch, int step, int steps,
@@ -147,17 +149,41 @@ final class DataParallelTraining {
         int threads = s.threads();
         long seed = s.seed();
         try {
-            return blocks.treeAggregate(new GradientSum(partitions), (acc, b) -> {
+            return aggregate(blocks.map(b -> {
                 Replica r = Replica.borrow(run, file.value(), lossSpec, backend, threads);
                 try {
-                    return acc.add(b.partition, r.gradient(b, w.value(), epoch, step, steps, seed));
+                    return new GradientSum(partitions).add(b.partition, r.gradient(b, w.value(), epoch, step, steps, seed));
                 } finally {
                     Replica.release(run, r);
                 }
-            }, GradientSum::merge, s.depth()).total();
+            }), partitions, s.depth());
         } finally {
             w.destroy();
         }
+    }
+
+    /**
+     * The total of one {@link GradientSum} per partition, aggregated as a tree of {@code depth}
+     * levels: depth 1 sends every partition's sum to the driver; depth 2 first merges aligned
+     * groups of {@code 2^⌈log2 √P⌉} partitions on the executors ({@code reduceByKey}), so that about
+     * √P sums of one node each reach the driver. The driver merges what arrives; the bits do not
+     * depend on the grouping or the order (see {@link GradientSum}).
+     */
+    static GradientSum.Part aggregate(JavaRDD<GradientSum> leaves, int partitions, int depth) {
+        int group = Integer.highestOneBit(Math.max(1, (int) Math.ceil(Math.sqrt(partitions)) - 1)) << 1;
+        List<GradientSum> partial;
+        if (depth <= 1 || group >= partitions) {
+            partial = leaves.collect();
+        } else {
+            int groups = (partitions + group - 1) / group;
+            partial = leaves.mapToPair(g -> new Tuple2<>(g.firstPartition() / group, g))
+                    .reduceByKey(GradientSum::merge, groups).values().collect();
+        }
+        GradientSum total = new GradientSum(partitions);
+        for (GradientSum g : partial) {
+            total.merge(g);
+        }
+        return total.total();
     }
 
     /**

@@ -5,11 +5,11 @@ import java.util.TreeMap;
 
 /**
  * Per-partition sums (a gradient, a loss, rows, correct predictions) combined over a fixed binary
- * tree of partition indices, whatever order Spark merges them in: the value of {@code treeAggregate}
- * in data-parallel training.
+ * tree of partition indices, whatever order Spark merges them in: what data-parallel training
+ * aggregates ({@link DataParallelTraining#aggregate}).
  *
- * <p>Why a tree of our own: Spark's {@code treeAggregate} merges partial results in the order
- * tasks finish and shuffle blocks arrive, and float addition is not associative, so a plain sum
+ * <p>Why a tree of our own: Spark merges partial results ({@code treeAggregate}, {@code reduceByKey},
+ * a job's results) in the order tasks finish and shuffle blocks arrive, and float addition is not associative, so a plain sum
  * would change in its last bits from run to run. Here the sum of partitions {@code [0, P)} is
  * defined as a tree: node {@code (level, i)} covers partitions {@code [i·2^level, (i+1)·2^level)}
  * and holds {@code left + right} of its two children (a node whose right half is past {@code P}
@@ -19,6 +19,12 @@ import java.util.TreeMap;
  * and any depth of Spark's tree — deterministic for a fixed partitioning.
  *
  * <p>The gradient of a node is summed element by element in float; the loss in double.
+ *
+ * <p>Partial sums shrink only when siblings meet, so the partial sums that travel should cover
+ * aligned ranges of partitions: {@link DataParallelTraining} groups them by
+ * {@code firstPartition() / 2^k}, and each group then leaves its executor as one node. (Spark's
+ * own {@code treeAggregate} groups partitions by index modulo the group count, which puts no two
+ * siblings of any fixed tree together: every partition's gradient would reach the driver.)
  */
 final class GradientSum implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -44,6 +50,7 @@ final class GradientSum implements Serializable {
 
     private final int partitions;
     private final TreeMap<Long, Part> nodes = new TreeMap<>();
+    private int first = Integer.MAX_VALUE;
 
     /** An empty sum over {@code partitions} partitions (the zero value). */
     GradientSum(int partitions) {
@@ -59,7 +66,18 @@ final class GradientSum implements Serializable {
             throw new IllegalArgumentException("partition " + index + " is not in [0, " + partitions + ")");
         }
         insert(0, index, part);
+        first = Math.min(first, index);
         return this;
+    }
+
+    /** The lowest partition index added so far (the key that groups partial sums of one subtree). */
+    int firstPartition() {
+        return first;
+    }
+
+    /** Nodes held: 1 once a whole aligned subtree (or everything) is in. */
+    int nodes() {
+        return nodes.size();
     }
 
     /** Adds every node of {@code other} (over the same partitions); returns this. */
@@ -68,6 +86,7 @@ final class GradientSum implements Serializable {
             throw new IllegalArgumentException("sums over " + partitions + " and " + other.partitions + " partitions");
         }
         other.nodes.forEach((key, part) -> insert((int) (key >>> 32), (int) (long) key, part));
+        first = Math.min(first, other.first);
         return this;
     }
 

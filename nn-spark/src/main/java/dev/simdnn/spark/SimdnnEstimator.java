@@ -108,8 +108,9 @@ public abstract class SimdnnEstimator<E extends SimdnnEstimator<E>> extends Esti
                 ParamValidators.gtEq(0));
         scaling = new Param<>(this, "scaling", "feature scaling fitted on the training rows and saved with the "
                 + "model: standard, minmax or none", ParamValidators.inArray(new String[] {"standard", "minmax", "none"}));
-        aggregationDepth = new IntParam(this, "aggregationDepth", "depth of treeAggregate's tree",
-                ParamValidators.gtEq(1));
+        aggregationDepth = new IntParam(this, "aggregationDepth", "levels of the gradients' aggregation tree: 1 "
+                + "(every partition's gradient to the driver) or 2 (aligned groups of about sqrt(partitions) merged on "
+                + "the executors first)", ParamValidators.inArray(new Integer[] {1, 2}));
         loss = new Param<>(this, "loss", "loss (the command line's names: ce, bce, hinge, mse, mae, huber, …); "
                 + "empty: the task's default");
         shared.setDefaults(new SharedParams.SetDefault() {

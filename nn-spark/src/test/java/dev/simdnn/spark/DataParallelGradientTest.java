@@ -88,6 +88,10 @@ class DataParallelGradientTest {
     }
 
     private static float[] distributed(Dataset d, int partitions) {
+        return distributed(d, partitions, 2);
+    }
+
+    private static float[] distributed(Dataset d, int partitions, int depth) {
         org.apache.spark.sql.Dataset<Row> frame = LocalSpark.frame(d, partitions);
         FeatureColumns cols = FeatureColumns.resolve(frame.schema(), "features", null, 64);
         int label = frame.schema().fieldIndex("label");
@@ -95,7 +99,7 @@ class DataParallelGradientTest {
                 TrainingBlock.read(i, it, cols, label, "label", TrainingBlock.Labels.CLASS_INDEX, 0, 1)).iterator(), true)
                 .cache();
         DataParallelTraining.Settings s = new DataParallelTraining.Settings(1, d.size(), 1, OptimizerConfig.of("sgd"),
-                0, 0, "", 0, 0, 2, "best", 1);
+                0, 0, "", 0, 0, depth, "best", 1);
         float[] g = DataParallelTraining.fullBatchGradient(JavaSparkContext.fromSparkContext(
                 LocalSpark.session().sparkContext()), blocks, partitions, model, Task.MULTICLASS, s);
         blocks.unpersist(false);
@@ -134,6 +138,15 @@ class DataParallelGradientTest {
         }
         double w = worst(distributed(data.subset(rest), 2), 2);
         assertTrue(w > 1, "without row 0 the gradient still met the bound (" + w + ")");
+    }
+
+    @Test
+    void theAggregationTreesDepthDoesNotChangeTheBits() {
+        // 13 partitions: depth 2 merges groups of 4 on the executors first
+        float[] one = distributed(data, 13, 1);
+        float[] two = distributed(data, 13, 2);
+        assertEquals(0, java.util.Arrays.compare(one, two));
+        assertTrue(worst(two, 13) <= 1);
     }
 
     @Test

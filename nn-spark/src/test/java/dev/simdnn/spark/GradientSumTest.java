@@ -70,6 +70,21 @@ class GradientSumTest {
     }
 
     @Test
+    void anAlignedGroupOfPartitionsLeavesAsOneNode() {
+        Random rnd = new Random(1);
+        GradientSum group = new GradientSum(13);
+        for (int p : new int[] {6, 4, 7, 5}) { // partitions 4..7: one aligned subtree
+            group.add(p, part(rnd, 8, p));
+        }
+        assertEquals(1, group.nodes());
+        assertEquals(4, group.firstPartition());
+        GradientSum last = new GradientSum(13).add(12, part(rnd, 8, 12)); // 12..15, of which only 12 exists
+        assertEquals(1, last.nodes());
+        GradientSum strided = new GradientSum(13).add(1, part(rnd, 8, 1)).add(5, part(rnd, 8, 5)).add(9, part(rnd, 8, 9));
+        assertEquals(3, strided.nodes()); // what treeAggregate's i % groups grouping would send
+    }
+
+    @Test
     void plainSumsInOtherOrdersDiffer() {
         // why the tree: the same five vectors summed left to right in two orders differ in some bits
         Random rnd = new Random(5);
