@@ -43,6 +43,11 @@ import java.util.Map;
  * Medians of {@code repeats} runs; every figure comes from this one JVM.
  */
 public final class SparkBench {
+    /**
+     * Untimed runs before each measurement. Many: in a JVM that also runs Spark, the JIT's queue
+     * is long (Spark's own classes), and our loops reach C2 seconds later than in a bare JVM.
+     */
+    private static final int WARMUP = 8;
     private SparkBench() {
     }
 
@@ -76,15 +81,26 @@ public final class SparkBench {
         SavedModel saved = new SavedModel(net, Task.MULTICLASS, Standardizer.fit(data.features()), List.of(), Map.of());
         org.apache.spark.sql.Dataset<Row> frame = Frames.of("bench-score", data, 2).persist(StorageLevel.MEMORY_ONLY());
         frame.count();
+        // a warm-up of every path measured below, 20 s at least: with Spark in the JVM, C2 reaches our
+        // loops late (8 untimed runs of one measurement were not enough for the first one measured)
+        SimdnnModel warm = new SimdnnModel(saved);
+        long until = System.nanoTime() + 20_000_000_000L;
+        while (System.nanoTime() < until) {
+            for (int threads = 1; threads <= 2; threads++) {
+                saved.model().useKernels(KernelsProvider.best(threads));
+                saved.predictor().classes(data.features());
+            }
+            warm.transform(frame).agg(functions.sum("prediction")).first();
+        }
         // the same rows in this JVM: the predictor (scaling included) on 1 and 2 GEMM threads, and the
         // nearest thing to what Spark runs without Spark: 2 Java threads, each predicting half the
         // (pre-scaled) rows with Sequential.predict on a 1-thread backend
         double[][] local = new double[3][repeats];
-        for (int threads = 1; threads <= 2; threads++) {
+        for (int threads = 2; threads >= 1; threads--) { // 2 first: the first measured also warms the JIT up
             SavedModel onThreads = new SavedModel(saved.model().useKernels(KernelsProvider.best(threads)), saved.task(),
                     saved.scaling(), List.of(), Map.of());
             Predictor p = onThreads.predictor();
-            for (int i = -1; i < repeats; i++) {
+            for (int i = -WARMUP; i < repeats; i++) {
                 long t0 = System.nanoTime();
                 int[] c = p.classes(data.features());
                 double s = (System.nanoTime() - t0) / 1e9;
@@ -96,10 +112,26 @@ public final class SparkBench {
                 }
             }
         }
+        // where the predictor's time goes, in this JVM: the scaling (a new tensor) and the prediction
+        double[] scaleMs = new double[repeats];
+        double[] predictMs = new double[repeats];
+        for (int i = -WARMUP; i < repeats; i++) {
+            long t0 = System.nanoTime();
+            dev.simdnn.tensor.Tensor xs = saved.scaling().transform(data.features());
+            long t1 = System.nanoTime();
+            saved.model().predict(xs);
+            long t2 = System.nanoTime();
+            if (i >= 0) {
+                scaleMs[i] = (t1 - t0) / 1e6;
+                predictMs[i] = (t2 - t1) / 1e6;
+            }
+        }
+        System.out.printf(Locale.ROOT, "  in this JVM: Standardizer.transform of %d rows %s ms, Sequential.predict of them "
+                + "%s ms (%s)%n", data.size(), med(scaleMs), med(predictMs), saved.model().kernels());
         Sequential one = saved.model().useKernels(KernelsProvider.best(1));
         dev.simdnn.tensor.Tensor scaled = saved.scaling().transform(data.features());
         int half = data.size() / 2;
-        for (int i = -1; i < repeats; i++) {
+        for (int i = -WARMUP; i < repeats; i++) {
             long t0 = System.nanoTime();
             Thread other = new Thread(() -> one.predict(scaled.rows(half, data.size())));
             other.start();
@@ -116,7 +148,7 @@ public final class SparkBench {
         }
         SimdnnModel model = new SimdnnModel(saved);
         double[] spark = new double[repeats];
-        for (int i = -1; i < repeats; i++) { // one warm-up
+        for (int i = -WARMUP; i < repeats; i++) {
             long t0 = System.nanoTime();
             Row sum = model.transform(frame).agg(functions.sum("prediction")).first();
             double s = (System.nanoTime() - t0) / 1e9;
@@ -194,7 +226,8 @@ public final class SparkBench {
     private static String med(double[] v) {
         double[] s = v.clone();
         Arrays.sort(s);
-        return String.format(Locale.ROOT, "%.0f (%.0f–%.0f)", median(v), s[0], s[s.length - 1]);
+        return String.format(Locale.ROOT, median(v) < 1000 ? "%.1f (%.1f–%.1f)" : "%.0f (%.0f–%.0f)", median(v), s[0],
+                s[s.length - 1]);
     }
 
     @SuppressWarnings("unused")

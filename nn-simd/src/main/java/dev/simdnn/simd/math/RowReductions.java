@@ -19,6 +19,13 @@ public final class RowReductions {
     }
 
     public static float max(int n, float[] x, int off) {
+        if (n < L) { // a row shorter than a vector (a 10-class output): no vector to fill
+            float m = Float.NEGATIVE_INFINITY;
+            for (int j = 0; j < n; j++) {
+                m = Math.max(m, x[off + j]);
+            }
+            return m;
+        }
         FloatVector acc = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
         int j = 0;
         for (; j <= n - L; j += L) {
