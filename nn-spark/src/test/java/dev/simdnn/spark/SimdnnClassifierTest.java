@@ -108,6 +108,19 @@ class SimdnnClassifierTest {
     }
 
     @Test
+    void classNamesComeFromStringIndexersMetadata() {
+        org.apache.spark.sql.Dataset<Row> named = LocalSpark.frame(BundledData.iris(), 2).withColumn("species",
+                functions.element_at(functions.array(functions.lit("setosa"), functions.lit("versicolor"),
+                        functions.lit("virginica")), functions.col("label").cast("int").plus(1)));
+        PipelineModel m = new Pipeline().setStages(new PipelineStage[] {
+                new org.apache.spark.ml.feature.StringIndexer().setInputCol("species").setOutputCol("idx")
+                        .setStringOrderType("alphabetAsc"),
+                new SimdnnClassifier().setLabelCol("idx").setLayers("8").setEpochs(2).setBatchSize(30)}).fit(named);
+        SimdnnModel model = (SimdnnModel) m.stages()[1];
+        assertEquals(List.of("setosa", "versicolor", "virginica"), model.savedModel().labels());
+    }
+
+    @Test
     void badTrainingRowsFailTheJobNamingTheColumnAndTheRow() {
         Dataset iris = BundledData.iris();
         org.apache.spark.sql.Dataset<Row> frame = LocalSpark.frame(iris, 1);
