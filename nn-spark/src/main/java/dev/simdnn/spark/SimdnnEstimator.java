@@ -398,7 +398,28 @@ public abstract class SimdnnEstimator<E extends SimdnnEstimator<E>> extends Esti
             throw new IllegalArgumentException("label column '" + label + "' must be numeric, it is "
                     + f.dataType().simpleString());
         }
-        return schema; // the model adds its columns (SimdnnModel.transformSchema)
+        // the columns the fitted model adds (SimdnnModel.transformSchema), so that a pipeline's later
+        // stages see them when Pipeline checks the schemas before fitting
+        StructType out = schema;
+        List<String> names = new java.util.ArrayList<>();
+        names.add(getOrDefault(shared.predictionCol));
+        if (labels() == TrainingBlock.Labels.CLASS_INDEX) {
+            names.add(getOrDefault(shared.rawPredictionCol));
+            names.add(getOrDefault(shared.probabilityCol));
+        }
+        for (int i = 0; i < names.size(); i++) {
+            String c = names.get(i);
+            if (c.isEmpty()) {
+                continue;
+            }
+            if (List.of(out.fieldNames()).contains(c)) {
+                throw new IllegalArgumentException("output column '" + c + "' already exists in " + schema.simpleString()
+                        + "; set another name");
+            }
+            out = out.add(c, i == 0 ? org.apache.spark.sql.types.DataTypes.DoubleType
+                    : org.apache.spark.ml.linalg.SQLDataTypes.VectorType(), false);
+        }
+        return out;
     }
 
     @Override

@@ -299,6 +299,7 @@ public final class SimdnnModel extends Model<SimdnnModel> implements MLWritable 
     public SimdnnModel copy(ParamMap extra) {
         SimdnnModel m = new SimdnnModel(uid, file);
         copyValues(m, extra);
+        m.history = history();
         return m.setParent(parent());
     }
 

@@ -139,6 +139,13 @@ class SimdnnClassifierTest {
         bad = assertThrows(IllegalArgumentException.class, () -> new SimdnnClassifier().setLoss("mse").fit(frame));
         assertTrue(bad.getMessage().contains("loss 'mse' trains a regression model, this is a classification one"),
                 bad.getMessage());
+        assertEquals(List.of("id", "features", "label", "prediction", "rawPrediction", "probability"),
+                List.of(new SimdnnClassifier().transformSchema(frame.schema()).fieldNames()));
+        assertEquals(List.of("id", "features", "label", "prediction"),
+                List.of(new SimdnnRegressor().transformSchema(frame.schema()).fieldNames()));
+        bad = assertThrows(IllegalArgumentException.class, () -> new SimdnnClassifier().fit(frame.withColumn(
+                "probability", functions.lit(1))));
+        assertTrue(bad.getMessage().contains("output column 'probability' already exists"), bad.getMessage());
         bad = assertThrows(IllegalArgumentException.class, () -> new SimdnnClassifier().setLabelCol("nope").fit(frame));
         assertTrue(bad.getMessage().contains("no label column 'nope'"), bad.getMessage());
         assertThrows(IllegalArgumentException.class, () -> new SimdnnClassifier().setNormalization("batch"));
