@@ -91,9 +91,7 @@ final class ActivationMath {
 
     /** σ(z) = (z ≥ 0 ? 1 : e)/(1 + e), e = exp(-|z|). */
     static FloatVector sigmoid(FloatVector z) {
-        FloatVector e = VectorMath.exp(z.abs().neg());
-        VectorMask<Float> neg = z.compare(VectorOperators.LT, 0f);
-        return z.broadcast(1f).blend(e, neg).div(e.add(1f));
+        return VectorMath.sigmoid(z);
     }
 
     /** scale·σ(z)(1-σ(z)) = scale·e/(1+e)², e = exp(-|z|). */

@@ -2,6 +2,7 @@ package dev.simdnn.simd.math;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 
 /**
@@ -58,6 +59,13 @@ public final class VectorMath {
         FloatVector s1 = n1.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
         FloatVector s2 = n2.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
         return p.mul(s1).mul(s2);
+    }
+
+    /** σ(z) = (z ≥ 0 ? 1 : e)/(1 + e), e = exp(-|z|): no overflow for either sign. */
+    public static FloatVector sigmoid(FloatVector z) {
+        FloatVector e = exp(z.abs().neg());
+        VectorMask<Float> neg = z.compare(VectorOperators.LT, 0f);
+        return z.broadcast(1f).blend(e, neg).div(e.add(1f));
     }
 
     /** tanh x: an odd polynomial for |x| < 0.625, else sign(x)·(1 - e)/(1 + e) with e = e^(-2|x|). */
