@@ -1,9 +1,9 @@
 package dev.simdnn.simd;
 
 import dev.simdnn.kernel.Kernels;
-import dev.simdnn.kernel.scalar.ScalarConvolutions;
 import dev.simdnn.simd.activations.SimdActivations;
 import dev.simdnn.simd.blas.SimdBlas;
+import dev.simdnn.simd.convolutions.SimdConvolutions;
 import dev.simdnn.simd.recurrences.SimdRecurrences;
 import dev.simdnn.simd.losses.SimdLosses;
 import dev.simdnn.simd.norms.SimdNorms;
@@ -16,9 +16,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * The Vector API backend, assembled from its families: {@link SimdBlas} (GEMM through
  * {@code simd.gemm}, level-1 operations, reductions), {@link SimdActivations}, {@link SimdLosses},
  * {@link SimdUpdates} (large updates split over the same threads as GEMM), {@link SimdNorms} and
- * {@link SimdRecurrences} (the LSTM and GRU cells' gates); the scalar {@link ScalarConvolutions} for
- * now (a convolution's arithmetic is its GEMMs, in SimdBlas). Every family but the convolutions'
- * data movement is vectorised. Stateless apart from GEMM's per-thread buffers; thread-safe.
+ * {@link SimdRecurrences} (the LSTM and GRU cells' gates) and {@link SimdConvolutions} (the 2×2
+ * max pool on vectors; im2row, col2im and the layout turns are the reference's loops, and a
+ * convolution's arithmetic is its GEMMs, in SimdBlas). Stateless apart from GEMM's per-thread buffers; thread-safe.
  */
 public final class SimdKernels {
     /** The SIMD backend with GEMM on the default thread count ({@link SimdConfig#THREADS}). */
@@ -40,7 +40,7 @@ public final class SimdKernels {
 
     private static Kernels assemble(SimdBlas blas, SimdUpdates updates) {
         return new Kernels("simd", blas, SimdActivations.INSTANCE, SimdLosses.INSTANCE, updates, SimdNorms.INSTANCE,
-                ScalarConvolutions.INSTANCE, // for now: the convolution's GEMMs run in SimdBlas, its data movement is scalar
+                SimdConvolutions.INSTANCE,
                 SimdRecurrences.INSTANCE);
     }
 

@@ -125,6 +125,29 @@ class SimdAllocationTest {
         float[] dzN = new float[16 * 4], xN = new float[16 * 5], dwN = new float[4 * 5];
         check(failures, "gemm TN narrow (broadcast rows)", () -> k.blas().gemm(true, false, 4, 5, 16, 1f, dzN, 0, 4, xN, 0, 5,
                 1f, dwN, 0, 5));
+        // the recurrent cells on arrays of exactly their size, with hidden widths of a whole vector plus
+        // a tail (37) and below one vector (5), and the 2×2 max pool on rows of 20 outputs (a vector and a tail)
+        for (int hidden : new int[] {37, 5}) {
+            int n = 3;
+            float[] gates = new float[n * 4 * hidden], cp = new float[n * hidden], c = new float[n * hidden];
+            float[] tc = new float[n * hidden], hv = new float[n * hidden], dh = new float[n * hidden];
+            float[] dcv = new float[n * hidden], dg = new float[n * 4 * hidden];
+            float[] ih = new float[n * 3 * hidden], hh = new float[n * 3 * hidden], gg = new float[n * 3 * hidden];
+            float[] di = new float[n * 3 * hidden], dhh = new float[n * 3 * hidden];
+            check(failures, "lstm forward " + hidden, () -> k.recurrences().lstmForward(n, hidden, gates, 0, cp, 0, c, 0, tc, 0, hv, 0));
+            check(failures, "lstm backward " + hidden, () -> k.recurrences().lstmBackward(n, hidden, gates, 0, cp, 0, tc, 0, dh, 0,
+                    dcv, 0, dg, 0));
+            check(failures, "gru forward " + hidden, () -> k.recurrences().gruForward(n, hidden, ih, 0, hh, 0, cp, 0, gg, 0, hv, 0));
+            check(failures, "gru backward " + hidden, () -> k.recurrences().gruBackward(n, hidden, gg, 0, hh, 0, cp, 0, dh, 0, di, 0,
+                    dhh, 0, dcv, 0));
+        }
+        dev.simdnn.kernel.Window2d pool = new dev.simdnn.kernel.Window2d(3, 6, 40, 2, 2, 2, 2, 0, 0, 1, 1);
+        float[] px = new float[2 * 3 * pool.pixels()], py = new float[2 * 3 * pool.outPixels()];
+        int[] parg = new int[py.length];
+        for (int i = 0; i < px.length; i++) {
+            px[i] = (float) rng.nextDouble(-2, 2);
+        }
+        check(failures, "max pool 2x2", () -> k.convolutions().maxPoolForward(2, pool, px, 0, py, 0, parg, 0));
         assertTrue(failures.isEmpty(), "kernels allocating in steady state: " + failures);
     }
 

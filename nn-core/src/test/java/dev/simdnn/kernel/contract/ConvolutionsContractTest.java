@@ -9,6 +9,7 @@ import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The {@link Convolutions} contract, for every backend: im2row against the definition, its adjoint
@@ -97,12 +98,44 @@ public abstract class ConvolutionsContractTest extends KernelContract {
         assertArrayEquals(src, back);
     }
 
+    /** A worked 2×2 max pool with a tie and NaNs: the first maximum; the first NaN, which then stays. */
+    @Test
+    void maxPoolTiesAndNaNsByHand() {
+        for (int width : new int[] {4, 64, 70}) { // one window pair per row, and rows of 32 and 35 outputs
+            Window2d w = new Window2d(1, 2, width, 2, 2, 2, 2, 0, 0, 1, 1);
+            float[] x = new float[2 * width];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = -i; // the window's top-left is its maximum
+            }
+            x[0] = 5; // window 0: 5, 5 (tie: the first), then smaller
+            x[1] = 5;
+            x[3] = Float.NaN; // window 1: -2, NaN, then -(width+2), NaN: the first NaN, at column 3
+            x[width + 3] = Float.NaN;
+            x[width + 2] = 9;
+            int outs = width / 2;
+            float[] y = new float[outs];
+            int[] arg = new int[outs];
+            kernels().convolutions().maxPoolForward(1, w, x, 0, y, 0, arg, 0);
+            assertEquals(5f, y[0]);
+            assertEquals(0, arg[0], "a tie goes to the first");
+            assertTrue(Float.isNaN(y[1]), "NaN propagates");
+            assertEquals(3, arg[1], "the first NaN, and a later 9 does not replace it");
+            for (int o = 2; o < outs; o++) {
+                assertEquals(-2f * o, y[o], "window " + o);
+                assertEquals(2 * o, arg[o], "window " + o);
+            }
+        }
+    }
+
     @Test
     @Covers({"maxPoolForward", "maxPoolBackward", "avgPoolForward", "avgPoolBackward"})
     void poolingMatchesDirectLoops() {
         SplittableRandom rng = new SplittableRandom(3);
+        // 2×2 of stride 2 on rows of 3, 14 (LeNet), 20 and 33 outputs: below, at and above every vector width,
+        // with tails; an odd width leaves a column out
         for (Window2d w : List.of(Window2d.square(2, 5, 7, 2, 2, 0), Window2d.square(3, 6, 5, 3, 2, 1),
-                Window2d.square(1, 4, 4, 4, 1, 0), Window2d.square(2, 3, 3, 3, 1, 1))) {
+                Window2d.square(1, 4, 4, 4, 1, 0), Window2d.square(2, 3, 3, 3, 1, 1), Window2d.square(3, 28, 28, 2, 2, 0),
+                new Window2d(2, 6, 41, 2, 2, 2, 2, 0, 0, 1, 1), new Window2d(1, 4, 66, 2, 2, 2, 2, 0, 0, 1, 1))) {
             int images = 2, outLen = images * w.channels() * w.outPixels(), n = images * w.channels() * w.pixels();
             float[] x = random(rng, n, 2);
             x[0] = x[1]; // a tie: the first wins
