@@ -162,6 +162,82 @@ class RecurrentTest {
         dev.simdnn.onnx.OnnxImportTest.assertReproducesTorch(dir, m, "torch_" + name + "_io.json", "outputs");
     }
 
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"lstm2", "gru2"})
+    void torchsStackedRecurrentLayersGiveTheSameStates(String name, @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws java.io.IOException {
+        // nn.LSTM / nn.GRU(3, 4, num_layers=2, batch_first=True): one module, weight_ih_l0 … bias_hh_l1
+        Mlp.Builder b = Mlp.builder().inputSequence(5, 3);
+        Sequential m = (name.equals("lstm2") ? b.lstm(4, 2) : b.gru(4, 2)).build();
+        assertEquals(List.of("0.weight_ih_l0", "0.weight_hh_l0", "0.bias_ih_l0", "0.bias_hh_l0", "0.weight_ih_l1",
+                "0.weight_hh_l1", "0.bias_ih_l1", "0.bias_hh_l1"), List.copyOf(m.namedParameters().keySet()));
+        m.loadStateDict(dev.simdnn.io.Safetensors.read(dev.simdnn.onnx.OnnxImportTest.resource(dir, "torch_" + name + ".safetensors")));
+        dev.simdnn.onnx.OnnxImportTest.assertReproducesTorch(dir, m, "torch_" + name + "_io.json", "outputs");
+    }
+
+    /** A stack computes what its levels one after the other compute, forward and backward, bit for bit. */
+    @Test
+    void aStackIsItsLevelsInSequence() {
+        int n = 3, steps = 4, f = 3, h = 5;
+        for (Recurrent.Cell cell : Recurrent.Cell.values()) {
+            dev.simdnn.nn.StackedRecurrent stack = new dev.simdnn.nn.StackedRecurrent(cell, f, h, steps, 3,
+                    new SplittableRandom(7));
+            List<Recurrent> levels = stack.levels();
+            assertEquals(List.of(f, h, h), levels.stream().map(Recurrent::inputFeatures).toList());
+            Sequential chain = new Sequential(steps * f, List.of(copy(levels.get(0)), copy(levels.get(1)), copy(levels.get(2))), K);
+            SplittableRandom rng = new SplittableRandom(8);
+            Tensor x = Tensor.zeros(n, steps * f);
+            Tensor g = Tensor.zeros(n, steps * h);
+            for (Tensor t : List.of(x, g)) {
+                for (int i = 0; i < t.size(); i++) {
+                    t.setFlat(i, (float) rng.nextGaussian());
+                }
+            }
+            assertArrayEquals(chain.forward(K, x, Mode.TRAINING).toArray(), stack.forward(K, x, Mode.TRAINING).toArray(),
+                    cell + " forward");
+            assertArrayEquals(chain.backward(K, g, true).toArray(), stack.backward(K, g, true).toArray(), cell + " dx");
+            List<dev.simdnn.layer.Parameter> a = chain.parameters();
+            List<dev.simdnn.layer.Parameter> b = stack.parameters();
+            for (int i = 0; i < a.size(); i++) {
+                assertArrayEquals(a.get(i).grad().toArray(), b.get(i).grad().toArray(), cell + " " + b.get(i).name());
+            }
+            assertTrue(stack.toString().endsWith(", 3 layers)"), stack.toString());
+        }
+        assertThrows(IllegalArgumentException.class, () -> new dev.simdnn.nn.StackedRecurrent(Recurrent.Cell.LSTM, 3, 4, 5, 1,
+                new SplittableRandom(1)));
+    }
+
+    /** A level's twin: the same weights in a layer of its own (level 0's names; the numbers are what count). */
+    private static Recurrent copy(Recurrent level) {
+        Recurrent r = new Recurrent(level.cell(), level.inputFeatures(), level.hiddenUnits(), level.steps(),
+                new SplittableRandom(0));
+        for (int i = 0; i < 4; i++) {
+            r.parameters().get(i).value().copyFrom(level.parameters().get(i).value());
+        }
+        return r;
+    }
+
+    @Test
+    void aStackedModelRoundTripsThroughItsModelFileAndTheArchVocabulary(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws java.io.IOException {
+        Sequential m = Mlp.builder().inputSequence(4, 3).layers("lstm(6,layers=2),gru(5,layers=3),rnn(4,relu,layers=2),last,dense(2)")
+                .seed(6).build();
+        assertEquals(5, m.layers().size(), "three recurrent modules, last, dense");
+        java.nio.file.Path file = dir.resolve("stack.simdnn");
+        dev.simdnn.io.ModelFile.save(new dev.simdnn.io.SavedModel(m, null, List.of(), java.util.Map.of()), file);
+        Sequential back = dev.simdnn.io.ModelFile.load(file, m.kernels()).model();
+        assertEquals(m.toString(), back.toString());
+        assertEquals(List.copyOf(m.namedParameters().keySet()), List.copyOf(back.namedParameters().keySet()));
+        Tensor x = Tensor.zeros(3, 12);
+        SplittableRandom rng = new SplittableRandom(3);
+        for (int i = 0; i < x.size(); i++) {
+            x.setFlat(i, (float) rng.nextGaussian());
+        }
+        assertArrayEquals(m.predict(x).toArray(), back.predict(x).toArray(), "bit-identical");
+        assertArrayEquals(m.predict(x).toArray(), m.frozen().predict(x).toArray(), "frozen: the same bits");
+        assertTrue(m.namedParameters().containsKey("1.weight_hh_l2"), "the GRU stack's third level");
+    }
+
     @Test
     void aSequenceModelRoundTripsThroughItsModelFile(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
             throws java.io.IOException {

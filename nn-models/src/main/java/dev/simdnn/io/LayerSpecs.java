@@ -12,6 +12,7 @@ import dev.simdnn.nn.Conv2d;
 import dev.simdnn.nn.Flatten;
 import dev.simdnn.nn.LastStep;
 import dev.simdnn.nn.Recurrent;
+import dev.simdnn.nn.StackedRecurrent;
 import dev.simdnn.nn.ImageShape;
 import dev.simdnn.nn.Pool2d;
 import dev.simdnn.nn.Dense;
@@ -123,6 +124,13 @@ final class LayerSpecs {
                 m.put("steps", r.steps());
                 m.put("features", r.inputFeatures());
                 m.put("hidden", r.hiddenUnits());
+            }
+            case StackedRecurrent r -> {
+                m.put("type", r.cell().name().toLowerCase(java.util.Locale.ROOT));
+                m.put("steps", r.steps());
+                m.put("features", r.inputFeatures());
+                m.put("hidden", r.hiddenUnits());
+                m.put("layers", r.layers());
             }
             case LastStep l -> {
                 m.put("type", "last_step");
@@ -266,11 +274,13 @@ final class LayerSpecs {
                         throw new ModelFormatException(file, where + " reads " + steps + " steps of " + features
                                 + " features but receives " + width + " values per row");
                     }
+                    int layers = m.get("layers") == null ? 1 : whole(file, m.get("layers"), where + " layers");
                     Recurrent.Cell cell = Recurrent.Cell.valueOf(type.toUpperCase(java.util.Locale.ROOT));
                     // in double: widths near 2^31 would overflow a long, and the budget refuses them anyway
-                    budget.take((long) Math.min(9e18, (double) cell.gates() * hidden * (features + hidden + 2.0)),
-                            where + " (" + type + ")");
-                    yield new Recurrent(cell, features, hidden, steps, new SplittableRandom(0));
+                    budget.take((long) Math.min(9e18, (double) cell.gates() * hidden * (features + hidden + 2.0)
+                            + (layers - 1.0) * cell.gates() * hidden * (2.0 * hidden + 2.0)), where + " (" + type + ")");
+                    yield layers == 1 ? new Recurrent(cell, features, hidden, steps, new SplittableRandom(0))
+                            : new StackedRecurrent(cell, features, hidden, steps, layers, new SplittableRandom(0));
                 }
                 case "last_step" -> {
                     int steps = whole(file, m.get("steps"), where + " steps");

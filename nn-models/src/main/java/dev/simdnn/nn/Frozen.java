@@ -32,6 +32,7 @@ final class Frozen {
             case Pool2d p -> p.inferenceCopy();
             case Flatten f -> f;
             case Recurrent r -> r.detachedCopy();
+            case StackedRecurrent r -> r.detachedCopy();
             case LastStep l -> l.inferenceCopy();
             case FrozenDense f -> f.inferenceCopy();
             case Dropout d -> d.inferenceCopy();

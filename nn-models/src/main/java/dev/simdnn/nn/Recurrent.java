@@ -73,11 +73,19 @@ public final class Recurrent implements Layer {
 
     /** A {@code cell} layer over sequences of {@code steps} steps of {@code features}, with {@code hidden} units. */
     public Recurrent(Cell cell, int features, int hidden, int steps, RandomGenerator rng) {
+        this(cell, features, hidden, steps, 0, rng);
+    }
+
+    /**
+     * Level {@code level} of a stack ({@link StackedRecurrent}): its parameters are torch's
+     * {@code weight_ih_l<level>}, … of one multi-layer module.
+     */
+    Recurrent(Cell cell, int features, int hidden, int steps, int level, RandomGenerator rng) {
         this(Objects.requireNonNull(cell, "cell"), checked(features, hidden, steps), hidden, steps,
-                new Parameter("weight_ih_l0", Tensor.zeros(cell.gates * hidden, features), true),
-                new Parameter("weight_hh_l0", Tensor.zeros(cell.gates * hidden, hidden), true),
-                new Parameter("bias_ih_l0", Tensor.zeros(cell.gates * hidden)),
-                new Parameter("bias_hh_l0", Tensor.zeros(cell.gates * hidden)));
+                new Parameter("weight_ih_l" + level, Tensor.zeros(cell.gates * hidden, features), true),
+                new Parameter("weight_hh_l" + level, Tensor.zeros(cell.gates * hidden, hidden), true),
+                new Parameter("bias_ih_l" + level, Tensor.zeros(cell.gates * hidden)),
+                new Parameter("bias_hh_l" + level, Tensor.zeros(cell.gates * hidden)));
         double bound = 1 / Math.sqrt(hidden);
         for (Parameter p : List.of(wIh, wHh, bIh, bHh)) {
             Tensor t = p.value();

@@ -144,6 +144,21 @@ def part1():
             json.dump({"torch": torch.__version__, "module": str(mod), "inputs": x.tolist(), "outputs": y.tolist()}, f,
                       indent=1)
 
+    # stacked recurrent layers as one torch module (num_layers=2): weight_ih_l1 [G·H, H] and so on
+    for name, mod in (("lstm2", nn.LSTM(3, 4, num_layers=2, batch_first=True)),
+                      ("gru2", nn.GRU(3, 4, num_layers=2, batch_first=True))):
+        torch.manual_seed(13)
+        for p in mod.parameters():
+            torch.nn.init.uniform_(p, -0.6, 0.6)
+        x = torch.randn(3, 5, 3)
+        with torch.no_grad():
+            y = mod(x)[0]
+        save_safetensors({"0." + k: v for k, v in mod.state_dict().items()},
+                         os.path.join(here, "torch_%s.safetensors" % name), {"format": "pt"})
+        with open(os.path.join(here, "torch_%s_io.json" % name), "w") as f:
+            json.dump({"torch": torch.__version__, "module": str(mod), "inputs": x.tolist(), "outputs": y.tolist()}, f,
+                      indent=1)
+
     # exact GELU (torch writes its erf form as five nodes), a residual connection, an operator outside the list
     torch.manual_seed(10)
     write_fixture("torch_gelu_exact", nn.Sequential(nn.Linear(4, 4), nn.GELU(), nn.Linear(4, 2)), torch.randn(2, 4), [13])

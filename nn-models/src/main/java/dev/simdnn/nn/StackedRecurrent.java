@@ -1,0 +1,133 @@
+package dev.simdnn.nn;
+
+import dev.simdnn.kernel.Kernels;
+import dev.simdnn.layer.Layer;
+import dev.simdnn.layer.Mode;
+import dev.simdnn.layer.Parameter;
+import dev.simdnn.tensor.Tensor;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Objects;
+import java.util.random.RandomGenerator;
+
+/**
+ * A stack of recurrent layers as torch builds one module of {@code num_layers} ({@code nn.LSTM(F,
+ * H, num_layers=L, batch_first=True)}, no dropout between levels): level 0 reads the sequence,
+ * level {@code l} reads every state of level {@code l − 1}, and the output is every state of the
+ * last level. One torch module: its parameters are {@code weight_ih_l0 … bias_hh_l<L−1>}, in torch's
+ * order and shapes ({@code weight_ih_l1 [G·H, H]}). Forward and backward chain the levels'
+ * {@link Recurrent}s, so a stack computes what the same layers one after the other compute.
+ */
+public final class StackedRecurrent implements Layer {
+    private final List<Recurrent> levels;
+
+    /**
+     * {@code layers} levels of {@code cell}, {@code hidden} units each, over sequences of {@code steps}
+     * steps of {@code features}; weights drawn in torch's order (level by level, as {@link Recurrent}).
+     *
+     * @throws IllegalArgumentException if {@code layers < 2} (one level is a {@link Recurrent}) or a size is not positive
+     */
+    public StackedRecurrent(Recurrent.Cell cell, int features, int hidden, int steps, int layers, RandomGenerator rng) {
+        if (layers < 2) {
+            throw new IllegalArgumentException("a stack needs 2 or more recurrent layers, got " + layers
+                    + " (one layer is a Recurrent)");
+        }
+        Objects.requireNonNull(rng, "rng");
+        List<Recurrent> l = new ArrayList<>();
+        for (int i = 0; i < layers; i++) {
+            l.add(new Recurrent(cell, i == 0 ? features : hidden, hidden, steps, i, rng));
+        }
+        this.levels = Collections.unmodifiableList(l);
+    }
+
+    private StackedRecurrent(List<Recurrent> levels) {
+        this.levels = Collections.unmodifiableList(levels);
+    }
+
+    /** The levels, first to last. */
+    public List<Recurrent> levels() {
+        return levels;
+    }
+
+    public Recurrent.Cell cell() {
+        return levels.get(0).cell();
+    }
+
+    public int inputFeatures() {
+        return levels.get(0).inputFeatures();
+    }
+
+    public int hiddenUnits() {
+        return levels.get(0).hiddenUnits();
+    }
+
+    public int steps() {
+        return levels.get(0).steps();
+    }
+
+    /** The number of levels ({@code num_layers}). */
+    public int layers() {
+        return levels.size();
+    }
+
+    @Override
+    public Tensor forward(Kernels k, Tensor input, Mode mode) {
+        Tensor x = input;
+        for (Recurrent r : levels) {
+            x = r.forward(k, x, mode);
+        }
+        return x;
+    }
+
+    @Override
+    public Tensor backward(Kernels k, Tensor gradOutput, boolean needInputGradient) {
+        Tensor g = gradOutput;
+        for (int i = levels.size() - 1; i >= 0; i--) {
+            g = levels.get(i).backward(k, g, i > 0 || needInputGradient);
+        }
+        return g;
+    }
+
+    @Override
+    public List<Parameter> parameters() {
+        List<Parameter> all = new ArrayList<>();
+        for (Recurrent r : levels) {
+            all.addAll(r.parameters());
+        }
+        return Collections.unmodifiableList(all);
+    }
+
+    @Override
+    public int outputFeatures(int inputFeatures) {
+        int w = inputFeatures;
+        for (Recurrent r : levels) {
+            w = r.outputFeatures(w);
+        }
+        return w;
+    }
+
+    @Override
+    public Layer inferenceCopy() {
+        List<Recurrent> copies = new ArrayList<>();
+        for (Recurrent r : levels) {
+            copies.add((Recurrent) r.inferenceCopy());
+        }
+        return new StackedRecurrent(copies);
+    }
+
+    StackedRecurrent detachedCopy() {
+        List<Recurrent> copies = new ArrayList<>();
+        for (Recurrent r : levels) {
+            copies.add(r.detachedCopy());
+        }
+        return new StackedRecurrent(copies);
+    }
+
+    @Override
+    public String toString() {
+        String one = levels.get(0).toString();
+        return one.substring(0, one.length() - 1) + ", " + levels.size() + " layers)";
+    }
+}
