@@ -75,8 +75,8 @@ public final class StackedRecurrent implements Layer {
     @Override
     public Tensor forward(Kernels k, Tensor input, Mode mode) {
         Tensor x = input;
-        for (Recurrent r : levels) {
-            x = r.forward(k, x, mode);
+        for (int i = 0; i < levels.size(); i++) { // by index: an iterator per call would be garbage per step
+            x = levels.get(i).forward(k, x, mode);
         }
         return x;
     }
