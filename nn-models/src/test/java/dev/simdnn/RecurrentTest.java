@@ -163,16 +163,56 @@ class RecurrentTest {
     }
 
     @org.junit.jupiter.params.ParameterizedTest
-    @org.junit.jupiter.params.provider.ValueSource(strings = {"lstm2", "gru2"})
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"lstm2", "gru2", "lstm_bi", "gru2_bi"})
     void torchsStackedRecurrentLayersGiveTheSameStates(String name, @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
             throws java.io.IOException {
-        // nn.LSTM / nn.GRU(3, 4, num_layers=2, batch_first=True): one module, weight_ih_l0 … bias_hh_l1
-        Mlp.Builder b = Mlp.builder().inputSequence(5, 3);
-        Sequential m = (name.equals("lstm2") ? b.lstm(4, 2) : b.gru(4, 2)).build();
-        assertEquals(List.of("0.weight_ih_l0", "0.weight_hh_l0", "0.bias_ih_l0", "0.bias_hh_l0", "0.weight_ih_l1",
-                "0.weight_hh_l1", "0.bias_ih_l1", "0.bias_hh_l1"), List.copyOf(m.namedParameters().keySet()));
+        // nn.LSTM / nn.GRU(3, 4, num_layers=2 and/or bidirectional=True, batch_first=True): one module,
+        // weight_ih_l0 … bias_hh_l1, and weight_ih_l0_reverse … when read both ways
+        boolean bi = name.endsWith("_bi");
+        int layers = name.contains("2") ? 2 : 1;
+        Sequential m = Mlp.builder().inputSequence(5, 3).recurrent(name.startsWith("lstm") ? Recurrent.Cell.LSTM
+                : Recurrent.Cell.GRU, 4, layers, bi).build();
+        List<String> names = new java.util.ArrayList<>();
+        for (int l = 0; l < layers; l++) {
+            for (String dir2 : bi ? List.of("", "_reverse") : List.of("")) {
+                for (String p : List.of("weight_ih", "weight_hh", "bias_ih", "bias_hh")) {
+                    names.add("0." + p + "_l" + l + dir2);
+                }
+            }
+        }
+        assertEquals(names, List.copyOf(m.namedParameters().keySet()));
+        assertEquals(5 * (bi ? 8 : 4), m.outputFeatures());
         m.loadStateDict(dev.simdnn.io.Safetensors.read(dev.simdnn.onnx.OnnxImportTest.resource(dir, "torch_" + name + ".safetensors")));
         dev.simdnn.onnx.OnnxImportTest.assertReproducesTorch(dir, m, "torch_" + name + "_io.json", "outputs");
+    }
+
+    /** Both directions by central differences in double: torch's equations forward and on the reversed sequence. */
+    @Test
+    void aBidirectionalLayerMatchesCentralDifferences() {
+        int n = 2, steps = 3, f = 3, h = 4;
+        long seed = 70;
+        for (Recurrent.Cell cell : Recurrent.Cell.values()) {
+            dev.simdnn.nn.BidirectionalRecurrent layer = new dev.simdnn.nn.BidirectionalRecurrent(cell, f, h, steps,
+                    new SplittableRandom(seed));
+            check(cell + " bidirectional", layer, n, steps * f, steps * 2 * h, 1.5, h, (x, p) -> {
+                double[] fwd = reference(cell, x, java.util.Arrays.copyOfRange(p, 0, 4), n, steps, f, h);
+                double[] xr = new double[x.length];
+                for (int r = 0; r < n; r++) {
+                    for (int t = 0; t < steps; t++) {
+                        System.arraycopy(x, (r * steps + t) * f, xr, (r * steps + steps - 1 - t) * f, f);
+                    }
+                }
+                double[] bwd = reference(cell, xr, java.util.Arrays.copyOfRange(p, 4, 8), n, steps, f, h);
+                double[] y = new double[n * steps * 2 * h];
+                for (int r = 0; r < n; r++) {
+                    for (int t = 0; t < steps; t++) {
+                        System.arraycopy(fwd, (r * steps + t) * h, y, (r * steps + t) * 2 * h, h);
+                        System.arraycopy(bwd, (r * steps + steps - 1 - t) * h, y, (r * steps + t) * 2 * h + h, h);
+                    }
+                }
+                return y;
+            }, seed++);
+        }
     }
 
     /** A stack computes what its levels one after the other compute, forward and backward, bit for bit. */
@@ -182,7 +222,7 @@ class RecurrentTest {
         for (Recurrent.Cell cell : Recurrent.Cell.values()) {
             dev.simdnn.nn.StackedRecurrent stack = new dev.simdnn.nn.StackedRecurrent(cell, f, h, steps, 3,
                     new SplittableRandom(7));
-            List<Recurrent> levels = stack.levels();
+            List<Recurrent> levels = stack.levels().stream().map(l -> (Recurrent) l).toList();
             assertEquals(List.of(f, h, h), levels.stream().map(Recurrent::inputFeatures).toList());
             Sequential chain = new Sequential(steps * f, List.of(copy(levels.get(0)), copy(levels.get(1)), copy(levels.get(2))), K);
             SplittableRandom rng = new SplittableRandom(8);
@@ -220,9 +260,13 @@ class RecurrentTest {
     @Test
     void aStackedModelRoundTripsThroughItsModelFileAndTheArchVocabulary(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
             throws java.io.IOException {
-        Sequential m = Mlp.builder().inputSequence(4, 3).layers("lstm(6,layers=2),gru(5,layers=3),rnn(4,relu,layers=2),last,dense(2)")
-                .seed(6).build();
-        assertEquals(5, m.layers().size(), "three recurrent modules, last, dense");
+        Sequential m = Mlp.builder().inputSequence(4, 3).layers("lstm(6,layers=2),gru(5,layers=3,bidirectional=true),"
+                + "rnn(4,relu,layers=2),lstm(3,bidirectional=true),last,dense(2)").seed(6).build();
+        assertEquals(6, m.layers().size(), "four recurrent modules, last, dense");
+        assertEquals(2, m.outputFeatures());
+        assertTrue(m.namedParameters().containsKey("3.weight_ih_l0_reverse"), "the last LSTM read both ways");
+        assertEquals(List.of(15, 10), List.of(m.namedParameters().get("1.weight_ih_l1_reverse").value().shape().dims()[0],
+                m.namedParameters().get("1.weight_ih_l1_reverse").value().shape().dims()[1]), "[3·H, 2·H] above a bidirectional level");
         java.nio.file.Path file = dir.resolve("stack.simdnn");
         dev.simdnn.io.ModelFile.save(new dev.simdnn.io.SavedModel(m, null, List.of(), java.util.Map.of()), file);
         Sequential back = dev.simdnn.io.ModelFile.load(file, m.kernels()).model();

@@ -11,6 +11,7 @@ import dev.simdnn.nn.BatchNorm2d;
 import dev.simdnn.nn.Conv2d;
 import dev.simdnn.nn.Flatten;
 import dev.simdnn.nn.LastStep;
+import dev.simdnn.nn.BidirectionalRecurrent;
 import dev.simdnn.nn.Recurrent;
 import dev.simdnn.nn.StackedRecurrent;
 import dev.simdnn.nn.ImageShape;
@@ -131,6 +132,16 @@ final class LayerSpecs {
                 m.put("features", r.inputFeatures());
                 m.put("hidden", r.hiddenUnits());
                 m.put("layers", r.layers());
+                if (r.bidirectional()) {
+                    m.put("bidirectional", true);
+                }
+            }
+            case BidirectionalRecurrent r -> {
+                m.put("type", r.cell().name().toLowerCase(java.util.Locale.ROOT));
+                m.put("steps", r.steps());
+                m.put("features", r.inputFeatures());
+                m.put("hidden", r.hiddenUnits());
+                m.put("bidirectional", true);
             }
             case LastStep l -> {
                 m.put("type", "last_step");
@@ -275,12 +286,21 @@ final class LayerSpecs {
                                 + " features but receives " + width + " values per row");
                     }
                     int layers = m.get("layers") == null ? 1 : whole(file, m.get("layers"), where + " layers");
+                    Object biValue = m.get("bidirectional");
+                    if (biValue != null && !(biValue instanceof Boolean)) {
+                        throw new ModelFormatException(file, where + " bidirectional must be true or false, got " + biValue);
+                    }
+                    boolean bi = Boolean.TRUE.equals(biValue);
                     Recurrent.Cell cell = Recurrent.Cell.valueOf(type.toUpperCase(java.util.Locale.ROOT));
+                    double directions = bi ? 2 : 1;
                     // in double: widths near 2^31 would overflow a long, and the budget refuses them anyway
-                    budget.take((long) Math.min(9e18, (double) cell.gates() * hidden * (features + hidden + 2.0)
-                            + (layers - 1.0) * cell.gates() * hidden * (2.0 * hidden + 2.0)), where + " (" + type + ")");
-                    yield layers == 1 ? new Recurrent(cell, features, hidden, steps, new SplittableRandom(0))
-                            : new StackedRecurrent(cell, features, hidden, steps, layers, new SplittableRandom(0));
+                    budget.take((long) Math.min(9e18, directions * cell.gates() * hidden * (features + hidden + 2.0)
+                            + (layers - 1.0) * directions * cell.gates() * hidden * (directions * hidden + hidden + 2.0)),
+                            where + " (" + type + ")");
+                    SplittableRandom none = new SplittableRandom(0);
+                    yield layers > 1 ? new StackedRecurrent(cell, features, hidden, steps, layers, bi, none)
+                            : bi ? new BidirectionalRecurrent(cell, features, hidden, steps, none)
+                            : new Recurrent(cell, features, hidden, steps, none);
                 }
                 case "last_step" -> {
                     int steps = whole(file, m.get("steps"), where + " steps");

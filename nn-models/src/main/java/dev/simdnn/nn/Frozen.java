@@ -33,6 +33,7 @@ final class Frozen {
             case Flatten f -> f;
             case Recurrent r -> r.detachedCopy();
             case StackedRecurrent r -> r.detachedCopy();
+            case BidirectionalRecurrent r -> r.detachedCopy();
             case LastStep l -> l.inferenceCopy();
             case FrozenDense f -> f.inferenceCopy();
             case Dropout d -> d.inferenceCopy();

@@ -274,35 +274,41 @@ public final class Mlp {
 
         /** An LSTM of {@code hidden} units over the sequence, every state out ({@code nn.LSTM(F, hidden, batch_first=True)}). */
         public Builder lstm(int hidden) {
-            return recurrent(Recurrent.Cell.LSTM, hidden, 1);
+            return recurrent(Recurrent.Cell.LSTM, hidden, 1, false);
         }
 
         /** A stack of {@code layers} LSTMs as one torch module ({@code nn.LSTM(F, hidden, num_layers=layers, batch_first=True)}). */
         public Builder lstm(int hidden, int layers) {
-            return recurrent(Recurrent.Cell.LSTM, hidden, layers);
+            return recurrent(Recurrent.Cell.LSTM, hidden, layers, false);
         }
 
         /** A GRU of {@code hidden} units ({@code nn.GRU}). */
         public Builder gru(int hidden) {
-            return recurrent(Recurrent.Cell.GRU, hidden, 1);
+            return recurrent(Recurrent.Cell.GRU, hidden, 1, false);
         }
 
         /** A stack of {@code layers} GRUs as one torch module ({@code nn.GRU(…, num_layers=layers)}). */
         public Builder gru(int hidden, int layers) {
-            return recurrent(Recurrent.Cell.GRU, hidden, layers);
+            return recurrent(Recurrent.Cell.GRU, hidden, layers, false);
         }
 
         /** An Elman RNN of {@code hidden} units, tanh or ReLU ({@code nn.RNN(nonlinearity=…)}). */
         public Builder rnn(int hidden, boolean relu) {
-            return recurrent(relu ? Recurrent.Cell.RNN_RELU : Recurrent.Cell.RNN_TANH, hidden, 1);
+            return recurrent(relu ? Recurrent.Cell.RNN_RELU : Recurrent.Cell.RNN_TANH, hidden, 1, false);
         }
 
         /** A stack of {@code layers} Elman RNNs as one torch module ({@code nn.RNN(…, num_layers=layers)}). */
         public Builder rnn(int hidden, boolean relu, int layers) {
-            return recurrent(relu ? Recurrent.Cell.RNN_RELU : Recurrent.Cell.RNN_TANH, hidden, layers);
+            return recurrent(relu ? Recurrent.Cell.RNN_RELU : Recurrent.Cell.RNN_TANH, hidden, layers, false);
         }
 
-        private Builder recurrent(Recurrent.Cell cell, int hidden, int layers) {
+        /**
+         * A recurrent layer of any kind, {@code layers} levels, read in both directions when
+         * {@code bidirectional} ({@code nn.LSTM/GRU/RNN(F, hidden, num_layers=layers,
+         * bidirectional=…, batch_first=True)}; a bidirectional layer gives {@code 2·hidden} features per step).
+         */
+        public Builder recurrent(Recurrent.Cell cell, int hidden, int layers, boolean bidirectional) {
+            Objects.requireNonNull(cell, "cell");
             if (hidden < 1) {
                 throw new IllegalArgumentException("a recurrent layer needs >= 1 hidden unit, got " + hidden);
             }
@@ -319,8 +325,11 @@ public final class Mlp {
                     throw new IllegalStateException("a recurrent layer over " + steps + " steps needs rows of steps x features, "
                             + "got " + w + " values");
                 }
-                return layers == 1 ? new Recurrent(cell, w / steps, hidden, steps, rng)
-                        : new StackedRecurrent(cell, w / steps, hidden, steps, layers, rng);
+                if (layers > 1) {
+                    return new StackedRecurrent(cell, w / steps, hidden, steps, layers, bidirectional, rng);
+                }
+                return bidirectional ? new BidirectionalRecurrent(cell, w / steps, hidden, steps, rng)
+                        : new Recurrent(cell, w / steps, hidden, steps, rng);
             });
             return this;
         }
@@ -341,7 +350,7 @@ public final class Mlp {
          * {@code dense(units[,activation])}, {@code conv2d(channels,kernel[,stride=1,pad=0,dilation=1,bias=true])},
          * {@code maxpool(kernel[,stride,pad])}, {@code avgpool(kernel[,stride,pad])}, {@code globalavgpool},
          * {@code flatten}, {@code batchnorm}, {@code layernorm}, {@code dropout(p)}, {@code prelu},
-         * {@code softmax}, {@code lstm(hidden[,layers=L])}, {@code gru(hidden[,layers=L])}, {@code rnn(hidden[,relu][,layers=L])},
+         * {@code softmax}, {@code lstm(hidden[,layers=L][,bidirectional=true])}, {@code gru(…)}, {@code rnn(hidden[,relu][,…])},
          * {@code last}, and any activation by name ({@code relu}, {@code tanh}, {@code gelu_erf}, …), e.g.
          * {@code "conv2d(32,3,pad=1),relu,maxpool(2),flatten,dense(10)"} or {@code "lstm(128),last,dense(10)"}.
          *
@@ -419,10 +428,18 @@ public final class Mlp {
                 case "prelu" -> prelu();
                 case "softmax" -> softmax();
                 case "dropout" -> dropout(args.real(0, "p", 0.5f));
-                case "lstm" -> lstm(args.integer(0, "hidden", -1), args.integer(-1, "layers", 1));
-                case "gru" -> gru(args.integer(0, "hidden", -1), args.integer(-1, "layers", 1));
-                case "rnn" -> rnn(args.integer(0, "hidden", -1), positional.size() > 1 && positional.get(1).equals("relu")
-                        || "relu".equals(named.get("nonlinearity")), args.integer(-1, "layers", 1));
+                case "lstm", "gru", "rnn" -> {
+                    boolean relu = positional.size() > 1 && positional.get(1).equals("relu")
+                            || "relu".equals(named.get("nonlinearity"));
+                    Recurrent.Cell cell = name.equals("lstm") ? Recurrent.Cell.LSTM : name.equals("gru") ? Recurrent.Cell.GRU
+                            : relu ? Recurrent.Cell.RNN_RELU : Recurrent.Cell.RNN_TANH;
+                    String bi = named.getOrDefault("bidirectional", "false");
+                    if (!bi.equals("true") && !bi.equals("false")) {
+                        throw new IllegalArgumentException("layer '" + token + "': bidirectional must be true or false, got '"
+                                + bi + "'");
+                    }
+                    recurrent(cell, args.integer(0, "hidden", -1), args.integer(-1, "layers", 1), bi.equals("true"));
+                }
                 case "last" -> last();
                 default -> {
                     try {

@@ -81,11 +81,19 @@ public final class Recurrent implements Layer {
      * {@code weight_ih_l<level>}, … of one multi-layer module.
      */
     Recurrent(Cell cell, int features, int hidden, int steps, int level, RandomGenerator rng) {
+        this(cell, features, hidden, steps, "l" + level, rng);
+    }
+
+    /**
+     * A layer whose parameters end in {@code suffix} ({@code l0}, {@code l1_reverse}, …): a level or a
+     * direction of a torch module.
+     */
+    Recurrent(Cell cell, int features, int hidden, int steps, String suffix, RandomGenerator rng) {
         this(Objects.requireNonNull(cell, "cell"), checked(features, hidden, steps), hidden, steps,
-                new Parameter("weight_ih_l" + level, Tensor.zeros(cell.gates * hidden, features), true),
-                new Parameter("weight_hh_l" + level, Tensor.zeros(cell.gates * hidden, hidden), true),
-                new Parameter("bias_ih_l" + level, Tensor.zeros(cell.gates * hidden)),
-                new Parameter("bias_hh_l" + level, Tensor.zeros(cell.gates * hidden)));
+                new Parameter("weight_ih_" + suffix, Tensor.zeros(cell.gates * hidden, features), true),
+                new Parameter("weight_hh_" + suffix, Tensor.zeros(cell.gates * hidden, hidden), true),
+                new Parameter("bias_ih_" + suffix, Tensor.zeros(cell.gates * hidden)),
+                new Parameter("bias_hh_" + suffix, Tensor.zeros(cell.gates * hidden)));
         double bound = 1 / Math.sqrt(hidden);
         for (Parameter p : List.of(wIh, wHh, bIh, bHh)) {
             Tensor t = p.value();

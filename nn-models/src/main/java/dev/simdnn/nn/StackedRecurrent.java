@@ -21,7 +21,12 @@ import java.util.random.RandomGenerator;
  * {@link Recurrent}s, so a stack computes what the same layers one after the other compute.
  */
 public final class StackedRecurrent implements Layer {
-    private final List<Recurrent> levels;
+    private final List<Layer> levels;
+    private final Recurrent.Cell cell;
+    private final int features;
+    private final int hidden;
+    private final int steps;
+    private final boolean bidirectional;
 
     /**
      * {@code layers} levels of {@code cell}, {@code hidden} units each, over sequences of {@code steps}
@@ -30,41 +35,69 @@ public final class StackedRecurrent implements Layer {
      * @throws IllegalArgumentException if {@code layers < 2} (one level is a {@link Recurrent}) or a size is not positive
      */
     public StackedRecurrent(Recurrent.Cell cell, int features, int hidden, int steps, int layers, RandomGenerator rng) {
+        this(cell, features, hidden, steps, layers, false, rng);
+    }
+
+    /**
+     * As {@link #StackedRecurrent(Recurrent.Cell, int, int, int, int, RandomGenerator)}, each level
+     * read in both directions when {@code bidirectional} ({@link BidirectionalRecurrent}: level
+     * {@code l > 0} reads {@code 2·H} features).
+     */
+    public StackedRecurrent(Recurrent.Cell cell, int features, int hidden, int steps, int layers, boolean bidirectional,
+                            RandomGenerator rng) {
         if (layers < 2) {
             throw new IllegalArgumentException("a stack needs 2 or more recurrent layers, got " + layers
                     + " (one layer is a Recurrent)");
         }
         Objects.requireNonNull(rng, "rng");
-        List<Recurrent> l = new ArrayList<>();
+        List<Layer> l = new ArrayList<>();
+        int width = bidirectional ? 2 * hidden : hidden;
         for (int i = 0; i < layers; i++) {
-            l.add(new Recurrent(cell, i == 0 ? features : hidden, hidden, steps, i, rng));
+            int in = i == 0 ? features : width;
+            l.add(bidirectional ? new BidirectionalRecurrent(cell, in, hidden, steps, i, rng)
+                    : new Recurrent(cell, in, hidden, steps, i, rng));
         }
         this.levels = Collections.unmodifiableList(l);
+        this.cell = cell;
+        this.features = features;
+        this.hidden = hidden;
+        this.steps = steps;
+        this.bidirectional = bidirectional;
     }
 
-    private StackedRecurrent(List<Recurrent> levels) {
+    private StackedRecurrent(List<Layer> levels, StackedRecurrent like) {
         this.levels = Collections.unmodifiableList(levels);
+        this.cell = like.cell;
+        this.features = like.features;
+        this.hidden = like.hidden;
+        this.steps = like.steps;
+        this.bidirectional = like.bidirectional;
     }
 
-    /** The levels, first to last. */
-    public List<Recurrent> levels() {
+    /** The levels, first to last: {@link Recurrent}s, or {@link BidirectionalRecurrent}s. */
+    public List<Layer> levels() {
         return levels;
     }
 
     public Recurrent.Cell cell() {
-        return levels.get(0).cell();
+        return cell;
     }
 
     public int inputFeatures() {
-        return levels.get(0).inputFeatures();
+        return features;
     }
 
     public int hiddenUnits() {
-        return levels.get(0).hiddenUnits();
+        return hidden;
     }
 
     public int steps() {
-        return levels.get(0).steps();
+        return steps;
+    }
+
+    /** Whether each level reads the sequence both ways. */
+    public boolean bidirectional() {
+        return bidirectional;
     }
 
     /** The number of levels ({@code num_layers}). */
@@ -93,7 +126,7 @@ public final class StackedRecurrent implements Layer {
     @Override
     public List<Parameter> parameters() {
         List<Parameter> all = new ArrayList<>();
-        for (Recurrent r : levels) {
+        for (Layer r : levels) {
             all.addAll(r.parameters());
         }
         return Collections.unmodifiableList(all);
@@ -102,7 +135,7 @@ public final class StackedRecurrent implements Layer {
     @Override
     public int outputFeatures(int inputFeatures) {
         int w = inputFeatures;
-        for (Recurrent r : levels) {
+        for (Layer r : levels) {
             w = r.outputFeatures(w);
         }
         return w;
@@ -110,19 +143,19 @@ public final class StackedRecurrent implements Layer {
 
     @Override
     public Layer inferenceCopy() {
-        List<Recurrent> copies = new ArrayList<>();
-        for (Recurrent r : levels) {
-            copies.add((Recurrent) r.inferenceCopy());
+        List<Layer> copies = new ArrayList<>();
+        for (Layer r : levels) {
+            copies.add(r.inferenceCopy());
         }
-        return new StackedRecurrent(copies);
+        return new StackedRecurrent(copies, this);
     }
 
     StackedRecurrent detachedCopy() {
-        List<Recurrent> copies = new ArrayList<>();
-        for (Recurrent r : levels) {
-            copies.add(r.detachedCopy());
+        List<Layer> copies = new ArrayList<>();
+        for (Layer r : levels) {
+            copies.add(r instanceof BidirectionalRecurrent b ? b.detachedCopy() : ((Recurrent) r).detachedCopy());
         }
-        return new StackedRecurrent(copies);
+        return new StackedRecurrent(copies, this);
     }
 
     @Override

@@ -91,7 +91,7 @@ class EveryLayerAllocationTest {
     @Test
     void aRecurrentTrainingStep() {
         Kernels k = dev.simdnn.backend.KernelsProvider.best();
-        Sequential seq = Mlp.builder().inputSequence(6, 4).lstm(8).gru(6, 2).rnn(5, false).rnn(4, true).last().dense(3)
+        Sequential seq = Mlp.builder().inputSequence(6, 4).lstm(8).gru(6, 2).recurrent(dev.simdnn.nn.Recurrent.Cell.LSTM, 3, 1, true).rnn(5, false).rnn(4, true).last().dense(3)
                 .seed(5).kernels(k).build();
         Optimizer opt = new Adam(seq.parameters(), 1e-3f).on(k);
         Loss loss = new SoftmaxCrossEntropy();

@@ -145,8 +145,11 @@ def part1():
                       indent=1)
 
     # stacked recurrent layers as one torch module (num_layers=2): weight_ih_l1 [G·H, H] and so on
+    # and read both ways (bidirectional=True: weight_ih_l0_reverse, …; 2·H features per step)
     for name, mod in (("lstm2", nn.LSTM(3, 4, num_layers=2, batch_first=True)),
-                      ("gru2", nn.GRU(3, 4, num_layers=2, batch_first=True))):
+                      ("gru2", nn.GRU(3, 4, num_layers=2, batch_first=True)),
+                      ("lstm_bi", nn.LSTM(3, 4, bidirectional=True, batch_first=True)),
+                      ("gru2_bi", nn.GRU(3, 4, num_layers=2, bidirectional=True, batch_first=True))):
         torch.manual_seed(13)
         for p in mod.parameters():
             torch.nn.init.uniform_(p, -0.6, 0.6)
