@@ -4,6 +4,10 @@ import com.google.protobuf.ByteString;
 import dev.simdnn.kernel.Activation;
 import dev.simdnn.layer.Layer;
 import dev.simdnn.nn.ActivationLayer;
+import dev.simdnn.nn.BidirectionalRecurrent;
+import dev.simdnn.nn.LastStep;
+import dev.simdnn.nn.Recurrent;
+import dev.simdnn.nn.StackedRecurrent;
 import dev.simdnn.nn.BatchNorm;
 import dev.simdnn.nn.BatchNorm2d;
 import dev.simdnn.nn.Conv2d;
@@ -181,8 +185,99 @@ final class OnnxExporter {
             case Sequential s -> {
                 return sequence(s, x, at + ".");
             }
+            case Recurrent r -> {
+                return recurrent(x, scope, List.of(r));
+            }
+            case BidirectionalRecurrent b -> {
+                return recurrent(x, scope, b.directions());
+            }
+            case StackedRecurrent s -> {
+                int level = 0;
+                for (Layer lv : s.levels()) {
+                    x = recurrent(x, scope + "l" + level++ + "/", lv instanceof BidirectionalRecurrent b ? b.directions()
+                            : List.of((Recurrent) lv));
+                }
+                return x;
+            }
+            case LastStep last -> {
+                String seq = node("Reshape", scope + "Reshape", x, constant(scope + "shape",
+                        new long[] {0, last.steps(), -1})).getOutput(0);
+                String index = constant(scope + "index", new long[0], last.steps() - 1);
+                return node("Gather", scope + "Gather", seq, index).addAttribute(intAttr("axis", 1)).getOutput(0);
+            }
             default -> throw new IllegalArgumentException("layer " + at + " (" + l + ") has no ONNX form simdnn exports");
         }
+    }
+
+    /**
+     * One recurrent level (one direction, or two: forward then reverse) as ONNX writes it: rows of
+     * {@code T·F} reshaped to {@code [batch, T, F]}, the {@code LSTM}/{@code GRU}/{@code RNN} node with
+     * {@code layout = 1} (batch first), its {@code Y [batch, T, directions, H]} reshaped back to rows of
+     * {@code T·directions·H} — our layout, both directions' states side by side at each step. The
+     * weights are reordered to ONNX's gate order (LSTM i, o, f, c from torch's i, f, g, o; GRU z, r, h
+     * from r, z, n, with {@code linear_before_reset = 1}, torch's GRU) and stacked over directions.
+     */
+    private String recurrent(String x, String scope, List<Recurrent> dirs) {
+        Recurrent r = dirs.get(0);
+        int steps = r.steps();
+        int hidden = r.hiddenUnits();
+        int d = dirs.size();
+        String op = switch (r.cell()) {
+            case LSTM -> "LSTM";
+            case GRU -> "GRU";
+            default -> "RNN";
+        };
+        int[] order = switch (r.cell()) {
+            case LSTM -> new int[] {0, 3, 1, 2}; // i, o, f, c(g) from torch's blocks i, f, g, o
+            case GRU -> new int[] {1, 0, 2};     // z, r, h(n) from r, z, n
+            default -> new int[] {0};
+        };
+        int gates = order.length;
+        String w = initializer(scope + op + "_W", d, gates * hidden, r.inputFeatures(), dirs, 0, order, hidden);
+        String rr = initializer(scope + op + "_R", d, gates * hidden, hidden, dirs, 1, order, hidden);
+        // B [directions, 2·G·H]: the input biases, then the recurrent ones
+        float[] b = new float[d * 2 * gates * hidden];
+        for (int k = 0; k < d; k++) {
+            List<dev.simdnn.layer.Parameter> p = dirs.get(k).parameters();
+            float[] bi = p.get(2).value().toArray();
+            float[] bh = p.get(3).value().toArray();
+            for (int g = 0; g < gates; g++) {
+                System.arraycopy(bi, order[g] * hidden, b, k * 2 * gates * hidden + g * hidden, hidden);
+                System.arraycopy(bh, order[g] * hidden, b, k * 2 * gates * hidden + (gates + g) * hidden, hidden);
+            }
+        }
+        String bias = scope + op + "_B";
+        graph.addInitializer(floats(bias, Tensor.of(b, d, 2 * gates * hidden)));
+        String seq = node("Reshape", scope + "Reshape", x, constant(scope + "shape", new long[] {0, steps, r.inputFeatures()}))
+                .getOutput(0);
+        Onnx.NodeProto.Builder n = node(op, scope + op, seq, w, rr, bias)
+                .addAttribute(intAttr("hidden_size", hidden))
+                .addAttribute(intAttr("layout", 1))
+                .addAttribute(stringAttr("direction", d == 2 ? "bidirectional" : "forward"));
+        if (r.cell() == Recurrent.Cell.GRU) {
+            n.addAttribute(intAttr("linear_before_reset", 1));
+        }
+        if (op.equals("RNN")) {
+            n.addAttribute(stringsAttr("activations", d == 2
+                    ? new String[] {r.cell() == Recurrent.Cell.RNN_RELU ? "Relu" : "Tanh", r.cell() == Recurrent.Cell.RNN_RELU ? "Relu" : "Tanh"}
+                    : new String[] {r.cell() == Recurrent.Cell.RNN_RELU ? "Relu" : "Tanh"}));
+        }
+        String y = n.getOutput(0);
+        return node("Reshape", scope + "Reshape_1", y, constant(scope + "shape_1", new long[] {0, (long) steps * d * hidden}))
+                .getOutput(0);
+    }
+
+    /** {@code W} or {@code R} of a recurrent node: {@code [directions, G·H, cols]}, each direction's parameter {@code which}, blocks reordered. */
+    private String initializer(String name, int d, int rows, int cols, List<Recurrent> dirs, int which, int[] order, int hidden) {
+        float[] v = new float[d * rows * cols];
+        for (int k = 0; k < d; k++) {
+            float[] src = dirs.get(k).parameters().get(which).value().toArray();
+            for (int g = 0; g < order.length; g++) {
+                System.arraycopy(src, order[g] * hidden * cols, v, k * rows * cols + g * hidden * cols, hidden * cols);
+            }
+        }
+        graph.addInitializer(floats(name, Tensor.of(v, d, rows, cols)));
+        return name;
     }
 
     private static String next(String at) {
@@ -275,6 +370,34 @@ final class OnnxExporter {
         graph.addInitializer(Onnx.TensorProto.newBuilder().setName(name).setDataType(Onnx.TensorProto.DataType.INT64_VALUE)
                 .addDims(values.length).setRawData(ByteString.copyFrom(b.array())));
         return name;
+    }
+
+    /** An int64 initializer of shape {@code dims} (empty: a scalar) holding {@code values}. */
+    private String constant(String name, long[] dims, long... values) {
+        ByteBuffer b = ByteBuffer.allocate(8 * values.length).order(ByteOrder.LITTLE_ENDIAN);
+        for (long v : values) {
+            b.putLong(v);
+        }
+        Onnx.TensorProto.Builder t = Onnx.TensorProto.newBuilder().setName(name).setDataType(Onnx.TensorProto.DataType.INT64_VALUE)
+                .setRawData(ByteString.copyFrom(b.array()));
+        for (long dim : dims) {
+            t.addDims(dim);
+        }
+        graph.addInitializer(t);
+        return name;
+    }
+
+    private static Onnx.AttributeProto stringAttr(String name, String v) {
+        return Onnx.AttributeProto.newBuilder().setName(name).setType(Onnx.AttributeProto.AttributeType.STRING)
+                .setS(ByteString.copyFromUtf8(v)).build();
+    }
+
+    private static Onnx.AttributeProto stringsAttr(String name, String... v) {
+        Onnx.AttributeProto.Builder a = Onnx.AttributeProto.newBuilder().setName(name).setType(Onnx.AttributeProto.AttributeType.STRINGS);
+        for (String x : v) {
+            a.addStrings(ByteString.copyFromUtf8(x));
+        }
+        return a.build();
     }
 
     private Onnx.NodeProto.Builder node(String op, String name, String... inputs) {

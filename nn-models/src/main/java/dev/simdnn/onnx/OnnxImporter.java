@@ -18,6 +18,9 @@ import dev.simdnn.nn.LayerNorm;
 import dev.simdnn.nn.Maxout;
 import dev.simdnn.nn.PRelu;
 import dev.simdnn.nn.Residual;
+import dev.simdnn.nn.BidirectionalRecurrent;
+import dev.simdnn.nn.LastStep;
+import dev.simdnn.nn.Recurrent;
 import dev.simdnn.nn.Sequential;
 import dev.simdnn.nn.Softmax;
 import dev.simdnn.onnx.proto.Onnx;
@@ -681,6 +684,26 @@ final class OnnxImporter {
             }
             return n.getOutput(0);
         }
+        if (s.length == 3 && (s[0] == 0 || s[0] == -1) && s[1] > 0 && image == null && w > 0 && w % (long) s[1] == 0
+                && (s[2] == -1 || s[1] * s[2] == w)) {
+            List<Onnx.NodeProto> next = g.consumersOf(n.getOutput(0));
+            String op = next.size() == 1 ? next.get(0).getOpType() : "";
+            if (op.equals("LSTM") || op.equals("GRU") || op.equals("RNN")) {
+                return recurrent(next.get(0), (int) s[1], w / (int) s[1], steps, width);
+            }
+            if (op.equals("Gather")) {
+                Onnx.NodeProto gather = next.get(0);
+                OnnxGraph.Const index = g.constInput(gather, 1, "indices");
+                long axis = g.intAttr(gather, "axis", 0);
+                if (axis == 1 && index.values().length == 1 && index.dims().length == 0 && index.values()[0] == s[1] - 1) {
+                    steps.add(new LayerStep(new LastStep((int) s[1], w / (int) s[1]), w));
+                    width[0] = w / (int) s[1];
+                    return gather.getOutput(0);
+                }
+                throw g.refuse(gather, "gathers indices " + Arrays.toString(index.values()) + " on axis " + axis
+                        + "; simdnn reads the Gather of the last step (axis 1, index " + ((int) s[1] - 1) + ")");
+            }
+        }
         if (s.length == 3 && (s[0] == 0 || s[0] == -1) && open != null && s[1] > 0 && s[2] > 0 && s[1] * s[2] == open.out) {
             List<Onnx.NodeProto> next = g.consumersOf(n.getOutput(0));
             Onnx.NodeProto max = next.size() == 1 ? next.get(0) : null;
@@ -700,6 +723,138 @@ final class OnnxImporter {
         }
         throw g.refuse(n, "reshapes to " + Arrays.toString(s) + "; simdnn reads a Reshape to [batch, " + (w > 0 ? w : "features")
                 + "] (the identity on its rows) or the Reshape + ReduceMax of a maxout");
+    }
+
+    /**
+     * An {@code LSTM}/{@code GRU}/{@code RNN} node over {@code [batch, T, F]} (batch first, {@code layout
+     * = 1}), as simdnn exports it: forward or bidirectional, torch's cells (default activations; GRU with
+     * {@code linear_before_reset = 1}), no initial states, sequence lengths or peepholes, and its
+     * {@code Y} reshaped back to rows of {@code T·directions·H}. Returns that Reshape's output.
+     */
+    private String recurrent(Onnx.NodeProto n, int t, int f, List<Step> steps, int[] width) throws ModelFormatException {
+        String op = n.getOpType();
+        g.onlyFirstOutputUsed(n);
+        for (int i = 4; i < n.getInputCount(); i++) {
+            if (!n.getInput(i).isEmpty()) {
+                throw g.refuse(n, "has input " + i + " ('" + n.getInput(i) + "'); simdnn reads no sequence lengths, initial "
+                        + "states or peepholes");
+            }
+        }
+        if (g.intAttr(n, "layout", 0) != 1) {
+            throw g.refuse(n, "has layout 0 ([T, batch, F]); simdnn reads the batch-first form (layout 1) it exports");
+        }
+        String direction = g.stringAttr(n, "direction", "forward");
+        if (!direction.equals("forward") && !direction.equals("bidirectional")) {
+            throw g.refuse(n, "has direction " + direction + "; simdnn reads forward or bidirectional");
+        }
+        int d = direction.equals("bidirectional") ? 2 : 1;
+        for (String a : List.of("clip", "activation_alpha", "activation_beta", "input_forget")) {
+            if (n.getAttributeList().stream().anyMatch(x -> x.getName().equals(a))) {
+                throw g.refuse(n, "has attribute " + a + ", which torch's cells do not have");
+            }
+        }
+        Recurrent.Cell cell;
+        int[] order; // torch's block of each ONNX gate block
+        switch (op) {
+            case "LSTM" -> {
+                cell = Recurrent.Cell.LSTM;
+                order = new int[] {0, 3, 1, 2};
+                activationsAre(n, d, "Sigmoid", "Tanh", "Tanh");
+            }
+            case "GRU" -> {
+                cell = Recurrent.Cell.GRU;
+                order = new int[] {1, 0, 2};
+                if (g.intAttr(n, "linear_before_reset", 0) != 1) {
+                    throw g.refuse(n, "has linear_before_reset 0; torch's GRU (and simdnn's) applies r after the product, "
+                            + "linear_before_reset 1");
+                }
+                activationsAre(n, d, "Sigmoid", "Tanh");
+            }
+            default -> {
+                List<String> acts = stringsAttr(n, "activations");
+                boolean relu = !acts.isEmpty() && acts.get(0).equalsIgnoreCase("Relu");
+                for (String a : acts) {
+                    if (!a.equalsIgnoreCase(relu ? "Relu" : "Tanh")) {
+                        throw g.refuse(n, "has activations " + acts + "; simdnn's RNN is Tanh or Relu in every direction");
+                    }
+                }
+                cell = relu ? Recurrent.Cell.RNN_RELU : Recurrent.Cell.RNN_TANH;
+                order = new int[] {0};
+            }
+        }
+        int hidden = (int) g.intAttr(n, "hidden_size", -1);
+        int gh = order.length * hidden;
+        OnnxGraph.Const w = g.constInput(n, 1, "W");
+        OnnxGraph.Const r = g.constInput(n, 2, "R");
+        OnnxGraph.Const b = g.optionalConst(n, 3, "B");
+        if (hidden < 1 || !Arrays.equals(w.dims(), new long[] {d, gh, f}) || !Arrays.equals(r.dims(), new long[] {d, gh, hidden})
+                || b != null && !Arrays.equals(b.dims(), new long[] {d, 2L * gh})) {
+            throw g.refuse(n, "has hidden_size " + hidden + ", W " + Arrays.toString(w.dims()) + ", R " + Arrays.toString(r.dims())
+                    + (b == null ? "" : ", B " + Arrays.toString(b.dims())) + "; for " + d + " direction(s) of " + f
+                    + " features the shapes are [" + d + ", " + gh + ", " + f + "], [" + d + ", " + gh + ", " + hidden + "], ["
+                    + d + ", " + 2 * gh + "]");
+        }
+        List<Onnx.NodeProto> after = g.consumersOf(n.getOutput(0));
+        Onnx.NodeProto back = after.size() == 1 && after.get(0).getOpType().equals("Reshape") ? after.get(0) : null;
+        double[] to = back == null ? null : g.constInput(back, 1, "shape").values();
+        long rowWidth = (long) t * d * hidden;
+        if (to == null || to.length != 2 || !(to[0] == 0 || to[0] == -1) || !(to[1] == -1 || to[1] == rowWidth)) {
+            throw g.refuse(n, "its Y [batch, T, directions, H] is not reshaped to rows of " + rowWidth
+                    + " (T·directions·H), as simdnn reads it");
+        }
+        SplittableRandom none = new SplittableRandom(0);
+        Layer layer;
+        List<Recurrent> dirs;
+        if (d == 2) {
+            BidirectionalRecurrent bi = new BidirectionalRecurrent(cell, f, hidden, t, none);
+            layer = bi;
+            dirs = bi.directions();
+        } else {
+            Recurrent one = new Recurrent(cell, f, hidden, t, none);
+            layer = one;
+            dirs = List.of(one);
+        }
+        float[] wv = w.floats();
+        float[] rv = r.floats();
+        float[] bv = b == null ? new float[d * 2 * gh] : b.floats();
+        for (int k = 0; k < d; k++) {
+            List<dev.simdnn.layer.Parameter> p = dirs.get(k).parameters();
+            float[][] dst = {p.get(0).value().data(), p.get(1).value().data(), p.get(2).value().data(), p.get(3).value().data()};
+            for (int gate = 0; gate < order.length; gate++) {
+                int tb = order[gate] * hidden;
+                System.arraycopy(wv, (k * gh + gate * hidden) * f, dst[0], tb * f, hidden * f);
+                System.arraycopy(rv, (k * gh + gate * hidden) * hidden, dst[1], tb * hidden, hidden * hidden);
+                System.arraycopy(bv, k * 2 * gh + gate * hidden, dst[2], tb, hidden);
+                System.arraycopy(bv, k * 2 * gh + gh + gate * hidden, dst[3], tb, hidden);
+            }
+        }
+        steps.add(new LayerStep(layer, (int) rowWidth));
+        width[0] = (int) rowWidth;
+        return back.getOutput(0);
+    }
+
+    private void activationsAre(Onnx.NodeProto n, int directions, String... perDirection) throws ModelFormatException {
+        List<String> acts = stringsAttr(n, "activations");
+        if (acts.isEmpty()) {
+            return;
+        }
+        List<String> want = new ArrayList<>();
+        for (int k = 0; k < directions; k++) {
+            want.addAll(List.of(perDirection));
+        }
+        if (!acts.stream().map(a -> a.toLowerCase(java.util.Locale.ROOT)).toList()
+                .equals(want.stream().map(a -> a.toLowerCase(java.util.Locale.ROOT)).toList())) {
+            throw g.refuse(n, "has activations " + acts + "; torch's cell is " + want);
+        }
+    }
+
+    private List<String> stringsAttr(Onnx.NodeProto n, String name) {
+        for (Onnx.AttributeProto a : n.getAttributeList()) {
+            if (a.getName().equals(name)) {
+                return a.getStringsList().stream().map(com.google.protobuf.ByteString::toStringUtf8).toList();
+            }
+        }
+        return List.of();
     }
 
     private void activation(List<Step> steps, Activation a, int width) throws ModelFormatException {

@@ -69,6 +69,22 @@ class OnnxExportTest {
     }
 
     @Test
+    void recurrentLayersRoundTripThroughOnnxBitForBit(@TempDir Path dir) throws IOException {
+        Sequential seq = OurFilesTest.sequenceModel(); // every cell, stacked, bidirectional, the last step
+        Path file = dir.resolve("seq.onnx");
+        OnnxModels.save(seq, file);
+        Sequential back = OnnxModels.load(file, seq.kernels());
+        Tensor x = randomInput(6, seq.inputFeatures(), 9);
+        assertArrayEquals(seq.predict(x).toArray(), back.predict(x).toArray());
+        Onnx.ModelProto proto = Onnx.ModelProto.parseFrom(Files.readAllBytes(file));
+        List<String> ops = proto.getGraph().getNodeList().stream().map(Onnx.NodeProto::getOpType)
+                .filter(o -> o.equals("LSTM") || o.equals("GRU") || o.equals("RNN") || o.equals("Gather")).toList();
+        // the stacks' levels are nodes of their own (and come back as layers of their own)
+        assertEquals(List.of("LSTM", "GRU", "GRU", "RNN", "RNN", "LSTM", "LSTM", "Gather"), ops);
+        assertEquals(seq.parameterCount(), back.parameterCount());
+    }
+
+    @Test
     void theStepActivationHasNoOnnxForm() {
         Sequential perceptron = Mlp.builder().input(2).dense(1, Activation.STEP).seed(1).build();
         String m = assertThrows(IllegalArgumentException.class, () -> OnnxModels.toBytes(perceptron)).getMessage();

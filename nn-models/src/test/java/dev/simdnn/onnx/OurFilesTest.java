@@ -81,6 +81,14 @@ class OurFilesTest {
         return m;
     }
 
+    /** Every recurrent form simdnn exports: each cell, stacked, bidirectional, and the last step. */
+    static Sequential sequenceModel() {
+        return Mlp.builder().kernels(ScalarKernels.INSTANCE).inputSequence(5, 3)
+                .lstm(4).recurrent(dev.simdnn.nn.Recurrent.Cell.GRU, 3, 2, true).rnn(4, true)
+                .recurrent(dev.simdnn.nn.Recurrent.Cell.RNN_TANH, 2, 1, true).recurrent(dev.simdnn.nn.Recurrent.Cell.LSTM, 3, 2, false)
+                .last().dense(2).seed(44).build();
+    }
+
     private static String io(Sequential m) {
         Tensor x = OnnxExportTest.randomInput(5, m.inputFeatures(), 77);
         Tensor y = m.predict(x);
@@ -118,12 +126,15 @@ class OurFilesTest {
         Sequential onnx = onnxModel();
         OnnxModels.save(onnx, dir.resolve("simdnn_every_layer.onnx"));
         Files.writeString(dir.resolve("simdnn_every_layer_io.json"), io(onnx));
+        Sequential seq = sequenceModel();
+        OnnxModels.save(seq, dir.resolve("simdnn_sequence.onnx"));
+        Files.writeString(dir.resolve("simdnn_sequence_io.json"), io(seq));
         if (target != null) {
             return;
         }
         for (String f : List.of("simdnn_mlp.simdnn", "simdnn_mlp_io.json", "simdnn_cnn.simdnn", "simdnn_cnn_io.json",
                 "simdnn_cnn_export.onnx", "simdnn_cnn_export_io.json",
-                "simdnn_every_layer.onnx", "simdnn_every_layer_io.json")) {
+                "simdnn_every_layer.onnx", "simdnn_every_layer_io.json", "simdnn_sequence.onnx", "simdnn_sequence_io.json")) {
             try (InputStream in = OurFilesTest.class.getResourceAsStream(DIR + f)) {
                 assertNotNull(in, f);
                 assertArrayEquals(in.readAllBytes(), Files.readAllBytes(dir.resolve(f)), f + " is no longer what simdnn writes: "

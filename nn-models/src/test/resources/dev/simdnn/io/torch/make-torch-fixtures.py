@@ -325,10 +325,54 @@ def onnx_eval(model, x):
             r = v[0].max(axis=tuple(a["axes"]), keepdims=bool(a.get("keepdims", 1)))
         elif o == "Identity":
             r = v[0]
+        elif o == "Gather":
+            r = np.take(v[0], v[1], axis=a.get("axis", 0))
+        elif o in ("LSTM", "GRU", "RNN"):
+            r = recurrent_eval(o, a, v)
         else:
             raise ValueError("the numpy evaluator has no " + o)
         env[n.output[0]] = r.astype(np.float32)
     return env[model.graph.output[0].name]
+
+
+def recurrent_eval(op, a, v):
+    """ONNX's LSTM (gates i, o, f, c), GRU (z, r, h) and RNN, batch first (layout 1), from the
+    operator's definition; Y as [batch, T, directions, H]."""
+    assert a.get("layout", 0) == 1
+    x, W, R = v[0].astype(np.float64), v[1].astype(np.float64), v[2].astype(np.float64)
+    H = a["hidden_size"]
+    D = W.shape[0]
+    B = v[3].astype(np.float64) if len(v) > 3 else np.zeros((D, 2 * W.shape[1]))
+    n, T, _ = x.shape
+    sig = lambda z: 1 / (1 + np.exp(-z))
+    acts = [s.decode() if isinstance(s, bytes) else s for s in a.get("activations", [])]
+    Y = np.zeros((n, T, D, H))
+    for d in range(D):
+        Wd, Rd, Wb, Rb = W[d], R[d], B[d][:W.shape[1]], B[d][W.shape[1]:]
+        h = np.zeros((n, H))
+        c = np.zeros((n, H))
+        steps = range(T) if d == 0 else range(T - 1, -1, -1)
+        for t in steps:
+            xt = x[:, t, :]
+            if op == "LSTM":
+                gts = xt @ Wd.T + Wb + h @ Rd.T + Rb
+                i, o_, f, g = (gts[:, k * H:(k + 1) * H] for k in range(4))
+                i, o_, f, g = sig(i), sig(o_), sig(f), np.tanh(g)
+                c = f * c + i * g
+                h = o_ * np.tanh(c)
+            elif op == "GRU":
+                assert a.get("linear_before_reset", 0) == 1
+                xi = xt @ Wd.T + Wb
+                hr = h @ Rd.T + Rb
+                z = sig(xi[:, :H] + hr[:, :H])
+                r_ = sig(xi[:, H:2 * H] + hr[:, H:2 * H])
+                hh = np.tanh(xi[:, 2 * H:] + r_ * hr[:, 2 * H:])
+                h = (1 - z) * hh + z * h
+            else:
+                pre = xt @ Wd.T + Wb + h @ Rd.T + Rb
+                h = np.maximum(pre, 0) if acts and acts[d].lower() == "relu" else np.tanh(pre)
+            Y[:, t, d, :] = h
+    return Y
 
 
 def part2():
