@@ -82,6 +82,23 @@ class OnnxExportTest {
         // the stacks' levels are nodes of their own (and come back as layers of their own)
         assertEquals(List.of("LSTM", "GRU", "GRU", "RNN", "RNN", "LSTM", "LSTM", "Gather"), ops);
         assertEquals(seq.parameterCount(), back.parameterCount());
+        // a recurrent node in a form simdnn does not read is refused, naming the node and the reason
+        Onnx.ModelProto.Builder bad = proto.toBuilder();
+        for (Onnx.NodeProto.Builder n : bad.getGraphBuilder().getNodeBuilderList()) {
+            if (n.getOpType().equals("LSTM")) {
+                for (Onnx.AttributeProto.Builder a : n.getAttributeBuilderList()) {
+                    if (a.getName().equals("layout")) {
+                        a.setI(0);
+                    }
+                }
+                break;
+            }
+        }
+        Path badFile = dir.resolve("layout0.onnx");
+        Files.write(badFile, bad.build().toByteArray());
+        String m = assertThrows(dev.simdnn.io.ModelFormatException.class, () -> OnnxModels.load(badFile, seq.kernels()))
+                .getMessage();
+        assertTrue(m.contains("/0/LSTM") && m.contains("has layout 0"), m);
     }
 
     @Test
