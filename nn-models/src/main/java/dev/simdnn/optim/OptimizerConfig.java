@@ -24,7 +24,7 @@ import java.util.Locale;
  * does not use is ignored.
  */
 public record OptimizerConfig(String name, float learningRate, float momentum, boolean nesterov,
-                              float beta1, float beta2, float epsilon, float weightDecay) {
+                              float beta1, float beta2, float epsilon, float weightDecay) implements java.io.Serializable {
     /** The known names. */
     public static final List<String> NAMES = List.of("sgd", "momentum", "adam", "adamw", "adagrad", "rmsprop");
 

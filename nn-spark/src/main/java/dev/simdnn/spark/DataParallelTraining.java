@@ -33,7 +33,12 @@ import java.util.UUID;
 final class DataParallelTraining {
     /** What a run needs besides the data. */
     record Settings(int epochs, int batchSize, long seed, OptimizerConfig optimizer, float l1, float l2,
-                    String loss, int patience, double minDelta, int depth, String backend, int threads) {
+                    String loss, int patience, double minDelta, int depth, String backend, int threads, int localSteps) {
+        /** Synchronous steps ({@code localSteps} 0). */
+        Settings(int epochs, int batchSize, long seed, OptimizerConfig optimizer, float l1, float l2, String loss,
+                 int patience, double minDelta, int depth, String backend, int threads) {
+            this(epochs, batchSize, seed, optimizer, l1, l2, loss, patience, minDelta, depth, backend, threads, 0);
+        }
     }
 
     /** The trained network (the best validation epoch's weights with early stopping) and the epochs. */
@@ -78,7 +83,29 @@ final class DataParallelTraining {
                 double lossSum = 0;
                 long rows = 0;
                 long correct = 0;
-                for (int step = 0; step < steps; step++) {
+                int local = s.localSteps();
+                for (int step = 0; local > 0 && step < steps; step += local) {
+                    // model averaging: each partition takes `local` steps of its own, then the weights are averaged
+                    GradientSum.Part sum = round(sc, blocks, partitions, file, run, flat(params, total), epoch, step,
+                            Math.min(local, steps - step), steps, s);
+                    if (sum.rows() == 0) {
+                        continue;
+                    }
+                    if (!Double.isFinite(sum.loss())) {
+                        throw new IllegalStateException("training diverged in epoch " + epoch + ", round from step "
+                                + (step + 1) + ": the loss is " + sum.loss() + "; lower the learning rate");
+                    }
+                    float[] avg = sum.grad();
+                    float n = sum.rows();
+                    for (int i = 0; i < avg.length; i++) {
+                        avg[i] /= n;
+                    }
+                    unflat(avg, params);
+                    lossSum += sum.loss();
+                    rows += sum.rows();
+                    correct += sum.correct();
+                }
+                for (int step = 0; local == 0 && step < steps; step++) {
                     GradientSum.Part sum = step(sc, blocks, partitions, file, run, flat(params, total), epoch, step, steps,
                             s);
                     if (sum.rows() == 0) {
@@ -116,7 +143,7 @@ final class DataParallelTraining {
                 }
                 history.add(new EpochSummary(epoch, lossSum / Math.max(1, rows),
                         task.isClassification() ? (double) correct / Math.max(1, rows) : Double.NaN, valLoss, valAcc,
-                        steps, (System.nanoTime() - t0) / 1e9));
+                        local > 0 ? (steps + local - 1) / local : steps, (System.nanoTime() - t0) / 1e9));
                 if (s.patience() > 0) {
                     if (valLoss < bestLoss - s.minDelta()) {
                         bestLoss = valLoss;
@@ -184,6 +211,38 @@ final class DataParallelTraining {
             total.merge(g);
         }
         return total.total();
+    }
+
+    /**
+     * One round of model averaging: {@code weights} broadcast; each partition takes the {@code count}
+     * local steps from {@code first} (its shares of those global steps) with an optimizer of its own,
+     * started afresh; the sums of each partition's final weights times the rows it read, over the
+     * fixed tree — the driver divides by the rows: the row-weighted average of the partitions' weights.
+     */
+    static GradientSum.Part round(JavaSparkContext sc, JavaRDD<TrainingBlock> blocks, int partitions,
+                                  Broadcast<byte[]> file, String run, float[] weights, int epoch, int first, int count,
+                                  int steps, Settings s) {
+        Broadcast<float[]> w = sc.broadcast(weights);
+        String lossSpec = s.loss();
+        String backend = s.backend();
+        int threads = s.threads();
+        long seed = s.seed();
+        OptimizerConfig opt = s.optimizer();
+        float l1 = s.l1();
+        float l2 = s.l2();
+        try {
+            return aggregate(blocks.map(b -> {
+                Replica r = Replica.borrow(run, file.value(), lossSpec, backend, threads);
+                try {
+                    return new GradientSum(partitions).add(b.partition,
+                            r.localSteps(b, w.value(), epoch, first, count, steps, seed, opt, l1, l2));
+                } finally {
+                    Replica.release(run, r);
+                }
+            }), partitions, s.depth());
+        } finally {
+            w.destroy();
+        }
     }
 
     /**

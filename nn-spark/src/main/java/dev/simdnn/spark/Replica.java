@@ -160,6 +160,69 @@ final class Replica {
         return new GradientSum.Part(g, (double) mean * m, m, correct);
     }
 
+    /**
+     * {@code count} local steps from global step {@code first} (of {@code steps} per epoch) on this
+     * partition's shares, starting from {@code w}, with a new {@code opt} optimizer (and the
+     * penalties): model averaging's part. Returns this replica's final weights times the rows it
+     * read (in {@code grad}), the loss summed over those rows (each measured before its step), the
+     * rows and the correct predictions.
+     */
+    GradientSum.Part localSteps(TrainingBlock b, float[] w, int epoch, int first, int count, int steps, long seed,
+                                dev.simdnn.optim.OptimizerConfig opt, float l1, float l2) {
+        setWeights(w);
+        dev.simdnn.optim.Optimizer o = opt.build(params).on(kernels);
+        dev.simdnn.optim.Penalty penalty = l1 > 0 || l2 > 0 ? dev.simdnn.optim.Penalty.elasticNet(l1, l2) : null;
+        int[] order = permutation(b, epoch, seed);
+        double lossSum = 0;
+        long rows = 0;
+        long correct = 0;
+        for (int step = first; step < first + count; step++) {
+            int from = (int) ((long) step * b.rows / steps);
+            int to = (int) ((long) (step + 1) * b.rows / steps);
+            int m = to - from;
+            if (m == 0) {
+                continue;
+            }
+            for (int i = 0; i < dropouts.size(); i++) {
+                dropouts.get(i).reseed(Seeds.mix(seed, ((long) epoch << 32 | step), (long) b.partition << 8 | i));
+            }
+            Tensor x = rows(m, b.width, true);
+            Tensor y = rows(m, b.targets, false);
+            for (int i = 0; i < m; i++) {
+                int r = order[from + i];
+                System.arraycopy(b.x, r * b.width, x.data(), x.offset() + i * b.width, b.width);
+                System.arraycopy(b.y, r * b.targets, y.data(), y.offset() + i * b.targets, b.targets);
+            }
+            o.zeroGrad();
+            Tensor out = net.forward(kernels, x, Mode.TRAINING);
+            float mean = loss.forward(kernels, out, y);
+            correct += loss.isClassification() ? Predictor.countCorrect(kernels, loss.task(), out, y, scratch(m)) : 0;
+            lossSum += (double) mean * m;
+            rows += m;
+            if (!Float.isFinite(mean)) {
+                break; // the driver sees the loss and stops
+            }
+            net.backward(kernels, loss.backward(), false);
+            if (penalty != null) {
+                penalty.apply(kernels, params);
+            }
+            o.step();
+        }
+        if (rows == 0) {
+            return new GradientSum.Part(null, 0, 0, 0);
+        }
+        float[] weighted = new float[w.length];
+        int off = 0;
+        for (Parameter p : params) {
+            Tensor v = p.value();
+            for (int i = 0; i < v.size(); i++) {
+                weighted[off + i] = v.data()[v.offset() + i] * rows;
+            }
+            off += v.size();
+        }
+        return new GradientSum.Part(weighted, lossSum, rows, correct);
+    }
+
     /** The loss summed over a partition's training or validation rows and its correct predictions (inference mode). */
     GradientSum.Part evaluate(TrainingBlock b, float[] w, boolean validation) {
         setWeights(w);

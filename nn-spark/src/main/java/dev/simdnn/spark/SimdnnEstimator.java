@@ -70,6 +70,7 @@ public abstract class SimdnnEstimator<E extends SimdnnEstimator<E>> extends Esti
     private final DoubleParam minDelta;
     private final Param<String> scaling;
     private final IntParam aggregationDepth;
+    private final IntParam localSteps;
     private final Param<String> loss;
 
     SimdnnEstimator(String uid) {
@@ -111,6 +112,10 @@ public abstract class SimdnnEstimator<E extends SimdnnEstimator<E>> extends Esti
         aggregationDepth = new IntParam(this, "aggregationDepth", "levels of the gradients' aggregation tree: 1 "
                 + "(every partition's gradient to the driver) or 2 (aligned groups of about sqrt(partitions) merged on "
                 + "the executors first)", ParamValidators.inArray(new Integer[] {1, 2}));
+        localSteps = new IntParam(this, "localSteps", "0 (default): synchronous steps, single-machine training's "
+                + "optimiser; K > 0: model averaging, each partition takes K steps of its own (its optimizer started "
+                + "afresh each round), then the weights are averaged weighted by rows: K times fewer rounds, another "
+                + "optimiser", ParamValidators.gtEq(0));
         loss = new Param<>(this, "loss", "loss (the command line's names: ce, bce, hinge, mse, mae, huber, …); "
                 + "empty: the task's default");
         shared.setDefaults(new SharedParams.SetDefault() {
@@ -136,6 +141,7 @@ public abstract class SimdnnEstimator<E extends SimdnnEstimator<E>> extends Esti
         setDefault(minDelta, 0.0);
         setDefault(scaling, "standard");
         setDefault(aggregationDepth, 2);
+        setDefault(localSteps, 0);
         setDefault(loss, "");
     }
 
@@ -380,6 +386,15 @@ public abstract class SimdnnEstimator<E extends SimdnnEstimator<E>> extends Esti
         return self();
     }
 
+    public IntParam localSteps() {
+        return localSteps;
+    }
+
+    public E setLocalSteps(int v) {
+        set(localSteps, v);
+        return self();
+    }
+
     public E setAggregationDepth(int v) {
         set(aggregationDepth, v);
         return self();
@@ -499,11 +514,13 @@ public abstract class SimdnnEstimator<E extends SimdnnEstimator<E>> extends Esti
                     (Integer) getOrDefault(batchSize), seedValue, opt, (float) (double) (Double) getOrDefault(l1),
                     (float) (double) (Double) getOrDefault(l2), getOrDefault(loss), (Integer) getOrDefault(patience),
                     (Double) getOrDefault(minDelta), (Integer) getOrDefault(aggregationDepth),
-                    getOrDefault(shared.backend), (Integer) getOrDefault(shared.threads));
+                    getOrDefault(shared.backend), (Integer) getOrDefault(shared.threads), (Integer) getOrDefault(localSteps));
             DataParallelTraining.Result result = DataParallelTraining.run(sc, blocks, partitions, trainRows,
                     valRows > 0, model, task, settings);
             Map<String, String> meta = new TreeMap<>();
-            meta.put("trainer", "spark data-parallel (" + partitions + " partitions)");
+            int ls = (Integer) getOrDefault(localSteps);
+            meta.put("trainer", "spark data-parallel (" + partitions + " partitions, " + (ls == 0 ? "synchronous steps"
+                    : "model averaging every " + ls + " local steps") + ")");
             meta.put("layers", getOrDefault(layers));
             meta.put("activation", getOrDefault(activation));
             meta.put("optimizer", opt.toString());

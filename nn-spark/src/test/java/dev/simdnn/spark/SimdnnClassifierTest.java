@@ -44,6 +44,45 @@ class SimdnnClassifierTest {
     }
 
     @Test
+    void modelAveragingReachesTheAccuracyInFewerRounds() {
+        Split split = Split.stratified(BundledData.digits(), 0.2, 7);
+        SimdnnClassifier est = new SimdnnClassifier().setLayers("64").setEpochs(15).setBatchSize(64)
+                .setLearningRate(3e-3).setSeed(7).setLocalSteps(5);
+        SimdnnModel m = est.fit(LocalSpark.frame(split.train(), 2));
+        double acc = accuracy(m, LocalSpark.frame(split.test(), 2));
+        assertTrue(acc >= 0.96, "test accuracy " + acc);
+        assertEquals(5, m.history().get(0).steps(), "23 steps per epoch in rounds of 5");
+        assertArrayEquals(m.modelFile(), est.fit(LocalSpark.frame(split.train(), 2)).modelFile(), "reproducible");
+    }
+
+    /**
+     * One local step of plain SGD, averaged by rows, is the synchronous SGD step: Σ m_p (w − η g_p) / M
+     * = w − η ĝ. The two runs differ only by the rounding of that rewriting.
+     */
+    @Test
+    void oneLocalSgdStepAveragedIsTheSynchronousStep() {
+        Split split = Split.stratified(BundledData.iris(), 0.3, 2);
+        SimdnnClassifier sync = new SimdnnClassifier().setLayers("6").setOptimizer("sgd").setLearningRate(0.1)
+                .setEpochs(2).setBatchSize(20).setSeed(3);
+        SimdnnModel a = sync.fit(LocalSpark.frame(split.train(), 3));
+        SimdnnModel b = sync.copy(org.apache.spark.ml.param.ParamMap.empty()).setLocalSteps(1)
+                .fit(LocalSpark.frame(split.train(), 3));
+        List<dev.simdnn.layer.Parameter> pa = a.savedModel().model().parameters();
+        List<dev.simdnn.layer.Parameter> pb = b.savedModel().model().parameters();
+        for (int i = 0; i < pa.size(); i++) {
+            float[] x = pa.get(i).value().toArray();
+            float[] y = pb.get(i).value().toArray();
+            for (int j = 0; j < x.length; j++) {
+                assertEquals(x[j], y[j], 1e-5 * (1 + Math.abs(x[j])), pa.get(i).name() + "[" + j + "]");
+            }
+        }
+        assertFalse(java.util.Arrays.equals(pa.get(0).value().toArray(),
+                new SimdnnClassifier().setLayers("6").setOptimizer("sgd").setLearningRate(0.1).setEpochs(2).setBatchSize(20)
+                        .setSeed(3).setLocalSteps(3).fit(LocalSpark.frame(split.train(), 3)).savedModel().model().parameters()
+                        .get(0).value().toArray()), "three local steps are another optimiser");
+    }
+
+    @Test
     void trainingIsReproducibleForAFixedPartitioningAndSeed() {
         Split split = Split.stratified(BundledData.digits(), 0.5, 3);
         SimdnnClassifier est = new SimdnnClassifier().setLayers("32").setEpochs(3).setBatchSize(50).setDropout(0.2)
