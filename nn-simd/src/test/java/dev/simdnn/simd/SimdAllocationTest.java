@@ -148,6 +148,13 @@ class SimdAllocationTest {
             px[i] = (float) rng.nextDouble(-2, 2);
         }
         check(failures, "max pool 2x2", () -> k.convolutions().maxPoolForward(2, pool, px, 0, py, 0, parg, 0));
+        check(failures, "avg pool 2x2", () -> k.convolutions().avgPoolForward(2, pool, px, 0, py, 0));
+        float[] pdx = new float[px.length];
+        check(failures, "avg pool 2x2 backward", () -> k.convolutions().avgPoolBackward(2, pool, py, 0, pdx, 0));
+        dev.simdnn.kernel.Window2d globalPool = new dev.simdnn.kernel.Window2d(3, 6, 40, 6, 40, 1, 1, 0, 0, 1, 1);
+        float[] gy = new float[2 * 3];
+        check(failures, "global avg pool", () -> k.convolutions().avgPoolForward(2, globalPool, px, 0, gy, 0));
+        check(failures, "global avg pool backward", () -> k.convolutions().avgPoolBackward(2, globalPool, gy, 0, pdx, 0));
         assertTrue(failures.isEmpty(), "kernels allocating in steady state: " + failures);
     }
 

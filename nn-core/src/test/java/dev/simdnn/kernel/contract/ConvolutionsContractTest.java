@@ -135,7 +135,8 @@ public abstract class ConvolutionsContractTest extends KernelContract {
         // with tails; an odd width leaves a column out
         for (Window2d w : List.of(Window2d.square(2, 5, 7, 2, 2, 0), Window2d.square(3, 6, 5, 3, 2, 1),
                 Window2d.square(1, 4, 4, 4, 1, 0), Window2d.square(2, 3, 3, 3, 1, 1), Window2d.square(3, 28, 28, 2, 2, 0),
-                new Window2d(2, 6, 41, 2, 2, 2, 2, 0, 0, 1, 1), new Window2d(1, 4, 66, 2, 2, 2, 2, 0, 0, 1, 1))) {
+                new Window2d(2, 6, 41, 2, 2, 2, 2, 0, 0, 1, 1), new Window2d(1, 4, 66, 2, 2, 2, 2, 0, 0, 1, 1),
+                Window2d.square(3, 7, 7, 7, 1, 0), Window2d.square(2, 14, 14, 14, 1, 0))) { // and global windows of 49 and 196
             int images = 2, outLen = images * w.channels() * w.outPixels(), n = images * w.channels() * w.pixels();
             float[] x = random(rng, n, 2);
             x[0] = x[1]; // a tie: the first wins

@@ -12,14 +12,15 @@ import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The convolutions' data movement on vectors where it pays, else the reference's loops:
- * {@link #maxPoolForward} for the common 2×2 window of stride 2 (no padding, no dilation) on
- * rows of at least one vector of outputs runs {@code L} output pixels at a time — two loads per
+ * The convolutions' data movement on vectors where it pays, else the reference's loops: the
+ * 2×2 max and average pools of stride 2 (no padding, no dilation) on rows of at least one vector
+ * of outputs, forward and backward, and the global average pool. {@link #maxPoolForward} runs
+ * {@code L} output pixels at a time — two loads per
  * input row, split into even and odd columns by a two-vector rearrange, the four candidates
  * compared in the reference's order with its rule (the first maximum; the first NaN, which then
- * stays); every other operation, and every other window, is {@link ScalarConvolutions}' (im2row's
- * and col2im's runs are a window's width, too short for vectors; the layout turns are strided).
- * The results are the reference's, bit for bit.
+ * stays), the reference's bits. Every other operation, and every other window, is
+ * {@link ScalarConvolutions}' (im2row's and col2im's runs are a window's width, too short for
+ * vectors; the layout turns are strided).
  */
 public final class SimdConvolutions implements Convolutions {
     public static final SimdConvolutions INSTANCE = new SimdConvolutions();
@@ -30,6 +31,10 @@ public final class SimdConvolutions implements Convolutions {
     private static final VectorShuffle<Float> EVEN = VectorShuffle.fromOp(S, k -> 2 * k);
     /** Lane k takes lane 2k + 1: the odd columns. */
     private static final VectorShuffle<Float> ODD = VectorShuffle.fromOp(S, k -> 2 * k + 1);
+    /** Lane k takes lane k/2: the first half of a vector, each value twice. */
+    private static final VectorShuffle<Float> SPREAD_LO = VectorShuffle.fromOp(S, k -> k / 2);
+    /** Lane k takes lane (k + L)/2: the second half, each value twice. */
+    private static final VectorShuffle<Float> SPREAD_HI = VectorShuffle.fromOp(S, k -> (k + L) / 2);
     private static final ScalarConvolutions REF = ScalarConvolutions.INSTANCE;
 
     private SimdConvolutions() {
@@ -136,13 +141,133 @@ public final class SimdConvolutions implements Convolutions {
         REF.maxPoolBackward(images, w, dy, dyOffset, argmax, argmaxOffset, dx, dxOffset);
     }
 
-    @Override
-    public void avgPoolForward(int images, Window2d w, float[] x, int xOffset, float[] y, int yOffset) {
-        REF.avgPoolForward(images, w, x, xOffset, y, yOffset);
+    /** Whether {@code w} covers each whole plane once (global average pooling). */
+    static boolean globalWindow(Window2d w) {
+        return w.kh() == w.height() && w.kw() == w.width() && w.padH() == 0 && w.padW() == 0 && w.outHeight() == 1
+                && w.outWidth() == 1 && w.dilationH() == 1 && w.dilationW() == 1;
     }
 
+    /**
+     * Average pooling: the 2×2, stride-2 window on vectors (the four candidates as in
+     * {@link #maxPoolForward}, summed in the reference's order, in float where the reference sums
+     * in double: within the contract's bound of a few units in the last place), and the global
+     * window as one sum per plane ({@code L} lanes, a fixed lane order, a scalar tail); other
+     * windows run the reference.
+     */
+    @Override
+    public void avgPoolForward(int images, Window2d w, float[] x, int xOffset, float[] y, int yOffset) {
+        if (globalWindow(w)) {
+            int plane = w.pixels();
+            float inv = 1f / plane;
+            int full = plane - plane % L;
+            for (int nc = 0; nc < images * w.channels(); nc++) {
+                int base = xOffset + nc * plane;
+                FloatVector acc = FloatVector.zero(S);
+                int j = 0;
+                for (; j < full; j += L) {
+                    acc = acc.add(FloatVector.fromArray(S, x, base + j));
+                }
+                float sum = 0f;
+                for (int lane = 0; lane < L; lane++) { // lane by lane: one order, whatever the JIT does
+                    sum += acc.lane(lane);
+                }
+                for (; j < plane; j++) {
+                    sum += x[base + j];
+                }
+                y[yOffset + nc] = sum * inv;
+            }
+            return;
+        }
+        if (!vectorWindow(w)) {
+            REF.avgPoolForward(images, w, x, xOffset, y, yOffset);
+            return;
+        }
+        int width = w.width();
+        int oh = w.outHeight();
+        int ow = w.outWidth();
+        int plane = w.pixels();
+        int full = ow - ow % L;
+        int o = 0;
+        for (int nc = 0; nc < images * w.channels(); nc++) {
+            int base = xOffset + nc * plane;
+            for (int oy = 0; oy < oh; oy++) {
+                int top = base + 2 * oy * width;
+                for (int ox = 0; ox < full; ox += L) {
+                    int col = top + 2 * ox;
+                    FloatVector a0 = FloatVector.fromArray(S, x, col);
+                    FloatVector b0 = FloatVector.fromArray(S, x, col + L);
+                    FloatVector a1 = FloatVector.fromArray(S, x, col + width);
+                    FloatVector b1 = FloatVector.fromArray(S, x, col + width + L);
+                    a0.rearrange(EVEN, b0).add(a0.rearrange(ODD, b0)).add(a1.rearrange(EVEN, b1)).add(a1.rearrange(ODD, b1))
+                            .mul(0.25f).intoArray(y, yOffset + o + ox);
+                }
+                for (int ox = full; ox < ow; ox++) {
+                    int p = top + 2 * ox;
+                    y[yOffset + o + ox] = (x[p] + x[p + 1] + x[p + width] + x[p + width + 1]) * 0.25f;
+                }
+                o += ow;
+            }
+        }
+    }
+
+    /**
+     * The average pool's gradient: each output's {@code dy/k} added to its window; on vectors for
+     * the 2×2, stride-2 window (each output's share spread to its two columns by a rearrange) and
+     * the global one; the same float operations as the reference, so the same bits.
+     */
     @Override
     public void avgPoolBackward(int images, Window2d w, float[] dy, int dyOffset, float[] dx, int dxOffset) {
-        REF.avgPoolBackward(images, w, dy, dyOffset, dx, dxOffset);
+        if (globalWindow(w)) {
+            int plane = w.pixels();
+            float inv = 1f / plane;
+            int full = plane - plane % L;
+            for (int nc = 0; nc < images * w.channels(); nc++) {
+                float g = dy[dyOffset + nc] * inv;
+                int base = dxOffset + nc * plane;
+                int j = 0;
+                for (; j < full; j += L) {
+                    FloatVector.fromArray(S, dx, base + j).add(g).intoArray(dx, base + j);
+                }
+                for (; j < plane; j++) {
+                    dx[base + j] += g;
+                }
+            }
+            return;
+        }
+        if (!vectorWindow(w)) {
+            REF.avgPoolBackward(images, w, dy, dyOffset, dx, dxOffset);
+            return;
+        }
+        int width = w.width();
+        int oh = w.outHeight();
+        int ow = w.outWidth();
+        int plane = w.pixels();
+        int full = ow - ow % L;
+        int o = 0;
+        for (int nc = 0; nc < images * w.channels(); nc++) {
+            int base = dxOffset + nc * plane;
+            for (int oy = 0; oy < oh; oy++) {
+                int top = base + 2 * oy * width;
+                for (int ox = 0; ox < full; ox += L) {
+                    FloatVector g = FloatVector.fromArray(S, dy, dyOffset + o + ox).mul(0.25f);
+                    FloatVector lo = g.rearrange(SPREAD_LO); // g0, g0, g1, g1, …
+                    FloatVector hi = g.rearrange(SPREAD_HI);
+                    int col = top + 2 * ox;
+                    FloatVector.fromArray(S, dx, col).add(lo).intoArray(dx, col);
+                    FloatVector.fromArray(S, dx, col + L).add(hi).intoArray(dx, col + L);
+                    FloatVector.fromArray(S, dx, col + width).add(lo).intoArray(dx, col + width);
+                    FloatVector.fromArray(S, dx, col + width + L).add(hi).intoArray(dx, col + width + L);
+                }
+                for (int ox = full; ox < ow; ox++) {
+                    float g = dy[dyOffset + o + ox] * 0.25f;
+                    int p = top + 2 * ox;
+                    dx[p] += g;
+                    dx[p + 1] += g;
+                    dx[p + width] += g;
+                    dx[p + width + 1] += g;
+                }
+                o += ow;
+            }
+        }
     }
 }
