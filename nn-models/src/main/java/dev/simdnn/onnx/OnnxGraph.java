@@ -50,9 +50,91 @@ final class OnnxGraph {
 
     private static final long MAX_ELEMENTS = 1L << 31;
 
+    /**
+     * The graph with the zero initial states torch's exporter computes for a recurrent node
+     * ({@code Shape → Gather → Unsqueeze → Concat → ConstantOfShape} of zeros, as {@code initial_h}
+     * and {@code initial_c}) taken out: the inputs left empty, as an absent initial state is zero,
+     * and the nodes that computed them, now unused, removed.
+     */
+    static Onnx.GraphProto withoutZeroInitialStates(Onnx.GraphProto g) {
+        java.util.Map<String, Onnx.NodeProto> producer = new HashMap<>();
+        for (Onnx.NodeProto n : g.getNodeList()) {
+            for (String o : n.getOutputList()) {
+                producer.put(o, n);
+            }
+        }
+        Onnx.GraphProto.Builder b = g.toBuilder();
+        boolean changed = false;
+        for (Onnx.NodeProto.Builder n : b.getNodeBuilderList()) {
+            if (!java.util.Set.of("LSTM", "GRU", "RNN").contains(n.getOpType())) {
+                continue;
+            }
+            for (int i = 5; i <= 6 && i < n.getInputCount(); i++) {
+                if (zeros(n.getInput(i), producer)) {
+                    n.setInput(i, "");
+                    changed = true;
+                }
+            }
+        }
+        if (!changed) {
+            return g;
+        }
+        // remove what no longer feeds anything (repeat: a chain dies from its end)
+        boolean removed = true;
+        while (removed) {
+            java.util.Set<String> used = new java.util.HashSet<>();
+            for (Onnx.NodeProto n : b.getNodeList()) {
+                used.addAll(n.getInputList());
+            }
+            for (Onnx.ValueInfoProto o : b.getOutputList()) {
+                used.add(o.getName());
+            }
+            removed = false;
+            for (int i = b.getNodeCount() - 1; i >= 0; i--) {
+                if (b.getNode(i).getOutputList().stream().noneMatch(used::contains)) {
+                    b.removeNode(i);
+                    removed = true;
+                }
+            }
+        }
+        return b.build();
+    }
+
+    /** Whether {@code value} is all zeros: a zero {@code ConstantOfShape}, or a {@code Slice} of one (one level of a stack's states). */
+    private static boolean zeros(String value, java.util.Map<String, Onnx.NodeProto> producer) {
+        Onnx.NodeProto p = producer.get(value);
+        for (int depth = 0; p != null && depth < 8; depth++) {
+            if (p.getOpType().equals("ConstantOfShape")) {
+                return zeroFill(p);
+            }
+            if (!p.getOpType().equals("Slice")) {
+                return false;
+            }
+            p = producer.get(p.getInput(0));
+        }
+        return false;
+    }
+
+    /** Whether a {@code ConstantOfShape} fills with zeros (its default, or a value tensor of 0). */
+    private static boolean zeroFill(Onnx.NodeProto p) {
+        for (Onnx.AttributeProto a : p.getAttributeList()) {
+            if (a.getName().equals("value")) {
+                Onnx.TensorProto t = a.getT();
+                for (byte v : t.getRawData().toByteArray()) {
+                    if (v != 0) {
+                        return false;
+                    }
+                }
+                return t.getFloatDataList().stream().allMatch(f -> f == 0f) && t.getInt64DataList().stream().allMatch(v -> v == 0)
+                        && t.getInt32DataList().stream().allMatch(v -> v == 0) && t.getDoubleDataList().stream().allMatch(v -> v == 0);
+            }
+        }
+        return true;
+    }
+
     OnnxGraph(Path file, Onnx.ModelProto model) throws ModelFormatException {
         this.file = file;
-        this.graph = model.getGraph();
+        this.graph = withoutZeroInitialStates(model.getGraph());
         int op = -1;
         for (Onnx.OperatorSetIdProto id : model.getOpsetImportList()) {
             String domain = id.getDomain();

@@ -54,6 +54,10 @@ final class OnnxImporter {
     private final OnnxGraph g;
     /** The shape of the rows while they are images (NCHW), else null. */
     private ImageShape image;
+    /** The steps of a [batch, T, F] input (0: none). */
+    private int sequenceSteps;
+    /** The steps of the [batch, T, H] value torch's recurrent export ends with (0: none). */
+    private int sequenceOut;
     /** Zero padding [h, w] of a {@code Pad} node, folded into the Conv or AveragePool that follows it. */
     private long[] pendingPad;
     /** Whether the latest {@link #pads} took a Pad node's zeros in (so an average counts them). */
@@ -115,7 +119,9 @@ final class OnnxImporter {
                 image = new ImageShape(Math.toIntExact(dims.get(1)), Math.toIntExact(dims.get(2)), Math.toIntExact(dims.get(3)));
             } else {
                 List<Onnx.NodeProto> first = g.consumersOf(g.input);
-                if (first.size() != 1 || !(first.get(0).getOpType().equals("Flatten") || first.get(0).getOpType().equals("Reshape"))) {
+                if (dims.size() == 3 && first.size() == 1 && first.get(0).getOpType().equals("Transpose")) {
+                    sequenceSteps = Math.toIntExact(dims.get(1)); // torch's batch-first recurrent export
+                } else if (first.size() != 1 || !(first.get(0).getOpType().equals("Flatten") || first.get(0).getOpType().equals("Reshape"))) {
                     throw new ModelFormatException(g.file, "input '" + g.input + "' has shape " + dims + ": simdnn reads "
                             + "[batch, features], images [batch, channels, height, width], or another rank flattened by "
                             + "the first node (Flatten or Reshape), and here it is not");
@@ -527,6 +533,27 @@ final class OnnxImporter {
             case "Reshape" -> {
                 return reshape(n, steps, open, width);
             }
+            case "Transpose" -> {
+                long[] perm = g.intsAttr(n, "perm");
+                if (perm != null && Arrays.equals(perm, new long[] {1, 0, 2})) {
+                    return torchRecurrent(n, steps, width);
+                }
+                throw g.refuse(n, "transposes with perm " + Arrays.toString(perm) + "; simdnn reads the [batch, T, F] to "
+                        + "[T, batch, F] transpose before torch's recurrent nodes");
+            }
+            case "Gather" -> {
+                OnnxGraph.Const index = g.constInput(n, 1, "indices");
+                int t = sequenceOut;
+                if (t > 0 && g.intAttr(n, "axis", 0) == 1 && index.dims().length == 0
+                        && (index.values()[0] == -1 || index.values()[0] == t - 1)) {
+                    steps.add(new LayerStep(new LastStep(t, w / t), w));
+                    width[0] = w / t;
+                    sequenceOut = 0;
+                    return n.getOutput(0);
+                }
+                throw g.refuse(n, "gathers " + Arrays.toString(index.values()) + " on axis " + g.intAttr(n, "axis", 0)
+                        + "; simdnn reads the last step of a sequence (axis 1, index -1)");
+            }
             case "Identity" -> {
             }
             case "Dropout" -> {
@@ -732,6 +759,93 @@ final class OnnxImporter {
      * {@code Y} reshaped back to rows of {@code T·directions·H}. Returns that Reshape's output.
      */
     private String recurrent(Onnx.NodeProto n, int t, int f, List<Step> steps, int[] width) throws ModelFormatException {
+        if (g.intAttr(n, "layout", 0) != 1) {
+            throw g.refuse(n, "has layout 0 ([T, batch, F]); simdnn reads the batch-first form (layout 1) it exports, "
+                    + "or torch's form (a Transpose to [T, batch, F] before the node)");
+        }
+        Built built = recurrentLayer(n, t, f);
+        int d = built.directions();
+        int hidden = built.hidden();
+        List<Onnx.NodeProto> after = g.consumersOf(n.getOutput(0));
+        Onnx.NodeProto back = after.size() == 1 && after.get(0).getOpType().equals("Reshape") ? after.get(0) : null;
+        double[] to = back == null ? null : g.constInput(back, 1, "shape").values();
+        long rowWidth = (long) t * d * hidden;
+        if (to == null || to.length != 2 || !(to[0] == 0 || to[0] == -1) || !(to[1] == -1 || to[1] == rowWidth)) {
+            throw g.refuse(n, "its Y [batch, T, directions, H] is not reshaped to rows of " + rowWidth
+                    + " (T·directions·H), as simdnn reads it");
+        }
+        steps.add(new LayerStep(built.layer(), (int) rowWidth));
+        width[0] = (int) rowWidth;
+        return back.getOutput(0);
+    }
+
+    /** A recurrent layer read from a node, with its directions and hidden units. */
+    private record Built(Layer layer, int directions, int hidden) {
+    }
+
+    /**
+     * Torch's export of batch-first recurrent layers: {@code Transpose(perm 1,0,2)} to time-major,
+     * then one {@code LSTM}/{@code GRU}/{@code RNN} node per level (layout 0, one direction), each
+     * {@code Y [T, 1, batch, H]} squeezed on axis 1, and a {@code Transpose(perm 1,0,2)} back to
+     * {@code [batch, T, H]}. The levels become layers; the returned value is the last Transpose's.
+     */
+    private String torchRecurrent(Onnx.NodeProto transpose, List<Step> steps, int[] width) throws ModelFormatException {
+        if (sequenceSteps < 1 || width[0] % sequenceSteps != 0) {
+            throw g.refuse(transpose, "transposes a sequence whose steps are not known; simdnn reads an input "
+                    + "[batch, T, F] with T fixed");
+        }
+        int t = sequenceSteps;
+        int f = width[0] / t;
+        Onnx.NodeProto n = single(transpose);
+        while (true) {
+            if (n == null || !Set.of("LSTM", "GRU", "RNN").contains(n.getOpType()) || g.intAttr(n, "layout", 0) != 0) {
+                throw g.refuse(transpose, "is not followed by a recurrent node of layout 0, as in torch's export");
+            }
+            Built built = recurrentLayer(n, t, f);
+            if (built.directions() != 1) {
+                throw g.refuse(n, "reads both directions; simdnn reads torch's bidirectional export only in the form it "
+                        + "writes itself (layout 1)");
+            }
+            steps.add(new LayerStep(built.layer(), t * built.hidden()));
+            f = built.hidden();
+            width[0] = t * f;
+            Onnx.NodeProto squeeze = single(n.getOutput(0));
+            if (squeeze == null || !squeeze.getOpType().equals("Squeeze") || !squeezesAxis1(squeeze)) {
+                throw g.refuse(n, "its Y [T, 1, batch, H] is not squeezed on axis 1, as torch exports it");
+            }
+            Onnx.NodeProto next = single(squeeze.getOutput(0));
+            if (next != null && next.getOpType().equals("Transpose")) {
+                if (!Arrays.equals(g.intsAttr(next, "perm"), new long[] {1, 0, 2})) {
+                    throw g.refuse(next, "transposes with perm " + Arrays.toString(g.intsAttr(next, "perm"))
+                            + "; back to [batch, T, H] is perm [1, 0, 2]");
+                }
+                sequenceOut = t;
+                return next.getOutput(0);
+            }
+            n = next; // the next level reads [T, batch, H]
+        }
+    }
+
+    private Onnx.NodeProto single(Onnx.NodeProto n) {
+        return single(n.getOutput(0));
+    }
+
+    private Onnx.NodeProto single(String value) {
+        List<Onnx.NodeProto> c = g.consumersOf(value);
+        return c.size() == 1 ? c.get(0) : null;
+    }
+
+    private boolean squeezesAxis1(Onnx.NodeProto squeeze) throws ModelFormatException {
+        if (squeeze.getInputCount() > 1) {
+            double[] axes = g.constInput(squeeze, 1, "axes").values();
+            return axes.length == 1 && axes[0] == 1;
+        }
+        long[] axes = g.intsAttr(squeeze, "axes");
+        return axes != null && axes.length == 1 && axes[0] == 1;
+    }
+
+    /** The layer of a recurrent node over {@code t} steps of {@code f} features (its form checked, its weights read). */
+    private Built recurrentLayer(Onnx.NodeProto n, int t, int f) throws ModelFormatException {
         String op = n.getOpType();
         g.onlyFirstOutputUsed(n);
         for (int i = 4; i < n.getInputCount(); i++) {
@@ -739,9 +853,6 @@ final class OnnxImporter {
                 throw g.refuse(n, "has input " + i + " ('" + n.getInput(i) + "'); simdnn reads no sequence lengths, initial "
                         + "states or peepholes");
             }
-        }
-        if (g.intAttr(n, "layout", 0) != 1) {
-            throw g.refuse(n, "has layout 0 ([T, batch, F]); simdnn reads the batch-first form (layout 1) it exports");
         }
         String direction = g.stringAttr(n, "direction", "forward");
         if (!direction.equals("forward") && !direction.equals("bidirectional")) {
@@ -794,14 +905,6 @@ final class OnnxImporter {
                     + " features the shapes are [" + d + ", " + gh + ", " + f + "], [" + d + ", " + gh + ", " + hidden + "], ["
                     + d + ", " + 2 * gh + "]");
         }
-        List<Onnx.NodeProto> after = g.consumersOf(n.getOutput(0));
-        Onnx.NodeProto back = after.size() == 1 && after.get(0).getOpType().equals("Reshape") ? after.get(0) : null;
-        double[] to = back == null ? null : g.constInput(back, 1, "shape").values();
-        long rowWidth = (long) t * d * hidden;
-        if (to == null || to.length != 2 || !(to[0] == 0 || to[0] == -1) || !(to[1] == -1 || to[1] == rowWidth)) {
-            throw g.refuse(n, "its Y [batch, T, directions, H] is not reshaped to rows of " + rowWidth
-                    + " (T·directions·H), as simdnn reads it");
-        }
         SplittableRandom none = new SplittableRandom(0);
         Layer layer;
         List<Recurrent> dirs;
@@ -828,9 +931,7 @@ final class OnnxImporter {
                 System.arraycopy(bv, k * 2 * gh + gh + gate * hidden, dst[3], tb, hidden);
             }
         }
-        steps.add(new LayerStep(layer, (int) rowWidth));
-        width[0] = (int) rowWidth;
-        return back.getOutput(0);
+        return new Built(layer, d, hidden);
     }
 
     private void activationsAre(Onnx.NodeProto n, int directions, String... perDirection) throws ModelFormatException {

@@ -44,6 +44,23 @@ public class OnnxImportTest {
     }
 
     @SuppressWarnings("unchecked")
+    /**
+     * torch.onnx.export of batch-first recurrent layers (PyTorch 1.13): the Transpose, the recurrent
+     * node of layout 0 with zero initial states computed from the input's shape, the Squeeze and
+     * the Transpose back; a 2-level GRU as two nodes; the last step as a Gather of index -1.
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"torch_lstm_last_opset14", "torch_lstm_last_opset17",
+            "torch_gru2_last_opset14", "torch_gru2_last_opset17", "torch_rnn_seq_opset14", "torch_rnn_seq_opset17"})
+    void torchsOwnRecurrentExportsImport(String name, @org.junit.jupiter.api.io.TempDir Path dir) throws IOException {
+        Sequential m = OnnxModels.load(resource(dir, name + ".onnx"));
+        assertEquals(15, m.inputFeatures(), "5 steps of 3 features");
+        assertReproducesTorch(dir, m, name.substring(0, name.lastIndexOf("_opset")) + "_io.json", "outputs");
+        if (name.startsWith("torch_gru2")) {
+            assertEquals(2, m.layers().stream().filter(l -> l instanceof dev.simdnn.nn.Recurrent).count(), "two levels");
+        }
+    }
+
     public static void assertReproducesTorch(Path dir, Sequential m, String io, String key) throws IOException {
         Map<String, Object> fixture = (Map<String, Object>) Json.parse(Files.readString(resource(dir, io)));
         List<Object> inputs = (List<Object>) fixture.get("inputs");

@@ -162,6 +162,27 @@ def part1():
             json.dump({"torch": torch.__version__, "module": str(mod), "inputs": x.tolist(), "outputs": y.tolist()}, f,
                       indent=1)
 
+    # torch's own ONNX export of batch-first recurrent layers (Transpose, LSTM/GRU/RNN of layout 0 with zero
+    # initial states computed from the input's shape, Squeeze, Transpose), then the last step and a Linear
+    class Seq(nn.Module):
+        def __init__(self, rnn, last, out):
+            super().__init__()
+            self.rnn, self.last = rnn, last
+            self.fc = nn.Linear(rnn.hidden_size, out) if out else None
+
+        def forward(self, x):
+            y = self.rnn(x)[0]
+            y = y[:, -1] if self.last else y
+            return self.fc(y) if self.fc is not None else y
+
+    for name, mod in (("torch_lstm_last", Seq(nn.LSTM(3, 4, batch_first=True), True, 2)),
+                      ("torch_gru2_last", Seq(nn.GRU(3, 4, num_layers=2, batch_first=True), True, 2)),
+                      ("torch_rnn_seq", Seq(nn.RNN(3, 4, nonlinearity="relu", batch_first=True), False, 0))):
+        torch.manual_seed(14)
+        for p in mod.parameters():
+            torch.nn.init.uniform_(p, -0.6, 0.6)
+        write_fixture(name, mod, torch.randn(3, 5, 3), [14, 17], state_dict=False)
+
     # exact GELU (torch writes its erf form as five nodes), a residual connection, an operator outside the list
     torch.manual_seed(10)
     write_fixture("torch_gelu_exact", nn.Sequential(nn.Linear(4, 4), nn.GELU(), nn.Linear(4, 2)), torch.randn(2, 4), [13])
