@@ -233,8 +233,8 @@ final class OnnxExporter {
             default -> new int[] {0};
         };
         int gates = order.length;
-        String w = initializer(scope + op + "_W", d, gates * hidden, r.inputFeatures(), dirs, 0, order, hidden);
-        String rr = initializer(scope + op + "_R", d, gates * hidden, hidden, dirs, 1, order, hidden);
+        String w = stackedWeights(scope + op + "_W", d, gates * hidden, r.inputFeatures(), dirs, 0, order, hidden);
+        String rr = stackedWeights(scope + op + "_R", d, gates * hidden, hidden, dirs, 1, order, hidden);
         // B [directions, 2·G·H]: the input biases, then the recurrent ones
         float[] b = new float[d * 2 * gates * hidden];
         for (int k = 0; k < d; k++) {
@@ -258,9 +258,8 @@ final class OnnxExporter {
             n.addAttribute(intAttr("linear_before_reset", 1));
         }
         if (op.equals("RNN")) {
-            n.addAttribute(stringsAttr("activations", d == 2
-                    ? new String[] {r.cell() == Recurrent.Cell.RNN_RELU ? "Relu" : "Tanh", r.cell() == Recurrent.Cell.RNN_RELU ? "Relu" : "Tanh"}
-                    : new String[] {r.cell() == Recurrent.Cell.RNN_RELU ? "Relu" : "Tanh"}));
+            String act = r.cell() == Recurrent.Cell.RNN_RELU ? "Relu" : "Tanh";
+            n.addAttribute(stringsAttr("activations", d == 2 ? new String[] {act, act} : new String[] {act}));
         }
         String y = n.getOutput(0);
         return node("Reshape", scope + "Reshape_1", y, constant(scope + "shape_1", new long[] {0, (long) steps * d * hidden}))
@@ -268,7 +267,7 @@ final class OnnxExporter {
     }
 
     /** {@code W} or {@code R} of a recurrent node: {@code [directions, G·H, cols]}, each direction's parameter {@code which}, blocks reordered. */
-    private String initializer(String name, int d, int rows, int cols, List<Recurrent> dirs, int which, int[] order, int hidden) {
+    private String stackedWeights(String name, int d, int rows, int cols, List<Recurrent> dirs, int which, int[] order, int hidden) {
         float[] v = new float[d * rows * cols];
         for (int k = 0; k < d; k++) {
             float[] src = dirs.get(k).parameters().get(which).value().toArray();
@@ -362,14 +361,9 @@ final class OnnxExporter {
         return n;
     }
 
+    /** A 1-D int64 initializer holding {@code values}. */
     private String constant(String name, long[] values) {
-        ByteBuffer b = ByteBuffer.allocate(8 * values.length).order(ByteOrder.LITTLE_ENDIAN);
-        for (long v : values) {
-            b.putLong(v);
-        }
-        graph.addInitializer(Onnx.TensorProto.newBuilder().setName(name).setDataType(Onnx.TensorProto.DataType.INT64_VALUE)
-                .addDims(values.length).setRawData(ByteString.copyFrom(b.array())));
-        return name;
+        return constant(name, new long[] {values.length}, values);
     }
 
     /** An int64 initializer of shape {@code dims} (empty: a scalar) holding {@code values}. */

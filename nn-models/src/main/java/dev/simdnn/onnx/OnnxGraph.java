@@ -262,6 +262,16 @@ final class OnnxGraph {
         return a.getS().toStringUtf8();
     }
 
+    /** A STRINGS attribute's values (empty when absent). */
+    List<String> stringsAttr(Onnx.NodeProto n, String name) {
+        for (Onnx.AttributeProto a : n.getAttributeList()) {
+            if (a.getName().equals(name)) {
+                return a.getStringsList().stream().map(com.google.protobuf.ByteString::toStringUtf8).toList();
+            }
+        }
+        return List.of();
+    }
+
     long[] intsAttr(Onnx.NodeProto n, String name) throws ModelFormatException {
         Onnx.AttributeProto a = attribute(n, name);
         if (a == null) {

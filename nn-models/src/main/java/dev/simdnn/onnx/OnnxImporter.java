@@ -882,7 +882,7 @@ final class OnnxImporter {
                 activationsAre(n, d, "Sigmoid", "Tanh");
             }
             default -> {
-                List<String> acts = stringsAttr(n, "activations");
+                List<String> acts = g.stringsAttr(n, "activations");
                 boolean relu = !acts.isEmpty() && acts.get(0).equalsIgnoreCase("Relu");
                 for (String a : acts) {
                     if (!a.equalsIgnoreCase(relu ? "Relu" : "Tanh")) {
@@ -935,7 +935,7 @@ final class OnnxImporter {
     }
 
     private void activationsAre(Onnx.NodeProto n, int directions, String... perDirection) throws ModelFormatException {
-        List<String> acts = stringsAttr(n, "activations");
+        List<String> acts = g.stringsAttr(n, "activations");
         if (acts.isEmpty()) {
             return;
         }
@@ -947,15 +947,6 @@ final class OnnxImporter {
                 .equals(want.stream().map(a -> a.toLowerCase(java.util.Locale.ROOT)).toList())) {
             throw g.refuse(n, "has activations " + acts + "; torch's cell is " + want);
         }
-    }
-
-    private List<String> stringsAttr(Onnx.NodeProto n, String name) {
-        for (Onnx.AttributeProto a : n.getAttributeList()) {
-            if (a.getName().equals(name)) {
-                return a.getStringsList().stream().map(com.google.protobuf.ByteString::toStringUtf8).toList();
-            }
-        }
-        return List.of();
     }
 
     private void activation(List<Step> steps, Activation a, int width) throws ModelFormatException {

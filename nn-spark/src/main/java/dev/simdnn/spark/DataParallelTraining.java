@@ -61,17 +61,10 @@ final class DataParallelTraining {
         List<Parameter> params = model.parameters();
         Optimizer opt = s.optimizer().build(params).on(k);
         Penalty penalty = s.l1() > 0 || s.l2() > 0 ? Penalty.elasticNet(s.l1(), s.l2()) : null;
-        int total = 0;
-        for (Parameter p : params) {
-            total += p.size();
-        }
         // the replicas start from this file: the architecture (the weights are sent every step)
         byte[] initial = ModelBytes.of(new SavedModel(model, task, null, List.of(), Map.of()));
         Broadcast<byte[]> file = sc.broadcast(initial);
         String run = UUID.randomUUID().toString();
-        String lossSpec = s.loss();
-        String backend = s.backend();
-        int threads = s.threads();
         int steps = (int) Math.max(1, (trainRows + s.batchSize() - 1) / s.batchSize());
         List<EpochSummary> history = new ArrayList<>();
         float[] best = null;
@@ -84,43 +77,39 @@ final class DataParallelTraining {
                 long rows = 0;
                 long correct = 0;
                 int local = s.localSteps();
-                for (int step = 0; local > 0 && step < steps; step += local) {
-                    // model averaging: each partition takes `local` steps of its own, then the weights are averaged
-                    GradientSum.Part sum = round(sc, blocks, partitions, file, run, flat(params, total), epoch, step,
-                            Math.min(local, steps - step), steps, s);
+                int rounds = local > 0 ? (steps + local - 1) / local : steps;
+                for (int r = 0; r < rounds; r++) {
+                    GradientSum.Part sum;
+                    if (local > 0) {
+                        // model averaging: each partition takes `local` steps of its own, then the weights are averaged
+                        int first = r * local;
+                        sum = round(sc, blocks, partitions, file, run, Weights.flat(params), epoch, first,
+                                Math.min(local, steps - first), steps, s);
+                    } else {
+                        sum = step(sc, blocks, partitions, file, run, Weights.flat(params), epoch, r, steps, s);
+                    }
                     if (sum.rows() == 0) {
                         continue;
                     }
                     if (!Double.isFinite(sum.loss())) {
-                        throw new IllegalStateException("training diverged in epoch " + epoch + ", round from step "
-                                + (step + 1) + ": the loss is " + sum.loss() + "; lower the learning rate");
+                        throw new IllegalStateException("training diverged in epoch " + epoch + ", "
+                                + (local > 0 ? "round from step " + (r * local + 1) : "step " + (r + 1)) + ": the loss is "
+                                + sum.loss() + "; lower the learning rate (" + opt.learningRate() + ") or scale the features");
                     }
-                    float[] avg = sum.grad();
-                    float n = sum.rows();
-                    for (int i = 0; i < avg.length; i++) {
-                        avg[i] /= n;
+                    if (local > 0) {
+                        float[] avg = sum.grad();
+                        float n = sum.rows();
+                        for (int i = 0; i < avg.length; i++) {
+                            avg[i] /= n;
+                        }
+                        Weights.copyInto(avg, params);
+                    } else {
+                        setGradients(params, sum.grad(), sum.rows());
+                        if (penalty != null) {
+                            penalty.apply(k, params);
+                        }
+                        opt.step();
                     }
-                    unflat(avg, params);
-                    lossSum += sum.loss();
-                    rows += sum.rows();
-                    correct += sum.correct();
-                }
-                for (int step = 0; local == 0 && step < steps; step++) {
-                    GradientSum.Part sum = step(sc, blocks, partitions, file, run, flat(params, total), epoch, step, steps,
-                            s);
-                    if (sum.rows() == 0) {
-                        continue;
-                    }
-                    if (!Double.isFinite(sum.loss())) {
-                        throw new IllegalStateException("training diverged in epoch " + epoch + ", step " + (step + 1)
-                                + ": the loss is " + sum.loss() + "; lower the learning rate (" + opt.learningRate()
-                                + ") or scale the features");
-                    }
-                    setGradients(params, sum.grad(), sum.rows());
-                    if (penalty != null) {
-                        penalty.apply(k, params);
-                    }
-                    opt.step();
                     lossSum += sum.loss();
                     rows += sum.rows();
                     correct += sum.correct();
@@ -128,27 +117,19 @@ final class DataParallelTraining {
                 double valLoss = Double.NaN;
                 double valAcc = Double.NaN;
                 if (hasValidation) {
-                    Broadcast<float[]> w = sc.broadcast(flat(params, total));
-                    GradientSum.Part v = aggregate(blocks.map(b -> {
-                        Replica r = Replica.borrow(run, file.value(), lossSpec, backend, threads);
-                        try {
-                            return new GradientSum(partitions).add(b.partition, r.evaluate(b, w.value(), true));
-                        } finally {
-                            Replica.release(run, r);
-                        }
-                    }), partitions, s.depth());
-                    w.destroy();
+                    GradientSum.Part v = perPartition(sc, blocks, partitions, file, run, Weights.flat(params), s,
+                            (r, b, w) -> r.evaluate(b, w, true));
                     valLoss = v.loss() / v.rows();
                     valAcc = task.isClassification() ? (double) v.correct() / v.rows() : Double.NaN;
                 }
                 history.add(new EpochSummary(epoch, lossSum / Math.max(1, rows),
                         task.isClassification() ? (double) correct / Math.max(1, rows) : Double.NaN, valLoss, valAcc,
-                        local > 0 ? (steps + local - 1) / local : steps, (System.nanoTime() - t0) / 1e9));
+                        rounds, (System.nanoTime() - t0) / 1e9));
                 if (s.patience() > 0) {
                     if (valLoss < bestLoss - s.minDelta()) {
                         bestLoss = valLoss;
                         bestEpoch = epoch;
-                        best = flat(params, total);
+                        best = Weights.flat(params);
                     } else if (epoch - bestEpoch >= s.patience()) {
                         break;
                     }
@@ -158,7 +139,7 @@ final class DataParallelTraining {
             file.destroy();
         }
         if (best != null) {
-            unflat(best, params);
+            Weights.copyInto(best, params);
         }
         return new Result(model, history, bestEpoch);
     }
@@ -170,16 +151,33 @@ final class DataParallelTraining {
     static GradientSum.Part step(JavaSparkContext sc, JavaRDD<TrainingBlock> blocks, int partitions,
                                  Broadcast<byte[]> file, String run, float[] weights, int epoch, int step, int steps,
                                  Settings s) {
+        long seed = s.seed();
+        return perPartition(sc, blocks, partitions, file, run, weights, s,
+                (r, b, w) -> r.gradient(b, w, epoch, step, steps, seed));
+    }
+
+    /** One partition's part of a round, computed by its replica from the block and the broadcast weights. */
+    interface PartitionWork extends java.io.Serializable {
+        GradientSum.Part apply(Replica replica, TrainingBlock block, float[] weights);
+    }
+
+    /**
+     * A synchronous round: {@code weights} broadcast; on each partition a replica of run {@code run}
+     * (borrowed from its JVM's pool, given back after) does {@code work}; the parts summed by
+     * {@link #aggregate}; the broadcast destroyed.
+     */
+    private static GradientSum.Part perPartition(JavaSparkContext sc, JavaRDD<TrainingBlock> blocks, int partitions,
+                                                 Broadcast<byte[]> file, String run, float[] weights, Settings s,
+                                                 PartitionWork work) {
         Broadcast<float[]> w = sc.broadcast(weights);
         String lossSpec = s.loss();
         String backend = s.backend();
         int threads = s.threads();
-        long seed = s.seed();
         try {
             return aggregate(blocks.map(b -> {
                 Replica r = Replica.borrow(run, file.value(), lossSpec, backend, threads);
                 try {
-                    return new GradientSum(partitions).add(b.partition, r.gradient(b, w.value(), epoch, step, steps, seed));
+                    return new GradientSum(partitions).add(b.partition, work.apply(r, b, w.value()));
                 } finally {
                     Replica.release(run, r);
                 }
@@ -222,27 +220,12 @@ final class DataParallelTraining {
     static GradientSum.Part round(JavaSparkContext sc, JavaRDD<TrainingBlock> blocks, int partitions,
                                   Broadcast<byte[]> file, String run, float[] weights, int epoch, int first, int count,
                                   int steps, Settings s) {
-        Broadcast<float[]> w = sc.broadcast(weights);
-        String lossSpec = s.loss();
-        String backend = s.backend();
-        int threads = s.threads();
         long seed = s.seed();
         OptimizerConfig opt = s.optimizer();
         float l1 = s.l1();
         float l2 = s.l2();
-        try {
-            return aggregate(blocks.map(b -> {
-                Replica r = Replica.borrow(run, file.value(), lossSpec, backend, threads);
-                try {
-                    return new GradientSum(partitions).add(b.partition,
-                            r.localSteps(b, w.value(), epoch, first, count, steps, seed, opt, l1, l2));
-                } finally {
-                    Replica.release(run, r);
-                }
-            }), partitions, s.depth());
-        } finally {
-            w.destroy();
-        }
+        return perPartition(sc, blocks, partitions, file, run, weights, s,
+                (r, b, w) -> r.localSteps(b, w, epoch, first, count, steps, seed, opt, l1, l2));
     }
 
     /**
@@ -254,41 +237,15 @@ final class DataParallelTraining {
                                      Sequential model, Task task, Settings s) {
         Broadcast<byte[]> file = sc.broadcast(ModelBytes.of(new SavedModel(model, task, null, List.of(), Map.of())));
         try {
-            List<Parameter> params = model.parameters();
-            int total = 0;
-            for (Parameter p : params) {
-                total += p.size();
-            }
-            GradientSum.Part sum = step(sc, blocks, partitions, file, UUID.randomUUID().toString(), flat(params, total),
-                    1, 0, 1, s);
-            float[] g = new float[total];
-            for (int i = 0; i < total; i++) {
+            GradientSum.Part sum = step(sc, blocks, partitions, file, UUID.randomUUID().toString(),
+                    Weights.flat(model.parameters()), 1, 0, 1, s);
+            float[] g = new float[sum.grad().length];
+            for (int i = 0; i < g.length; i++) {
                 g[i] = sum.grad()[i] / (float) sum.rows();
             }
             return g;
         } finally {
             file.destroy();
-        }
-    }
-
-    /** The parameters' values in order, as one new array (what a step broadcasts). */
-    static float[] flat(List<Parameter> params, int total) {
-        float[] w = new float[total];
-        int off = 0;
-        for (Parameter p : params) {
-            Tensor v = p.value();
-            System.arraycopy(v.data(), v.offset(), w, off, v.size());
-            off += v.size();
-        }
-        return w;
-    }
-
-    private static void unflat(float[] w, List<Parameter> params) {
-        int off = 0;
-        for (Parameter p : params) {
-            Tensor v = p.value();
-            System.arraycopy(w, off, v.data(), v.offset(), v.size());
-            off += v.size();
         }
     }
 

@@ -102,14 +102,20 @@ final class Replica {
 
     /** Copies the driver's weights (the parameters in order, flat) into this replica. */
     private void setWeights(float[] w) {
-        int off = 0;
-        for (Parameter p : params) {
-            Tensor v = p.value();
-            System.arraycopy(w, off, v.data(), v.offset(), v.size());
-            off += v.size();
+        Weights.copyInto(w, params);
+    }
+
+    /** Step {@code step} of {@code epoch}'s rows {@code order[from .. from+m)} into the replica's buffers, dropout reseeded for it. */
+    private void prepareStep(TrainingBlock b, int[] order, int from, int m, int epoch, int step, long seed) {
+        for (int i = 0; i < dropouts.size(); i++) {
+            dropouts.get(i).reseed(Seeds.mix(seed, ((long) epoch << 32 | step), (long) b.partition << 8 | i));
         }
-        if (off != w.length) {
-            throw new IllegalStateException("the driver sent " + w.length + " weights, the replica has " + off);
+        Tensor x = rows(m, b.width, true);
+        Tensor y = rows(m, b.targets, false);
+        for (int i = 0; i < m; i++) {
+            int r = order[from + i];
+            System.arraycopy(b.x, r * b.width, x.data(), x.offset() + i * b.width, b.width);
+            System.arraycopy(b.y, r * b.targets, y.data(), y.offset() + i * b.targets, b.targets);
         }
     }
 
@@ -127,19 +133,9 @@ final class Replica {
             return new GradientSum.Part(null, 0, 0, 0);
         }
         setWeights(w);
-        for (int i = 0; i < dropouts.size(); i++) {
-            dropouts.get(i).reseed(Seeds.mix(seed, ((long) epoch << 32 | step) , (long) b.partition << 8 | i));
-        }
-        int[] order = permutation(b, epoch, seed);
+        prepareStep(b, permutation(b, epoch, seed), from, m, epoch, step, seed);
         Tensor x = rows(m, b.width, true);
         Tensor y = rows(m, b.targets, false);
-        float[] xd = x.data();
-        float[] yd = y.data();
-        for (int i = 0; i < m; i++) {
-            int r = order[from + i];
-            System.arraycopy(b.x, r * b.width, xd, x.offset() + i * b.width, b.width);
-            System.arraycopy(b.y, r * b.targets, yd, y.offset() + i * b.targets, b.targets);
-        }
         for (Parameter p : params) {
             p.zeroGrad();
         }
@@ -183,16 +179,9 @@ final class Replica {
             if (m == 0) {
                 continue;
             }
-            for (int i = 0; i < dropouts.size(); i++) {
-                dropouts.get(i).reseed(Seeds.mix(seed, ((long) epoch << 32 | step), (long) b.partition << 8 | i));
-            }
+            prepareStep(b, order, from, m, epoch, step, seed);
             Tensor x = rows(m, b.width, true);
             Tensor y = rows(m, b.targets, false);
-            for (int i = 0; i < m; i++) {
-                int r = order[from + i];
-                System.arraycopy(b.x, r * b.width, x.data(), x.offset() + i * b.width, b.width);
-                System.arraycopy(b.y, r * b.targets, y.data(), y.offset() + i * b.targets, b.targets);
-            }
             o.zeroGrad();
             Tensor out = net.forward(kernels, x, Mode.TRAINING);
             float mean = loss.forward(kernels, out, y);
@@ -211,14 +200,9 @@ final class Replica {
         if (rows == 0) {
             return new GradientSum.Part(null, 0, 0, 0);
         }
-        float[] weighted = new float[w.length];
-        int off = 0;
-        for (Parameter p : params) {
-            Tensor v = p.value();
-            for (int i = 0; i < v.size(); i++) {
-                weighted[off + i] = v.data()[v.offset() + i] * rows;
-            }
-            off += v.size();
+        float[] weighted = Weights.flat(params);
+        for (int i = 0; i < weighted.length; i++) {
+            weighted[i] *= rows;
         }
         return new GradientSum.Part(weighted, lossSum, rows, correct);
     }

@@ -20,6 +20,7 @@ final class SharedParams {
     final IntParam scoringBatchSize;
     final Param<String> backend;
     final IntParam threads;
+    private final int defaultBatch;
 
     SharedParams(Params parent, int defaultBatch, String batchDoc) {
         featuresCol = new Param<>(parent, "featuresCol", "features column: a Vector of the model's input width "
@@ -40,8 +41,6 @@ final class SharedParams {
                 ParamValidators.gtEq(1));
         this.defaultBatch = defaultBatch;
     }
-
-    private final int defaultBatch;
 
     /** The defaults, set on {@code stage} (the parent these params were made with). */
     void setDefaults(SetDefault stage) {

@@ -33,7 +33,6 @@ import org.apache.spark.storage.StorageLevel;
 
 import java.util.Collections;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -635,9 +634,5 @@ public abstract class SimdnnEstimator<E extends SimdnnEstimator<E>> extends Esti
     @Override
     public String toString() {
         return getClass().getSimpleName() + "(" + uid + ")";
-    }
-
-    static String lower(String s) {
-        return s.trim().toLowerCase(Locale.ROOT);
     }
 }

@@ -1,5 +1,8 @@
 package dev.simdnn.spark;
 
+import dev.simdnn.data.Standardizer;
+import dev.simdnn.tensor.Shape;
+import dev.simdnn.tensor.Tensor;
 import org.apache.spark.sql.Row;
 
 import java.io.Serializable;
@@ -112,18 +115,17 @@ final class TrainingBlock implements Serializable {
         return (float) v;
     }
 
-    /** This block with its features scaled as {@code (x - mean) / scale}, the arithmetic of {@code Standardizer}. */
+    /** This block with its features scaled as {@code scaling} scales rows (its own arithmetic, {@code (x - mean) / scale}). */
     TrainingBlock scaled(float[] mean, float[] scale) {
-        return new TrainingBlock(partition, width, targets, scale(x, rows, mean, scale), y, rows,
-                scale(valX, valRows, mean, scale), valY, valRows);
+        Standardizer scaling = Standardizer.of(mean, scale);
+        return new TrainingBlock(partition, width, targets, scale(scaling, x, rows), y, rows, scale(scaling, valX, valRows),
+                valY, valRows);
     }
 
-    private float[] scale(float[] src, int n, float[] mean, float[] scale) {
+    private float[] scale(Standardizer scaling, float[] src, int n) {
         float[] out = new float[src.length];
-        for (int r = 0; r < n; r++) {
-            for (int j = 0; j < width; j++) {
-                out[r * width + j] = (src[r * width + j] - mean[j]) / scale[j];
-            }
+        if (n > 0) {
+            scaling.transformInto(Tensor.wrap(src, 0, Shape.of(n, width)), Tensor.wrap(out, 0, Shape.of(n, width)));
         }
         return out;
     }

@@ -22,7 +22,6 @@ import org.apache.spark.sql.functions;
 import org.apache.spark.storage.StorageLevel;
 
 import java.nio.file.Files;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -238,14 +237,5 @@ public final class SparkBench {
         Arrays.sort(s);
         return String.format(Locale.ROOT, median(v) < 1000 ? "%.1f (%.1f–%.1f)" : "%.0f (%.0f–%.0f)", median(v), s[0],
                 s[s.length - 1]);
-    }
-
-    @SuppressWarnings("unused")
-    private static List<Double> list(double[] v) {
-        List<Double> l = new ArrayList<>();
-        for (double d : v) {
-            l.add(d);
-        }
-        return l;
     }
 }
