@@ -9,7 +9,8 @@ import jdk.incubator.vector.VectorSpecies;
 import static dev.simdnn.simd.SimdConfig.FMA;
 
 /**
- * Writes a finished micro-kernel tile back to C while it is hot in L1:
+ * Writes an edge tile (one that C cuts short; the micro-kernel stores full tiles itself) back to
+ * C while it is hot in L1:
  * {@code C = alpha·tile + beta·C} (C not read when beta == 0, so NaN in C never leaks), plus, on
  * the last k-slice of a dense forward, the bias {@code bias[j]}. Only the {@code mr × nr} corner
  * that exists is written (masked columns). The activation is not applied here: see

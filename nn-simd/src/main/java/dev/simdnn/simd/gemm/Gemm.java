@@ -12,7 +12,7 @@ import java.util.Arrays;
  *  pc: KC-deep slices of k; pack B[pc.., jc..] (KC × NC), which then stays in L3
  *   ic: MC-tall row blocks of C and A; pack A[ic.., pc..] (MC × KC), which then stays in L2
  *    jr: NR-wide slivers of the B panel; one sliver (KC × NR) stays in L1 across the ir loop
- *     ir: MR-tall slivers of the A block; micro-kernel, then the epilogue writes the tile
+ *     ir: MR-tall slivers of the A block; the micro-kernel writes a full tile into C, the epilogue an edge tile
  * </pre>
  * Threads split C into independent column ranges (or row ranges when C is tall and narrow), each
  * running all five loops with its own packing buffers. Every element of C is still computed by one
@@ -214,14 +214,20 @@ public final class Gemm {
                         int bi = jr * kc;
                         for (int ir = 0; ir < mc; ir += MR) {         // ir: A slivers
                             int mr = Math.min(MR, mc - ir);
-                            MicroKernel12xTwoVectors.compute(kc, pa, ir * kc, pb, bi, tile);
                             int row = ic + ir;
                             int col = jc + jr;
+                            int ci = cOff + row * ldc + col;
+                            if (!transposedC && mr == MR && nr == NR) {
+                                boolean withBias = last && fused;
+                                MicroKernel12xTwoVectors.compute(kc, pa, ir * kc, pb, bi, c, ci, ldc, alpha, sliceBeta,
+                                        withBias, withBias ? bias : c, biasOff + col);
+                                continue;
+                            }
+                            MicroKernel12xTwoVectors.compute(kc, pa, ir * kc, pb, bi, tile, 0, NR, 1f, 0f, false, tile, 0);
                             if (transposedC) {
                                 Epilogue.storeTransposed(tile, mr, nr, alpha, sliceBeta, c, cOff + col * ldc + row, ldc);
                                 continue;
                             }
-                            int ci = cOff + row * ldc + col;
                             if (last && fused) {
                                 Epilogue.store(tile, mr, nr, alpha, sliceBeta, c, ci, ldc, bias, biasOff + col);
                             } else {
@@ -264,8 +270,14 @@ public final class Gemm {
                         int bi = base + (col - jc) * kc;
                         for (int ir = 0; ir < mc; ir += MR) {            // ir: A slivers
                             int mr = Math.min(MR, mc - ir);
-                            MicroKernel12xTwoVectors.compute(kc, pa, ir * kc, pb, bi, tile);
                             int ci = cOff + (ic + ir) * ldc + col;
+                            if (mr == MR && nr == NR) {
+                                boolean withBias = last && fused;
+                                MicroKernel12xTwoVectors.compute(kc, pa, ir * kc, pb, bi, c, ci, ldc, alpha, sliceBeta,
+                                        withBias, withBias ? bias : c, biasOff + col);
+                                continue;
+                            }
+                            MicroKernel12xTwoVectors.compute(kc, pa, ir * kc, pb, bi, tile, 0, NR, 1f, 0f, false, tile, 0);
                             if (last && fused) {
                                 Epilogue.store(tile, mr, nr, alpha, sliceBeta, c, ci, ldc, bias, biasOff + col);
                             } else {

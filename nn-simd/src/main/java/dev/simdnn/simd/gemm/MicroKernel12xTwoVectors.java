@@ -11,7 +11,7 @@ import static dev.simdnn.simd.SimdConfig.FMA;
  * 12 × 16 at 256, 12 × 8 at 128), accumulated in 24 vector registers.
  *
  * <pre>
- *   tile := Σ_{p < kc} a[:, p] ⊗ b[p, :]        (no alpha, no beta: see {@link Epilogue})
+ *   C := alpha·Σ_{p < kc} a[:, p] ⊗ b[p, :] + beta·C (+ bias)   (full tiles; edges: see {@link Epilogue})
  *
  *   packed A sliver (12 × kc):       packed B sliver (kc × NR):
  *     p=0: a00 a10 … a11,0            p=0: b00 b01 … b0,NR-1
@@ -20,9 +20,10 @@ import static dev.simdnn.simd.SimdConfig.FMA;
  * </pre>
  *
  * Per p: two vector loads of B, twelve broadcasts of A, twenty-four FMAs (broadcast-A form;
- * {@link dev.simdnn.simd.Fma#fma}, a multiply and an add where the CPU has no FMA). Edges are
- * not its business: packing pads partial slivers with zeros, and the epilogue writes back only the
- * rows and columns that exist. The tile is written to {@code tile} (row-major 12 × NR) so no vector
+ * {@link dev.simdnn.simd.Fma#fma}, a multiply and an add where the CPU has no FMA). A full tile is
+ * written straight into C from the registers (no round trip through a tile buffer); edges are not
+ * its business: packing pads partial slivers with zeros, the kernel writes them to the tile buffer
+ * (row-major 12 × NR), and the epilogue writes back only the rows and columns that exist. No vector
  * ever crosses a method boundary.
  */
 final class MicroKernel12xTwoVectors {
@@ -35,11 +36,21 @@ final class MicroKernel12xTwoVectors {
     }
 
     /**
-     * @param a    not modified: packed A sliver from {@code ai}, {@code 12·kc} floats
-     * @param b    not modified: packed B sliver from {@code bi}, {@code NR·kc} floats
-     * @param tile modified: the 12 × NR sums, row-major
+     * Accumulates the tile and writes {@code C = alpha·tile + beta·C (+ bias[j])} for all twelve rows
+     * and both vectors straight from the registers: C is not read when {@code beta == 0}, so NaN in C
+     * never leaks. A full tile only; {@link Gemm} sends an edge tile to {@code tile} (alpha 1, beta 0,
+     * no bias) and lets {@link Epilogue} write the corner that exists. Either way every element gets
+     * the same operations in the same order ({@code tile·alpha}, then {@code C·beta + that}, then the
+     * bias), so the two routes give the same bits.
+     *
+     * @param a       not modified: packed A sliver from {@code ai}, {@code 12·kc} floats
+     * @param b       not modified: packed B sliver from {@code bi}, {@code NR·kc} floats
+     * @param c       modified: the 12 × NR block of C at {@code ci}, row stride {@code ldc}
+     * @param hasBias whether {@code bias[biasIdx …]} is added; {@code bias} is never null (C2 boxes
+     *                vectors merged with null): pass any array when there is none
      */
-    static void compute(int kc, float[] a, int ai, float[] b, int bi, float[] tile) {
+    static void compute(int kc, float[] a, int ai, float[] b, int bi,
+                        float[] c, int ci, int ldc, float alpha, float beta, boolean hasBias, float[] bias, int biasIdx) {
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
         FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
@@ -95,29 +106,133 @@ final class MicroKernel12xTwoVectors {
             c110 = FMA ? x11.fma(b0, c110) : x11.mul(b0).add(c110);
             c111 = FMA ? x11.fma(b1, c111) : x11.mul(b1).add(c111);
         }
-        c00.intoArray(tile, 0 * NR);
-        c01.intoArray(tile, 0 * NR + L);
-        c10.intoArray(tile, 1 * NR);
-        c11.intoArray(tile, 1 * NR + L);
-        c20.intoArray(tile, 2 * NR);
-        c21.intoArray(tile, 2 * NR + L);
-        c30.intoArray(tile, 3 * NR);
-        c31.intoArray(tile, 3 * NR + L);
-        c40.intoArray(tile, 4 * NR);
-        c41.intoArray(tile, 4 * NR + L);
-        c50.intoArray(tile, 5 * NR);
-        c51.intoArray(tile, 5 * NR + L);
-        c60.intoArray(tile, 6 * NR);
-        c61.intoArray(tile, 6 * NR + L);
-        c70.intoArray(tile, 7 * NR);
-        c71.intoArray(tile, 7 * NR + L);
-        c80.intoArray(tile, 8 * NR);
-        c81.intoArray(tile, 8 * NR + L);
-        c90.intoArray(tile, 9 * NR);
-        c91.intoArray(tile, 9 * NR + L);
-        c100.intoArray(tile, 10 * NR);
-        c101.intoArray(tile, 10 * NR + L);
-        c110.intoArray(tile, 11 * NR);
-        c111.intoArray(tile, 11 * NR + L);
+        FloatVector va = FloatVector.broadcast(S, alpha); // times 1 is exact
+        c00 = c00.mul(va);
+        c01 = c01.mul(va);
+        c10 = c10.mul(va);
+        c11 = c11.mul(va);
+        c20 = c20.mul(va);
+        c21 = c21.mul(va);
+        c30 = c30.mul(va);
+        c31 = c31.mul(va);
+        c40 = c40.mul(va);
+        c41 = c41.mul(va);
+        c50 = c50.mul(va);
+        c51 = c51.mul(va);
+        c60 = c60.mul(va);
+        c61 = c61.mul(va);
+        c70 = c70.mul(va);
+        c71 = c71.mul(va);
+        c80 = c80.mul(va);
+        c81 = c81.mul(va);
+        c90 = c90.mul(va);
+        c91 = c91.mul(va);
+        c100 = c100.mul(va);
+        c101 = c101.mul(va);
+        c110 = c110.mul(va);
+        c111 = c111.mul(va);
+        if (beta != 0f) {
+            FloatVector vb = FloatVector.broadcast(S, beta);
+            FloatVector o00 = FloatVector.fromArray(S, c, ci + 0 * ldc);
+            c00 = FMA ? o00.fma(vb, c00) : o00.mul(vb).add(c00);
+            FloatVector o01 = FloatVector.fromArray(S, c, ci + 0 * ldc + L);
+            c01 = FMA ? o01.fma(vb, c01) : o01.mul(vb).add(c01);
+            FloatVector o10 = FloatVector.fromArray(S, c, ci + 1 * ldc);
+            c10 = FMA ? o10.fma(vb, c10) : o10.mul(vb).add(c10);
+            FloatVector o11 = FloatVector.fromArray(S, c, ci + 1 * ldc + L);
+            c11 = FMA ? o11.fma(vb, c11) : o11.mul(vb).add(c11);
+            FloatVector o20 = FloatVector.fromArray(S, c, ci + 2 * ldc);
+            c20 = FMA ? o20.fma(vb, c20) : o20.mul(vb).add(c20);
+            FloatVector o21 = FloatVector.fromArray(S, c, ci + 2 * ldc + L);
+            c21 = FMA ? o21.fma(vb, c21) : o21.mul(vb).add(c21);
+            FloatVector o30 = FloatVector.fromArray(S, c, ci + 3 * ldc);
+            c30 = FMA ? o30.fma(vb, c30) : o30.mul(vb).add(c30);
+            FloatVector o31 = FloatVector.fromArray(S, c, ci + 3 * ldc + L);
+            c31 = FMA ? o31.fma(vb, c31) : o31.mul(vb).add(c31);
+            FloatVector o40 = FloatVector.fromArray(S, c, ci + 4 * ldc);
+            c40 = FMA ? o40.fma(vb, c40) : o40.mul(vb).add(c40);
+            FloatVector o41 = FloatVector.fromArray(S, c, ci + 4 * ldc + L);
+            c41 = FMA ? o41.fma(vb, c41) : o41.mul(vb).add(c41);
+            FloatVector o50 = FloatVector.fromArray(S, c, ci + 5 * ldc);
+            c50 = FMA ? o50.fma(vb, c50) : o50.mul(vb).add(c50);
+            FloatVector o51 = FloatVector.fromArray(S, c, ci + 5 * ldc + L);
+            c51 = FMA ? o51.fma(vb, c51) : o51.mul(vb).add(c51);
+            FloatVector o60 = FloatVector.fromArray(S, c, ci + 6 * ldc);
+            c60 = FMA ? o60.fma(vb, c60) : o60.mul(vb).add(c60);
+            FloatVector o61 = FloatVector.fromArray(S, c, ci + 6 * ldc + L);
+            c61 = FMA ? o61.fma(vb, c61) : o61.mul(vb).add(c61);
+            FloatVector o70 = FloatVector.fromArray(S, c, ci + 7 * ldc);
+            c70 = FMA ? o70.fma(vb, c70) : o70.mul(vb).add(c70);
+            FloatVector o71 = FloatVector.fromArray(S, c, ci + 7 * ldc + L);
+            c71 = FMA ? o71.fma(vb, c71) : o71.mul(vb).add(c71);
+            FloatVector o80 = FloatVector.fromArray(S, c, ci + 8 * ldc);
+            c80 = FMA ? o80.fma(vb, c80) : o80.mul(vb).add(c80);
+            FloatVector o81 = FloatVector.fromArray(S, c, ci + 8 * ldc + L);
+            c81 = FMA ? o81.fma(vb, c81) : o81.mul(vb).add(c81);
+            FloatVector o90 = FloatVector.fromArray(S, c, ci + 9 * ldc);
+            c90 = FMA ? o90.fma(vb, c90) : o90.mul(vb).add(c90);
+            FloatVector o91 = FloatVector.fromArray(S, c, ci + 9 * ldc + L);
+            c91 = FMA ? o91.fma(vb, c91) : o91.mul(vb).add(c91);
+            FloatVector o100 = FloatVector.fromArray(S, c, ci + 10 * ldc);
+            c100 = FMA ? o100.fma(vb, c100) : o100.mul(vb).add(c100);
+            FloatVector o101 = FloatVector.fromArray(S, c, ci + 10 * ldc + L);
+            c101 = FMA ? o101.fma(vb, c101) : o101.mul(vb).add(c101);
+            FloatVector o110 = FloatVector.fromArray(S, c, ci + 11 * ldc);
+            c110 = FMA ? o110.fma(vb, c110) : o110.mul(vb).add(c110);
+            FloatVector o111 = FloatVector.fromArray(S, c, ci + 11 * ldc + L);
+            c111 = FMA ? o111.fma(vb, c111) : o111.mul(vb).add(c111);
+        }
+        if (hasBias) {
+            FloatVector q0 = FloatVector.fromArray(S, bias, biasIdx);
+            FloatVector q1 = FloatVector.fromArray(S, bias, biasIdx + L);
+            c00 = c00.add(q0);
+            c01 = c01.add(q1);
+            c10 = c10.add(q0);
+            c11 = c11.add(q1);
+            c20 = c20.add(q0);
+            c21 = c21.add(q1);
+            c30 = c30.add(q0);
+            c31 = c31.add(q1);
+            c40 = c40.add(q0);
+            c41 = c41.add(q1);
+            c50 = c50.add(q0);
+            c51 = c51.add(q1);
+            c60 = c60.add(q0);
+            c61 = c61.add(q1);
+            c70 = c70.add(q0);
+            c71 = c71.add(q1);
+            c80 = c80.add(q0);
+            c81 = c81.add(q1);
+            c90 = c90.add(q0);
+            c91 = c91.add(q1);
+            c100 = c100.add(q0);
+            c101 = c101.add(q1);
+            c110 = c110.add(q0);
+            c111 = c111.add(q1);
+        }
+        c00.intoArray(c, ci + 0 * ldc);
+        c01.intoArray(c, ci + 0 * ldc + L);
+        c10.intoArray(c, ci + 1 * ldc);
+        c11.intoArray(c, ci + 1 * ldc + L);
+        c20.intoArray(c, ci + 2 * ldc);
+        c21.intoArray(c, ci + 2 * ldc + L);
+        c30.intoArray(c, ci + 3 * ldc);
+        c31.intoArray(c, ci + 3 * ldc + L);
+        c40.intoArray(c, ci + 4 * ldc);
+        c41.intoArray(c, ci + 4 * ldc + L);
+        c50.intoArray(c, ci + 5 * ldc);
+        c51.intoArray(c, ci + 5 * ldc + L);
+        c60.intoArray(c, ci + 6 * ldc);
+        c61.intoArray(c, ci + 6 * ldc + L);
+        c70.intoArray(c, ci + 7 * ldc);
+        c71.intoArray(c, ci + 7 * ldc + L);
+        c80.intoArray(c, ci + 8 * ldc);
+        c81.intoArray(c, ci + 8 * ldc + L);
+        c90.intoArray(c, ci + 9 * ldc);
+        c91.intoArray(c, ci + 9 * ldc + L);
+        c100.intoArray(c, ci + 10 * ldc);
+        c101.intoArray(c, ci + 10 * ldc + L);
+        c110.intoArray(c, ci + 11 * ldc);
+        c111.intoArray(c, ci + 11 * ldc + L);
     }
 }
