@@ -81,6 +81,17 @@ class SimdAllocationTest {
             check(failures, a + " dense (batch 1)",
                     () -> k.blas().denseForward(1, in, out, x, 0, w, 0, b, 0, a, null, 0, y, 0));
         }
+        // frozen weights at batch 1..4 (the GEMV over packed panels: four slivers at once, one, a partial one; two k-slices)
+        int wideIn = 300, wideOut = 161;
+        float[] wideW = new float[wideOut * wideIn], wideX = new float[4 * wideIn], wideB = new float[wideOut], wideY = new float[4 * wideOut];
+        java.util.Arrays.fill(wideW, 0.01f);
+        java.util.Arrays.fill(wideX, 1f);
+        dev.simdnn.kernel.PackedWeights wide = k.blas().packDenseWeights(wideIn, wideOut, wideW, 0);
+        dev.simdnn.kernel.PackedWeights narrowPacked = k.blas().packDenseWeights(in, narrow, wn, 0);
+        check(failures, "dense (packed weights, batch 1)", () -> k.blas().denseForward(1, wide, wideX, 0, wideB, 0, Activation.RELU, wideY, 0));
+        check(failures, "dense (packed weights, batch 4)", () -> k.blas().denseForward(4, wide, wideX, 0, wideB, 0, Activation.RELU, wideY, 0));
+        check(failures, "dense (packed weights, narrow, batch 3)",
+                () -> k.blas().denseForward(3, narrowPacked, x, 0, b, 0, Activation.IDENTITY, yn, 0));
         check(failures, "softmax cross-entropy", () -> k.losses().softmaxCrossEntropy(rows, narrow, 0f, yn, 0, labels, 0, zn, 0));
         check(failures, "softmax cross-entropy, smoothed", () -> k.losses().softmaxCrossEntropy(rows, narrow, 0.1f, yn, 0, labels, 0, zn, 0));
         float[] c1 = new float[out], c2 = new float[out], c3 = new float[out], r1 = new float[rows], r2 = new float[rows];

@@ -232,9 +232,9 @@ public abstract class BlasContractTest extends KernelContract {
     @Covers({"packDenseWeights", "denseForward"})
     void packedWeightsGiveTheBitsOfTheWeightsTheyWereMadeFrom() {
         SplittableRandom rng = new SplittableRandom(5);
-        // direct paths (1 and 3 rows, a 10-wide output), slices past k = 256, two column panels past 4096
-        int[][] shapes = {{1, 1, 1}, {3, 9, 40}, {5, 7, 3}, {130, 33, 10}, {13, 300, 40}, {40, 5, 70}, {200, 20, 65},
-                {17, 3, 4100}};
+        // batches past the direct paths (> 4 rows), a 10-wide output, slices past k = 256, two column
+        // panels past 4096; batches of at most 4 rows are the next test's business
+        int[][] shapes = {{5, 7, 3}, {130, 33, 10}, {13, 300, 40}, {40, 5, 70}, {200, 20, 65}, {17, 3, 4100}};
         for (Activation act : List.of(Activation.IDENTITY, Activation.RELU, Activation.GELU_ERF)) {
             for (int[] s : shapes) {
                 int rows = s[0], in = s[1], out = s[2];
@@ -262,6 +262,48 @@ public abstract class BlasContractTest extends KernelContract {
         float[] got = new float[18];
         kernels().blas().denseForward(6, PackedWeights.copyOf(2, 3, w, 0), x, 0, null, 0, Activation.TANH, got, 0);
         assertArrayEquals(want, got);
+    }
+
+    @Test
+    @Covers({"packDenseWeights", "denseForward"})
+    void packedWeightsGiveEveryRowTheSameBitsInAnyBatch() {
+        SplittableRandom rng = new SplittableRandom(6);
+        // {in, out}: one value; k-slices past 256 (and a short last one); four slivers and more at
+        // 512 bits (128+), a partial last sliver, a 10-wide output, a second column panel past 4096
+        int[][] shapes = {{1, 1}, {9, 40}, {784, 256}, {300, 10}, {33, 161}, {70, 130}, {3, 4100}, {257, 97}};
+        int rows = 70; // more than 2·32 rows: the narrow output takes its transposed route here
+        for (int[] s : shapes) {
+            int in = s[0], out = s[1];
+            float[] x = random(rng, rows * in, 2);
+            float[] w = random(rng, out * in, 1);
+            float[] bias = random(rng, out, 1);
+            PackedWeights packed = kernels().blas().packDenseWeights(in, out, w, 0);
+            float[] whole = new float[rows * out];
+            kernels().blas().denseForward(rows, packed, x, 0, bias, 0, Activation.RELU, whole, 0);
+            for (int batch : new int[] {1, 2, 3, 4, 5, 7}) {
+                int first = (batch * 13) % (rows - batch);
+                float[] part = new float[batch * out];
+                kernels().blas().denseForward(batch, packed, x, first * in, bias, 0, Activation.RELU, part, 0);
+                for (int r = 0; r < batch; r++) {
+                    assertArrayEquals(java.util.Arrays.copyOfRange(whole, (first + r) * out, (first + r + 1) * out),
+                            java.util.Arrays.copyOfRange(part, r * out, (r + 1) * out),
+                            "row " + (first + r) + " in a batch of " + batch + " at " + java.util.Arrays.toString(s));
+                }
+                // and right: against the sum in double
+                for (int r = 0; r < batch; r++) {
+                    for (int j = 0; j < out; j++) {
+                        double exact = bias[j];
+                        double mag = Math.abs(bias[j]);
+                        for (int p = 0; p < in; p++) {
+                            double t = (double) x[(first + r) * in + p] * w[j * in + p];
+                            exact += t;
+                            mag += Math.abs(t);
+                        }
+                        assertEquals(Math.max(0, exact), part[r * out + j], (in + 2) * U * mag, "batch " + batch);
+                    }
+                }
+            }
+        }
     }
 
     // ================================================================== elementwise and reductions

@@ -126,15 +126,26 @@ public final class Gemm {
     }
 
     /**
-     * {@code C = A·B + bias} (beta = 0, alpha = 1) with B packed by {@link #packB}: the same arithmetic
-     * in the same order as {@link #gemm} on the matrix B was packed from, so the same bits; the
-     * shapes {@code gemm} serves by a direct path ({@code m <= SMALL_M}, or a narrow C) are computed
-     * from {@code bRaw} (n × k, B's transpose, as the dense layer stores W) exactly as {@code gemm} would.
+     * {@code C = A·B + bias} (beta = 0, alpha = 1) with B packed by {@link #packB}. Every element of C
+     * gets the packed path's arithmetic, whatever m is, so a row has the same bits in any batch:
+     * <ul>
+     *   <li>more than {@code SMALL_M} rows: the same arithmetic in the same order as {@link #gemm} on
+     *       the matrix B was packed from, so the same bits (a narrow C is computed from {@code bRaw},
+     *       n × k, B's transpose, as the dense layer stores W, exactly as {@code gemm} would: its
+     *       transposed route sums each element in the same order);</li>
+     *   <li>at most {@code SMALL_M} rows (batch-1 inference): {@link PackedRows}, a GEMV over the
+     *       packed panels in the micro-kernel's order. These rows differ in the last bits from
+     *       {@code gemm}'s own direct path for few rows, whose dot products sum along k in lanes.</li>
+     * </ul>
      */
     public static void gemmPackedB(GemmPool pool, int m, int n, int k, float[] a, int aOff, int lda,
                                    PackedB packed, float[] bRaw, float[] c, int cOff, int ldc,
                                    float[] bias, int biasOff) {
-        if (m == 0 || m <= SMALL_M || n <= NARROW_N && m >= 2 * NR || k == 0) {
+        if (m > 0 && m <= SMALL_M && k > 0) {
+            PackedRows.multiply(m, k, a, aOff, lda, packed, c, cOff, ldc, bias, biasOff);
+            return;
+        }
+        if (m == 0 || n <= NARROW_N && m >= 2 * NR || k == 0) {
             gemm(pool, false, true, m, n, k, 1f, a, aOff, lda, bRaw, 0, k, 0f, c, cOff, ldc, bias, biasOff);
             return;
         }
