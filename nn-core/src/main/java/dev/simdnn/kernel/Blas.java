@@ -53,9 +53,12 @@ public interface Blas {
 
     /**
      * {@link #denseForward(int, int, int, float[], int, float[], int, float[], int, Activation, float[], int, float[], int)}
-     * in inference (no pre-activation kept) with weights prepared by {@link #packDenseWeights}; the
-     * result is the same, bit for bit, as with the weights they were made from. Weights prepared by
-     * another backend are read from their snapshot.
+     * in inference (no pre-activation kept) with weights prepared by {@link #packDenseWeights}. Each
+     * row of the result has the same bits whatever the number of rows (a batch of one included). For
+     * more than four rows it also has the bits the weights they were made from give; for fewer a
+     * backend may sum in another order than its unpacked product's direct path (the SIMD backend
+     * does: its batch-1 GEMV over the packed panels keeps the packed product's order). Weights
+     * prepared by another backend are read from their snapshot.
      *
      * @param x    not modified: {@code rows × w.in()}
      * @param bias not modified: {@code w.out()} values, or null

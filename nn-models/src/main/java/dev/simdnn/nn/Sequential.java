@@ -284,7 +284,10 @@ public final class Sequential implements Layer {
      * hold copies of their parameters. It predicts only ({@link #predict}, sessions; a training
      * forward or backward throws), its dense layers have no parameters, and training this model
      * later does not change it. Its predictions are those of this model at the moment of the call,
-     * bit for bit, on the same backend.
+     * on the same backend: bit for bit for batches of more than four rows; for one to four rows its
+     * dense layers sum in the order of the larger batches (so an input gets the same bits from the
+     * snapshot in any batch), which can differ from this model's direct small-batch path in the last
+     * bits. Maxout, convolution and recurrent layers keep the per-call GEMM in the snapshot too.
      *
      * @throws UnsupportedOperationException for a layer of a kind outside simdnn's own
      */
