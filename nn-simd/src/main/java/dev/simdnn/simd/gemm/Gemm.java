@@ -218,7 +218,7 @@ public final class Gemm {
                 Packing.packB(pb, transB, b, bOff, ldb, pc, kc, jc, nc);
                 for (int ic = m0; ic < m1; ic += MC) {                // ic: row blocks
                     int mc = Math.min(MC, m1 - ic);
-                    float[] pa = ws.packedA(Blocking.roundUp(mc, MR) * kc);
+                    float[] pa = ws.packedA(Blocking.roundUp(mc, MR) * kc + Packing.A_SLACK);
                     Packing.packA(pa, transA, a, aOff, lda, ic, mc, pc, kc);
                     for (int jr = 0; jr < nc; jr += NR) {             // jr: B slivers (L1)
                         int nr = Math.min(NR, nc - jr);
@@ -274,7 +274,7 @@ public final class Gemm {
                 int base = packed.offset(jc / NC, slice);
                 for (int ic = m0; ic < m1; ic += MC) {                   // ic: row blocks
                     int mc = Math.min(MC, m1 - ic);
-                    float[] pa = ws.packedA(Blocking.roundUp(mc, MR) * kc);
+                    float[] pa = ws.packedA(Blocking.roundUp(mc, MR) * kc + Packing.A_SLACK);
                     Packing.packA(pa, transA, a, aOff, lda, ic, mc, pc, kc);
                     for (int col = from; col < to; col += NR) {          // jr: B slivers
                         int nr = Math.min(NR, to - col);
