@@ -101,7 +101,12 @@ public final class SimdUpdates implements Updates {
     }
 
     private static void sgd(int n, float lr, float weightDecay, float[] w, int wOffset, float[] g, int gOffset) {
-        for (int i = 0; i < n; i += L) {
+        for (int i = 0; i <= n - L; i += L) { // full vectors: no mask
+            FloatVector wv = FloatVector.fromArray(S, w, wOffset + i);
+            FloatVector gv = FloatVector.fromArray(S, g, gOffset + i);
+            wv.sub(wv.mul(weightDecay).add(gv).mul(lr)).intoArray(w, wOffset + i);
+        }
+        for (int i = n / L * L; i < n; i += L) { // the tail, masked (at most once)
             VectorMask<Float> m = S.indexInRange(i, n);
             FloatVector wv = FloatVector.fromArray(S, w, wOffset + i, m);
             FloatVector gv = FloatVector.fromArray(S, g, gOffset + i, m);
@@ -133,7 +138,15 @@ public final class SimdUpdates implements Updates {
 
     private static void momentum(int n, float lr, float momentum, boolean nesterov, float weightDecay,
                                  float[] w, int wOffset, float[] g, int gOffset, float[] v, int vOffset) {
-        for (int i = 0; i < n; i += L) {
+        for (int i = 0; i <= n - L; i += L) { // full vectors: no mask
+            FloatVector wv = FloatVector.fromArray(S, w, wOffset + i);
+            FloatVector gv = wv.mul(weightDecay).add(FloatVector.fromArray(S, g, gOffset + i));
+            FloatVector vv = flush(FloatVector.fromArray(S, v, vOffset + i).mul(momentum).add(gv));
+            vv.intoArray(v, vOffset + i);
+            FloatVector step = nesterov ? vv.mul(momentum).add(gv) : vv;
+            wv.sub(step.mul(lr)).intoArray(w, wOffset + i);
+        }
+        for (int i = n / L * L; i < n; i += L) { // the tail, masked (at most once)
             VectorMask<Float> m = S.indexInRange(i, n);
             FloatVector wv = FloatVector.fromArray(S, w, wOffset + i, m);
             FloatVector gv = wv.mul(weightDecay).add(FloatVector.fromArray(S, g, gOffset + i, m));
