@@ -193,19 +193,35 @@ public final class SimdUpdates implements Updates {
         float bias1 = (float) (1.0 - Math.pow(beta1, t));
         float bias2 = (float) (1.0 - Math.pow(beta2, t));
         float coupled = decoupled ? 0f : weightDecay;
-        for (int i = 0; i < n; i += L) {
-            VectorMask<Float> k = S.indexInRange(i, n);
-            FloatVector wv = FloatVector.fromArray(S, w, wOffset + i, k);
-            FloatVector gv = wv.mul(coupled).add(FloatVector.fromArray(S, g, gOffset + i, k));
+        int full = n / L * L;
+        for (int i = 0; i < full; i += L) { // full vectors: no mask
+            FloatVector wv = FloatVector.fromArray(S, w, wOffset + i);
+            FloatVector gv = wv.mul(coupled).add(FloatVector.fromArray(S, g, gOffset + i));
             if (decoupled) {
                 wv = wv.sub(wv.mul(lr * weightDecay));
             }
-            FloatVector mv = flush(FloatVector.fromArray(S, m, mOffset + i, k).mul(beta1).add(gv.mul(1f - beta1)));
-            FloatVector vv = flush(FloatVector.fromArray(S, v, vOffset + i, k).mul(beta2).add(gv.mul(gv).mul(1f - beta2)));
-            mv.intoArray(m, mOffset + i, k);
-            vv.intoArray(v, vOffset + i, k);
+            FloatVector mv = flush(FloatVector.fromArray(S, m, mOffset + i).mul(beta1).add(gv.mul(1f - beta1)));
+            FloatVector vv = flush(FloatVector.fromArray(S, v, vOffset + i).mul(beta2).add(gv.mul(gv).mul(1f - beta2)));
+            mv.intoArray(m, mOffset + i);
+            vv.intoArray(v, vOffset + i);
             FloatVector denom = vv.div(bias2).lanewise(VectorOperators.SQRT).add(epsilon);
-            wv.sub(mv.div(bias1).mul(lr).div(denom)).intoArray(w, wOffset + i, k);
+            wv.sub(mv.div(bias1).mul(lr).div(denom)).intoArray(w, wOffset + i);
+        }
+        // The tail in scalar code, the vector loop's operations in its order (IEEE float both ways, and
+        // the double square root rounds to the float one), so the same bits: a second, masked vector
+        // loop made this method too large for C2 to keep every vector in registers.
+        for (int i = full; i < n; i++) {
+            float wi = w[wOffset + i];
+            float gi = wi * coupled + g[gOffset + i];
+            if (decoupled) {
+                wi = wi - wi * (lr * weightDecay);
+            }
+            float mi = flush(m[mOffset + i] * beta1 + gi * (1f - beta1));
+            float vi = flush(v[vOffset + i] * beta2 + gi * gi * (1f - beta2));
+            m[mOffset + i] = mi;
+            v[vOffset + i] = vi;
+            float denom = (float) Math.sqrt(vi / bias2) + epsilon;
+            w[wOffset + i] = wi - mi / bias1 * lr / denom;
         }
     }
 
@@ -238,6 +254,11 @@ public final class SimdUpdates implements Updates {
     /** |x| < 2^-126 → 0: keeps state out of the subnormal range (see {@link Kernels}). */
     private static FloatVector flush(FloatVector x) {
         return x.blend(0f, x.abs().compare(VectorOperators.LT, Float.MIN_NORMAL));
+    }
+
+    /** {@link #flush(FloatVector)} of one value. */
+    private static float flush(float x) {
+        return Math.abs(x) < Float.MIN_NORMAL ? 0f : x;
     }
 
     @Override
