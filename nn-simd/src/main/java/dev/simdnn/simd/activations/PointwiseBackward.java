@@ -43,17 +43,28 @@ final class PointwiseBackward {
         }
     }
 
+    // Identity and ReLU, the MLP's hot pair: full vectors unmasked, the last few columns in scalar code
+    // with the same operations (see PointwiseForward).
     private static void backwardIdentity(float alpha, int rows, int cols, float[] z0, int zo,
                                          float[] dy, int dyo, float[] dz, int dzo, float[] dbias, int bo) {
+        boolean hasBias = dbias != null;
+        float[] biasArr = hasBias ? dbias : dz; // never null: see Epilogue
         for (int r = 0; r < rows; r++) {
-            for (int j = 0; j < cols; j += L) {
+            int j = 0;
+            for (; j <= cols - L; j += L) {
                 int e = r * cols + j;
-                VectorMask<Float> m = S.indexInRange(j, cols);
-                FloatVector g = FloatVector.fromArray(S, dy, dyo + e, m);
-                g = g;
-                g.intoArray(dz, dzo + e, m);
-                if (dbias != null) {
-                    FloatVector.fromArray(S, dbias, bo + j, m).add(g).intoArray(dbias, bo + j, m);
+                FloatVector g = FloatVector.fromArray(S, dy, dyo + e);
+                g.intoArray(dz, dzo + e);
+                if (hasBias) {
+                    FloatVector.fromArray(S, biasArr, bo + j).add(g).intoArray(biasArr, bo + j);
+                }
+            }
+            for (; j < cols; j++) {
+                int e = r * cols + j;
+                float g = dy[dyo + e];
+                dz[dzo + e] = g;
+                if (hasBias) {
+                    biasArr[bo + j] += g;
                 }
             }
         }
@@ -112,16 +123,26 @@ final class PointwiseBackward {
 
     private static void backwardRelu(float alpha, int rows, int cols, float[] z0, int zo,
                                          float[] dy, int dyo, float[] dz, int dzo, float[] dbias, int bo) {
+        boolean hasBias = dbias != null;
+        float[] biasArr = hasBias ? dbias : dz;
         for (int r = 0; r < rows; r++) {
-            for (int j = 0; j < cols; j += L) {
+            int j = 0;
+            for (; j <= cols - L; j += L) {
                 int e = r * cols + j;
-                VectorMask<Float> m = S.indexInRange(j, cols);
-                FloatVector z = FloatVector.fromArray(S, z0, zo + e, m);
-                FloatVector g = FloatVector.fromArray(S, dy, dyo + e, m);
+                FloatVector z = FloatVector.fromArray(S, z0, zo + e);
+                FloatVector g = FloatVector.fromArray(S, dy, dyo + e);
                 g = g.mul(z.broadcast(0f).blend(1f, z.compare(VectorOperators.GT, 0f)));
-                g.intoArray(dz, dzo + e, m);
-                if (dbias != null) {
-                    FloatVector.fromArray(S, dbias, bo + j, m).add(g).intoArray(dbias, bo + j, m);
+                g.intoArray(dz, dzo + e);
+                if (hasBias) {
+                    FloatVector.fromArray(S, biasArr, bo + j).add(g).intoArray(biasArr, bo + j);
+                }
+            }
+            for (; j < cols; j++) {
+                int e = r * cols + j;
+                float g = dy[dyo + e] * (z0[zo + e] > 0f ? 1f : 0f);
+                dz[dzo + e] = g;
+                if (hasBias) {
+                    biasArr[bo + j] += g;
                 }
             }
         }

@@ -44,11 +44,16 @@ final class PointwiseForward {
         }
     }
 
+    // Identity and ReLU, the MLP's hot pair: full vectors unmasked, the last few in scalar code with the
+    // same operation (a mask built per iteration costs more than the work; a second, masked vector
+    // loop per kind made the dispatching method too large for C2 to inline without boxing).
     private static void forwardIdentity(float alpha, int n, float[] x, int xo, float[] y, int yo) {
-        for (int i = 0; i < n; i += L) {
-            VectorMask<Float> m = S.indexInRange(i, n);
-            FloatVector z = FloatVector.fromArray(S, x, xo + i, m);
-            z.intoArray(y, yo + i, m);
+        int i = 0;
+        for (; i <= n - L; i += L) {
+            FloatVector.fromArray(S, x, xo + i).intoArray(y, yo + i);
+        }
+        for (; i < n; i++) {
+            y[yo + i] = x[xo + i];
         }
     }
 
@@ -77,10 +82,12 @@ final class PointwiseForward {
     }
 
     private static void forwardRelu(float alpha, int n, float[] x, int xo, float[] y, int yo) {
-        for (int i = 0; i < n; i += L) {
-            VectorMask<Float> m = S.indexInRange(i, n);
-            FloatVector z = FloatVector.fromArray(S, x, xo + i, m);
-            z.max(0f).intoArray(y, yo + i, m);
+        int i = 0;
+        for (; i <= n - L; i += L) {
+            FloatVector.fromArray(S, x, xo + i).max(0f).intoArray(y, yo + i); // lane-wise Math.max
+        }
+        for (; i < n; i++) {
+            y[yo + i] = Math.max(x[xo + i], 0f);
         }
     }
 
