@@ -12,7 +12,8 @@ import java.util.Arrays;
  *  pc: KC-deep slices of k; pack B[pc.., jc..] (KC × NC), which then stays in L3
  *   ic: MC-tall row blocks of C and A; pack A[ic.., pc..] (MC × KC), which then stays in L2
  *    jr: NR-wide slivers of the B panel; one sliver (KC × NR) stays in L1 across the ir loop
- *     ir: MR-tall slivers of the A block; the micro-kernel writes a full tile into C, the epilogue an edge tile
+ *     ir: MR-tall slivers of the A block; the micro-kernel writes a full tile into C,
+ *         the epilogue an edge tile
  * </pre>
  * Threads split C into independent column ranges (or row ranges when C is tall and narrow), each
  * running all five loops with its own packing buffers. Every element of C is still computed by one

@@ -11,7 +11,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * part w+1. Allocation-free per job (the job is a reusable object). One job at a time: a caller
  * that finds the pool busy (another thread's GEMM) runs all its parts itself, so concurrent
  * inference threads never wait for each other. After a job, workers spin briefly before parking,
- * since a training step issues its GEMMs back to back.
+ * since a training step issues its GEMMs back to back; the caller, done with its part, spins for
+ * them the same way before it parks.
  *
  * <p>The thread count is a value a backend is built with ({@code SimdKernels.withThreads}); pools
  * are shared per count ({@link #shared}), so any number of backends of the same width cost one set

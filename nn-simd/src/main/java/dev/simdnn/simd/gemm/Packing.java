@@ -70,149 +70,13 @@ final class Packing {
     }
 
     /**
-     * {@code dst[d + q·MR + i] = a[src + i·lda + q]} for 12 rows ({@code i < 12}) and 16 values of p
-     * ({@code q < 16}); each store is 16 lanes, so lanes 12–15 (zeros) of the last p land in the four
-     * floats after the block.
-     */
-    private static void transpose12of16(float[] a, int src, int lda, float[] dst, int d) {
-        FloatVector r0 = FloatVector.fromArray(S, a, src + 0 * lda);
-        FloatVector r1 = FloatVector.fromArray(S, a, src + 1 * lda);
-        FloatVector r2 = FloatVector.fromArray(S, a, src + 2 * lda);
-        FloatVector r3 = FloatVector.fromArray(S, a, src + 3 * lda);
-        FloatVector r4 = FloatVector.fromArray(S, a, src + 4 * lda);
-        FloatVector r5 = FloatVector.fromArray(S, a, src + 5 * lda);
-        FloatVector r6 = FloatVector.fromArray(S, a, src + 6 * lda);
-        FloatVector r7 = FloatVector.fromArray(S, a, src + 7 * lda);
-        FloatVector r8 = FloatVector.fromArray(S, a, src + 8 * lda);
-        FloatVector r9 = FloatVector.fromArray(S, a, src + 9 * lda);
-        FloatVector r10 = FloatVector.fromArray(S, a, src + 10 * lda);
-        FloatVector r11 = FloatVector.fromArray(S, a, src + 11 * lda);
-        FloatVector r12 = FloatVector.zero(S);
-        FloatVector r13 = FloatVector.zero(S);
-        FloatVector r14 = FloatVector.zero(S);
-        FloatVector r15 = FloatVector.zero(S);
-        FloatVector t0x8 = r0.blend(r8.rearrange(UP[0]), HIGH[0]);
-        r8 = r0.rearrange(DOWN[0]).blend(r8, HIGH[0]);
-        r0 = t0x8;
-        FloatVector t1x8 = r1.blend(r9.rearrange(UP[0]), HIGH[0]);
-        r9 = r1.rearrange(DOWN[0]).blend(r9, HIGH[0]);
-        r1 = t1x8;
-        FloatVector t2x8 = r2.blend(r10.rearrange(UP[0]), HIGH[0]);
-        r10 = r2.rearrange(DOWN[0]).blend(r10, HIGH[0]);
-        r2 = t2x8;
-        FloatVector t3x8 = r3.blend(r11.rearrange(UP[0]), HIGH[0]);
-        r11 = r3.rearrange(DOWN[0]).blend(r11, HIGH[0]);
-        r3 = t3x8;
-        FloatVector t4x8 = r4.blend(r12.rearrange(UP[0]), HIGH[0]);
-        r12 = r4.rearrange(DOWN[0]).blend(r12, HIGH[0]);
-        r4 = t4x8;
-        FloatVector t5x8 = r5.blend(r13.rearrange(UP[0]), HIGH[0]);
-        r13 = r5.rearrange(DOWN[0]).blend(r13, HIGH[0]);
-        r5 = t5x8;
-        FloatVector t6x8 = r6.blend(r14.rearrange(UP[0]), HIGH[0]);
-        r14 = r6.rearrange(DOWN[0]).blend(r14, HIGH[0]);
-        r6 = t6x8;
-        FloatVector t7x8 = r7.blend(r15.rearrange(UP[0]), HIGH[0]);
-        r15 = r7.rearrange(DOWN[0]).blend(r15, HIGH[0]);
-        r7 = t7x8;
-        FloatVector t0x4 = r0.blend(r4.rearrange(UP[1]), HIGH[1]);
-        r4 = r0.rearrange(DOWN[1]).blend(r4, HIGH[1]);
-        r0 = t0x4;
-        FloatVector t1x4 = r1.blend(r5.rearrange(UP[1]), HIGH[1]);
-        r5 = r1.rearrange(DOWN[1]).blend(r5, HIGH[1]);
-        r1 = t1x4;
-        FloatVector t2x4 = r2.blend(r6.rearrange(UP[1]), HIGH[1]);
-        r6 = r2.rearrange(DOWN[1]).blend(r6, HIGH[1]);
-        r2 = t2x4;
-        FloatVector t3x4 = r3.blend(r7.rearrange(UP[1]), HIGH[1]);
-        r7 = r3.rearrange(DOWN[1]).blend(r7, HIGH[1]);
-        r3 = t3x4;
-        FloatVector t8x4 = r8.blend(r12.rearrange(UP[1]), HIGH[1]);
-        r12 = r8.rearrange(DOWN[1]).blend(r12, HIGH[1]);
-        r8 = t8x4;
-        FloatVector t9x4 = r9.blend(r13.rearrange(UP[1]), HIGH[1]);
-        r13 = r9.rearrange(DOWN[1]).blend(r13, HIGH[1]);
-        r9 = t9x4;
-        FloatVector t10x4 = r10.blend(r14.rearrange(UP[1]), HIGH[1]);
-        r14 = r10.rearrange(DOWN[1]).blend(r14, HIGH[1]);
-        r10 = t10x4;
-        FloatVector t11x4 = r11.blend(r15.rearrange(UP[1]), HIGH[1]);
-        r15 = r11.rearrange(DOWN[1]).blend(r15, HIGH[1]);
-        r11 = t11x4;
-        FloatVector t0x2 = r0.blend(r2.rearrange(UP[2]), HIGH[2]);
-        r2 = r0.rearrange(DOWN[2]).blend(r2, HIGH[2]);
-        r0 = t0x2;
-        FloatVector t1x2 = r1.blend(r3.rearrange(UP[2]), HIGH[2]);
-        r3 = r1.rearrange(DOWN[2]).blend(r3, HIGH[2]);
-        r1 = t1x2;
-        FloatVector t4x2 = r4.blend(r6.rearrange(UP[2]), HIGH[2]);
-        r6 = r4.rearrange(DOWN[2]).blend(r6, HIGH[2]);
-        r4 = t4x2;
-        FloatVector t5x2 = r5.blend(r7.rearrange(UP[2]), HIGH[2]);
-        r7 = r5.rearrange(DOWN[2]).blend(r7, HIGH[2]);
-        r5 = t5x2;
-        FloatVector t8x2 = r8.blend(r10.rearrange(UP[2]), HIGH[2]);
-        r10 = r8.rearrange(DOWN[2]).blend(r10, HIGH[2]);
-        r8 = t8x2;
-        FloatVector t9x2 = r9.blend(r11.rearrange(UP[2]), HIGH[2]);
-        r11 = r9.rearrange(DOWN[2]).blend(r11, HIGH[2]);
-        r9 = t9x2;
-        FloatVector t12x2 = r12.blend(r14.rearrange(UP[2]), HIGH[2]);
-        r14 = r12.rearrange(DOWN[2]).blend(r14, HIGH[2]);
-        r12 = t12x2;
-        FloatVector t13x2 = r13.blend(r15.rearrange(UP[2]), HIGH[2]);
-        r15 = r13.rearrange(DOWN[2]).blend(r15, HIGH[2]);
-        r13 = t13x2;
-        FloatVector t0x1 = r0.blend(r1.rearrange(UP[3]), HIGH[3]);
-        r1 = r0.rearrange(DOWN[3]).blend(r1, HIGH[3]);
-        r0 = t0x1;
-        FloatVector t2x1 = r2.blend(r3.rearrange(UP[3]), HIGH[3]);
-        r3 = r2.rearrange(DOWN[3]).blend(r3, HIGH[3]);
-        r2 = t2x1;
-        FloatVector t4x1 = r4.blend(r5.rearrange(UP[3]), HIGH[3]);
-        r5 = r4.rearrange(DOWN[3]).blend(r5, HIGH[3]);
-        r4 = t4x1;
-        FloatVector t6x1 = r6.blend(r7.rearrange(UP[3]), HIGH[3]);
-        r7 = r6.rearrange(DOWN[3]).blend(r7, HIGH[3]);
-        r6 = t6x1;
-        FloatVector t8x1 = r8.blend(r9.rearrange(UP[3]), HIGH[3]);
-        r9 = r8.rearrange(DOWN[3]).blend(r9, HIGH[3]);
-        r8 = t8x1;
-        FloatVector t10x1 = r10.blend(r11.rearrange(UP[3]), HIGH[3]);
-        r11 = r10.rearrange(DOWN[3]).blend(r11, HIGH[3]);
-        r10 = t10x1;
-        FloatVector t12x1 = r12.blend(r13.rearrange(UP[3]), HIGH[3]);
-        r13 = r12.rearrange(DOWN[3]).blend(r13, HIGH[3]);
-        r12 = t12x1;
-        FloatVector t14x1 = r14.blend(r15.rearrange(UP[3]), HIGH[3]);
-        r15 = r14.rearrange(DOWN[3]).blend(r15, HIGH[3]);
-        r14 = t14x1;
-        r0.intoArray(dst, d + 0 * MR);
-        r1.intoArray(dst, d + 1 * MR);
-        r2.intoArray(dst, d + 2 * MR);
-        r3.intoArray(dst, d + 3 * MR);
-        r4.intoArray(dst, d + 4 * MR);
-        r5.intoArray(dst, d + 5 * MR);
-        r6.intoArray(dst, d + 6 * MR);
-        r7.intoArray(dst, d + 7 * MR);
-        r8.intoArray(dst, d + 8 * MR);
-        r9.intoArray(dst, d + 9 * MR);
-        r10.intoArray(dst, d + 10 * MR);
-        r11.intoArray(dst, d + 11 * MR);
-        r12.intoArray(dst, d + 12 * MR);
-        r13.intoArray(dst, d + 13 * MR);
-        r14.intoArray(dst, d + 14 * MR);
-        r15.intoArray(dst, d + 15 * MR);
-    }
-
-    /**
      * {@code dst[d + q·NR + i] = b[src + i·ldb + q]} for an L × L block. The blocks below are written
      * out, a named vector per row and a line per row and stage: vectors held in an array would be
      * boxed.
      */
     private static void transpose(float[] b, int src, int ldb, float[] dst, int d) {
         if (L == 16) {
-            transpose16(b, src, ldb, dst, d);
+            transpose16(b, src, ldb, true, dst, d, NR);
         } else if (L == 8) {
             transpose8(b, src, ldb, dst, d);
         } else {
@@ -221,7 +85,12 @@ final class Packing {
     }
 
     /** {@code dst[d + q·NR + i] = b[src + i·ldb + q]} for a 16 × 16 block (16-lane species only). */
-    private static void transpose16(float[] b, int src, int ldb, float[] dst, int d) {
+    /**
+     * The 16-lane block, for B ({@code sixteen}: 16 rows, stores at stride NR) and for A (12 rows and
+     * four zero rows, stores of 16 lanes at stride MR: lanes 12–15 of the last p land in the four
+     * floats after the block).
+     */
+    private static void transpose16(float[] b, int src, int ldb, boolean sixteen, float[] dst, int d, int stride) {
         FloatVector r0 = FloatVector.fromArray(S, b, src + 0 * ldb);
         FloatVector r1 = FloatVector.fromArray(S, b, src + 1 * ldb);
         FloatVector r2 = FloatVector.fromArray(S, b, src + 2 * ldb);
@@ -234,10 +103,10 @@ final class Packing {
         FloatVector r9 = FloatVector.fromArray(S, b, src + 9 * ldb);
         FloatVector r10 = FloatVector.fromArray(S, b, src + 10 * ldb);
         FloatVector r11 = FloatVector.fromArray(S, b, src + 11 * ldb);
-        FloatVector r12 = FloatVector.fromArray(S, b, src + 12 * ldb);
-        FloatVector r13 = FloatVector.fromArray(S, b, src + 13 * ldb);
-        FloatVector r14 = FloatVector.fromArray(S, b, src + 14 * ldb);
-        FloatVector r15 = FloatVector.fromArray(S, b, src + 15 * ldb);
+        FloatVector r12 = sixteen ? FloatVector.fromArray(S, b, src + 12 * ldb) : FloatVector.zero(S);
+        FloatVector r13 = sixteen ? FloatVector.fromArray(S, b, src + 13 * ldb) : FloatVector.zero(S);
+        FloatVector r14 = sixteen ? FloatVector.fromArray(S, b, src + 14 * ldb) : FloatVector.zero(S);
+        FloatVector r15 = sixteen ? FloatVector.fromArray(S, b, src + 15 * ldb) : FloatVector.zero(S);
         // swap bit 8 of the row with bit 8 of the lane
         FloatVector t0x8 = r0.blend(r8.rearrange(UP[0]), HIGH[0]);
         r8 = r0.rearrange(DOWN[0]).blend(r8, HIGH[0]);
@@ -338,22 +207,22 @@ final class Packing {
         FloatVector t14x1 = r14.blend(r15.rearrange(UP[3]), HIGH[3]);
         r15 = r14.rearrange(DOWN[3]).blend(r15, HIGH[3]);
         r14 = t14x1;
-        r0.intoArray(dst, d + 0 * NR);
-        r1.intoArray(dst, d + 1 * NR);
-        r2.intoArray(dst, d + 2 * NR);
-        r3.intoArray(dst, d + 3 * NR);
-        r4.intoArray(dst, d + 4 * NR);
-        r5.intoArray(dst, d + 5 * NR);
-        r6.intoArray(dst, d + 6 * NR);
-        r7.intoArray(dst, d + 7 * NR);
-        r8.intoArray(dst, d + 8 * NR);
-        r9.intoArray(dst, d + 9 * NR);
-        r10.intoArray(dst, d + 10 * NR);
-        r11.intoArray(dst, d + 11 * NR);
-        r12.intoArray(dst, d + 12 * NR);
-        r13.intoArray(dst, d + 13 * NR);
-        r14.intoArray(dst, d + 14 * NR);
-        r15.intoArray(dst, d + 15 * NR);
+        r0.intoArray(dst, d + 0 * stride);
+        r1.intoArray(dst, d + 1 * stride);
+        r2.intoArray(dst, d + 2 * stride);
+        r3.intoArray(dst, d + 3 * stride);
+        r4.intoArray(dst, d + 4 * stride);
+        r5.intoArray(dst, d + 5 * stride);
+        r6.intoArray(dst, d + 6 * stride);
+        r7.intoArray(dst, d + 7 * stride);
+        r8.intoArray(dst, d + 8 * stride);
+        r9.intoArray(dst, d + 9 * stride);
+        r10.intoArray(dst, d + 10 * stride);
+        r11.intoArray(dst, d + 11 * stride);
+        r12.intoArray(dst, d + 12 * stride);
+        r13.intoArray(dst, d + 13 * stride);
+        r14.intoArray(dst, d + 14 * stride);
+        r15.intoArray(dst, d + 15 * stride);
     }
 
     /** {@code dst[d + q·NR + i] = b[src + i·ldb + q]} for a 8 × 8 block (8-lane species only). */
@@ -458,7 +327,7 @@ final class Packing {
                 int src = aOff + (ic + t) * lda + pc;
                 int p0 = 0;
                 for (; p0 + L <= kc; p0 += L) {
-                    transpose12of16(a, src + p0, lda, dst, base + p0 * MR);
+                    transpose16(a, src + p0, lda, false, dst, base + p0 * MR, MR);
                 }
                 for (int i = 0; i < MR; i++) {
                     for (int p = p0; p < kc; p++) {
