@@ -32,6 +32,12 @@ public final class Gemm {
     static final int SMALL_M = BLOCKING.smallM();
     /** At most this many columns of C (and at least 2·NR rows): the transposed packed path. */
     static final int NARROW_N = BLOCKING.narrowN();
+    /**
+     * A sliver of at most this many rows (and full width) runs four rows at a time: the last 8 rows of
+     * a batch of 128 or the last 4 of 64. With 9–11 rows the 12-row tile wastes less than the extra
+     * passes over the B sliver cost (dW of a 10-wide layer: 98 against 90 GFLOP/s).
+     */
+    private static final int EDGE_ROWS = 8;
 
     private Gemm() {
     }
@@ -235,6 +241,11 @@ public final class Gemm {
                                         withBias, withBias ? bias : c, biasOff + col);
                                 continue;
                             }
+                            if (!transposedC && nr == NR && mr <= EDGE_ROWS) {
+                                edgeRows(kc, pa, ir * kc, pb, bi, mr, c, ci, ldc, alpha, sliceBeta, last && fused, bias,
+                                        biasOff + col, tile);
+                                continue;
+                            }
                             MicroKernel12xTwoVectors.compute(kc, pa, ir * kc, pb, bi, tile, 0, NR, 1f, 0f, false, tile, 0);
                             if (transposedC) {
                                 Epilogue.storeTransposed(tile, mr, nr, alpha, sliceBeta, c, cOff + col * ldc + row, ldc);
@@ -289,6 +300,11 @@ public final class Gemm {
                                         withBias, withBias ? bias : c, biasOff + col);
                                 continue;
                             }
+                            if (nr == NR && mr <= EDGE_ROWS) {
+                                edgeRows(kc, pa, ir * kc, pb, bi, mr, c, ci, ldc, alpha, sliceBeta, last && fused, bias,
+                                        biasOff + col, tile);
+                                continue;
+                            }
                             MicroKernel12xTwoVectors.compute(kc, pa, ir * kc, pb, bi, tile, 0, NR, 1f, 0f, false, tile, 0);
                             if (last && fused) {
                                 Epilogue.store(tile, mr, nr, alpha, sliceBeta, c, ci, ldc, bias, biasOff + col);
@@ -299,6 +315,25 @@ public final class Gemm {
                     }
                 }
             }
+        }
+    }
+
+    /**
+     * A sliver of {@code mr <= EDGE_ROWS} rows and full width: four rows at a time straight into C
+     * ({@link MicroKernel12xTwoVectors#compute4}), the last one to three through the tile buffer and
+     * the epilogue. The same FMA chains as a full tile, so the same bits.
+     */
+    private static void edgeRows(int kc, float[] pa, int ai, float[] pb, int bi, int mr,
+                                 float[] c, int ci, int ldc, float alpha, float beta, boolean withBias,
+                                 float[] bias, int biasIdx, float[] tile) {
+        int r = 0;
+        for (; r + 4 <= mr; r += 4) {
+            MicroKernel12xTwoVectors.compute4(kc, pa, ai + r, pb, bi, c, ci + r * ldc, ldc, alpha, beta,
+                    withBias, withBias ? bias : c, biasIdx);
+        }
+        if (r < mr) {
+            MicroKernel12xTwoVectors.compute4(kc, pa, ai + r, pb, bi, tile, 0, NR, 1f, 0f, false, tile, 0);
+            Epilogue.store(tile, mr - r, NR, alpha, beta, c, ci + r * ldc, ldc, withBias ? bias : null, biasIdx);
         }
     }
 

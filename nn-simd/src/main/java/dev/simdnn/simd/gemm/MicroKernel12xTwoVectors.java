@@ -235,4 +235,85 @@ final class MicroKernel12xTwoVectors {
         c110.intoArray(c, ci + 11 * ldc);
         c111.intoArray(c, ci + 11 * ldc + L);
     }
+
+    /**
+     * Four rows of a sliver, from row {@code r} of the packed A sliver at {@code ai} (still 12 floats
+     * per p): the edge of a block whose rows are not a multiple of 12 (the last 8 of a batch of 128),
+     * so the missing rows are not computed as zeros. Each element gets the same FMA chain as in
+     * {@link #compute}, so the same bits; eight chains still cover the FMA latency. Stores like
+     * {@code compute}: {@code C = alpha·tile + beta·C (+ bias)} for 4 × NR.
+     */
+    static void compute4(int kc, float[] a, int ai, float[] b, int bi,
+                         float[] c, int ci, int ldc, float alpha, float beta, boolean hasBias, float[] bias, int biasIdx) {
+        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
+        FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
+        FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
+        for (int p = 0; p < kc; p++) {
+            int ap = ai + p * MR;
+            int bp = bi + p * NR;
+            FloatVector b0 = FloatVector.fromArray(S, b, bp);
+            FloatVector b1 = FloatVector.fromArray(S, b, bp + L);
+            FloatVector x0 = FloatVector.broadcast(S, a[ap]);
+            c00 = FMA ? x0.fma(b0, c00) : x0.mul(b0).add(c00);
+            c01 = FMA ? x0.fma(b1, c01) : x0.mul(b1).add(c01);
+            FloatVector x1 = FloatVector.broadcast(S, a[ap + 1]);
+            c10 = FMA ? x1.fma(b0, c10) : x1.mul(b0).add(c10);
+            c11 = FMA ? x1.fma(b1, c11) : x1.mul(b1).add(c11);
+            FloatVector x2 = FloatVector.broadcast(S, a[ap + 2]);
+            c20 = FMA ? x2.fma(b0, c20) : x2.mul(b0).add(c20);
+            c21 = FMA ? x2.fma(b1, c21) : x2.mul(b1).add(c21);
+            FloatVector x3 = FloatVector.broadcast(S, a[ap + 3]);
+            c30 = FMA ? x3.fma(b0, c30) : x3.mul(b0).add(c30);
+            c31 = FMA ? x3.fma(b1, c31) : x3.mul(b1).add(c31);
+        }
+        FloatVector va = FloatVector.broadcast(S, alpha);
+        c00 = c00.mul(va);
+        c01 = c01.mul(va);
+        c10 = c10.mul(va);
+        c11 = c11.mul(va);
+        c20 = c20.mul(va);
+        c21 = c21.mul(va);
+        c30 = c30.mul(va);
+        c31 = c31.mul(va);
+        if (beta != 0f) {
+            FloatVector vb = FloatVector.broadcast(S, beta);
+            FloatVector o00 = FloatVector.fromArray(S, c, ci + 0 * ldc);
+            c00 = FMA ? o00.fma(vb, c00) : o00.mul(vb).add(c00);
+            FloatVector o01 = FloatVector.fromArray(S, c, ci + 0 * ldc + L);
+            c01 = FMA ? o01.fma(vb, c01) : o01.mul(vb).add(c01);
+            FloatVector o10 = FloatVector.fromArray(S, c, ci + 1 * ldc);
+            c10 = FMA ? o10.fma(vb, c10) : o10.mul(vb).add(c10);
+            FloatVector o11 = FloatVector.fromArray(S, c, ci + 1 * ldc + L);
+            c11 = FMA ? o11.fma(vb, c11) : o11.mul(vb).add(c11);
+            FloatVector o20 = FloatVector.fromArray(S, c, ci + 2 * ldc);
+            c20 = FMA ? o20.fma(vb, c20) : o20.mul(vb).add(c20);
+            FloatVector o21 = FloatVector.fromArray(S, c, ci + 2 * ldc + L);
+            c21 = FMA ? o21.fma(vb, c21) : o21.mul(vb).add(c21);
+            FloatVector o30 = FloatVector.fromArray(S, c, ci + 3 * ldc);
+            c30 = FMA ? o30.fma(vb, c30) : o30.mul(vb).add(c30);
+            FloatVector o31 = FloatVector.fromArray(S, c, ci + 3 * ldc + L);
+            c31 = FMA ? o31.fma(vb, c31) : o31.mul(vb).add(c31);
+        }
+        if (hasBias) {
+            FloatVector q0 = FloatVector.fromArray(S, bias, biasIdx);
+            FloatVector q1 = FloatVector.fromArray(S, bias, biasIdx + L);
+            c00 = c00.add(q0);
+            c01 = c01.add(q1);
+            c10 = c10.add(q0);
+            c11 = c11.add(q1);
+            c20 = c20.add(q0);
+            c21 = c21.add(q1);
+            c30 = c30.add(q0);
+            c31 = c31.add(q1);
+        }
+        c00.intoArray(c, ci + 0 * ldc);
+        c01.intoArray(c, ci + 0 * ldc + L);
+        c10.intoArray(c, ci + 1 * ldc);
+        c11.intoArray(c, ci + 1 * ldc + L);
+        c20.intoArray(c, ci + 2 * ldc);
+        c21.intoArray(c, ci + 2 * ldc + L);
+        c30.intoArray(c, ci + 3 * ldc);
+        c31.intoArray(c, ci + 3 * ldc + L);
+    }
 }
