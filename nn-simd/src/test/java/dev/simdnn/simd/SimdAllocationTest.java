@@ -2,6 +2,7 @@ package dev.simdnn.simd;
 
 import dev.simdnn.kernel.Activation;
 import dev.simdnn.kernel.Kernels;
+import dev.simdnn.kernel.PackedWeights;
 import org.junit.jupiter.api.Test;
 
 import java.lang.management.ManagementFactory;
@@ -86,8 +87,8 @@ class SimdAllocationTest {
         float[] wideW = new float[wideOut * wideIn], wideX = new float[4 * wideIn], wideB = new float[wideOut], wideY = new float[4 * wideOut];
         java.util.Arrays.fill(wideW, 0.01f);
         java.util.Arrays.fill(wideX, 1f);
-        dev.simdnn.kernel.PackedWeights wide = k.blas().packDenseWeights(wideIn, wideOut, wideW, 0);
-        dev.simdnn.kernel.PackedWeights narrowPacked = k.blas().packDenseWeights(in, narrow, wn, 0);
+        PackedWeights wide = k.blas().packDenseWeights(wideIn, wideOut, wideW, 0);
+        PackedWeights narrowPacked = k.blas().packDenseWeights(in, narrow, wn, 0);
         check(failures, "dense (packed weights, batch 1)", () -> k.blas().denseForward(1, wide, wideX, 0, wideB, 0, Activation.RELU, wideY, 0));
         check(failures, "dense (packed weights, batch 4)", () -> k.blas().denseForward(4, wide, wideX, 0, wideB, 0, Activation.RELU, wideY, 0));
         check(failures, "dense (packed weights, narrow, batch 3)",
