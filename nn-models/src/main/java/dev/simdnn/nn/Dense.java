@@ -182,10 +182,11 @@ public final class Dense implements Layer {
                 lastZ.data(), lastZ.offset(), lastY.data(), lastY.offset(),
                 gradOutput.data(), gradOutput.offset(), dz.data(), dz.offset(),
                 bias == null ? null : bias.grad().data(), bias == null ? 0 : bias.grad().offset());
-        // dW += dzᵀ·x : [out, rows]·[rows, in]
+        // dW += dzᵀ·x : [out, rows]·[rows, in]; dW = dzᵀ·x straight after zeroGrad (no fill, no read)
+        float beta = weight.accumulationBeta();
         Tensor dW = weight.grad();
         kernels.blas().gemm(true, false, out, in, rows, 1f, dz.data(), dz.offset(), out,
-                lastInput.data(), lastInput.offset(), in, 1f, dW.data(), dW.offset(), in);
+                lastInput.data(), lastInput.offset(), in, beta, dW.data(), dW.offset(), in);
         if (!needInputGradient) {
             return null;
         }
