@@ -25,6 +25,8 @@ public final class Gemm {
     public static final Blocking BLOCKING = Blocking.CURRENT;
     private static final int MR = BLOCKING.mr();
     private static final int NR = BLOCKING.nr();
+    /** Lanes of one vector: half a sliver. */
+    private static final int L = NR / 2;
     private static final int KC = BLOCKING.kc();
     private static final int MC = BLOCKING.mc();
     private static final int NC = BLOCKING.nc();
@@ -246,7 +248,7 @@ public final class Gemm {
                                         biasOff + col, tile);
                                 continue;
                             }
-                            MicroKernel12xTwoVectors.compute(kc, pa, ir * kc, pb, bi, tile, 0, NR, 1f, 0f, false, tile, 0);
+                            edgeTile(kc, pa, ir * kc, pb, bi, nr, tile);
                             if (transposedC) {
                                 Epilogue.storeTransposed(tile, mr, nr, alpha, sliceBeta, c, cOff + col * ldc + row, ldc);
                                 continue;
@@ -305,7 +307,7 @@ public final class Gemm {
                                         biasOff + col, tile);
                                 continue;
                             }
-                            MicroKernel12xTwoVectors.compute(kc, pa, ir * kc, pb, bi, tile, 0, NR, 1f, 0f, false, tile, 0);
+                            edgeTile(kc, pa, ir * kc, pb, bi, nr, tile);
                             if (last && fused) {
                                 Epilogue.store(tile, mr, nr, alpha, sliceBeta, c, ci, ldc, bias, biasOff + col);
                             } else {
@@ -315,6 +317,18 @@ public final class Gemm {
                     }
                 }
             }
+        }
+    }
+
+    /**
+     * An edge tile's sums into the tile buffer for {@link Epilogue}: the first vector only when the
+     * sliver has at most L columns (its second vector would be padding), else the whole tile.
+     */
+    private static void edgeTile(int kc, float[] pa, int ai, float[] pb, int bi, int nr, float[] tile) {
+        if (nr <= L) {
+            MicroKernel12xTwoVectors.computeOneVector(kc, pa, ai, pb, bi, tile);
+        } else {
+            MicroKernel12xTwoVectors.compute(kc, pa, ai, pb, bi, tile, 0, NR, 1f, 0f, false, tile, 0);
         }
     }
 

@@ -316,4 +316,58 @@ final class MicroKernel12xTwoVectors {
         c30.intoArray(c, ci + 3 * ldc);
         c31.intoArray(c, ci + 3 * ldc + L);
     }
+
+    /**
+     * Twelve rows of the first vector of a sliver only, into the tile buffer (row stride NR, its
+     * second half left as it was): the last sliver of a C whose width is not a multiple of NR has at
+     * most L columns there (the last 16 of 784), so the second vector would be all padding. Half the
+     * FMAs of {@link #compute}, the same chain per element, so the same bits; {@link Epilogue}
+     * writes the rows and columns that exist.
+     */
+    static void computeOneVector(int kc, float[] a, int ai, float[] b, int bi, float[] tile) {
+        FloatVector c0 = FloatVector.zero(S), c1 = FloatVector.zero(S), c2 = FloatVector.zero(S);
+        FloatVector c3 = FloatVector.zero(S), c4 = FloatVector.zero(S), c5 = FloatVector.zero(S);
+        FloatVector c6 = FloatVector.zero(S), c7 = FloatVector.zero(S), c8 = FloatVector.zero(S);
+        FloatVector c9 = FloatVector.zero(S), c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
+        for (int p = 0; p < kc; p++) {
+            int ap = ai + p * MR;
+            FloatVector b0 = FloatVector.fromArray(S, b, bi + p * NR);
+            FloatVector x0 = FloatVector.broadcast(S, a[ap]);
+            c0 = FMA ? x0.fma(b0, c0) : x0.mul(b0).add(c0);
+            FloatVector x1 = FloatVector.broadcast(S, a[ap + 1]);
+            c1 = FMA ? x1.fma(b0, c1) : x1.mul(b0).add(c1);
+            FloatVector x2 = FloatVector.broadcast(S, a[ap + 2]);
+            c2 = FMA ? x2.fma(b0, c2) : x2.mul(b0).add(c2);
+            FloatVector x3 = FloatVector.broadcast(S, a[ap + 3]);
+            c3 = FMA ? x3.fma(b0, c3) : x3.mul(b0).add(c3);
+            FloatVector x4 = FloatVector.broadcast(S, a[ap + 4]);
+            c4 = FMA ? x4.fma(b0, c4) : x4.mul(b0).add(c4);
+            FloatVector x5 = FloatVector.broadcast(S, a[ap + 5]);
+            c5 = FMA ? x5.fma(b0, c5) : x5.mul(b0).add(c5);
+            FloatVector x6 = FloatVector.broadcast(S, a[ap + 6]);
+            c6 = FMA ? x6.fma(b0, c6) : x6.mul(b0).add(c6);
+            FloatVector x7 = FloatVector.broadcast(S, a[ap + 7]);
+            c7 = FMA ? x7.fma(b0, c7) : x7.mul(b0).add(c7);
+            FloatVector x8 = FloatVector.broadcast(S, a[ap + 8]);
+            c8 = FMA ? x8.fma(b0, c8) : x8.mul(b0).add(c8);
+            FloatVector x9 = FloatVector.broadcast(S, a[ap + 9]);
+            c9 = FMA ? x9.fma(b0, c9) : x9.mul(b0).add(c9);
+            FloatVector x10 = FloatVector.broadcast(S, a[ap + 10]);
+            c10 = FMA ? x10.fma(b0, c10) : x10.mul(b0).add(c10);
+            FloatVector x11 = FloatVector.broadcast(S, a[ap + 11]);
+            c11 = FMA ? x11.fma(b0, c11) : x11.mul(b0).add(c11);
+        }
+        c0.intoArray(tile, 0);
+        c1.intoArray(tile, NR);
+        c2.intoArray(tile, 2 * NR);
+        c3.intoArray(tile, 3 * NR);
+        c4.intoArray(tile, 4 * NR);
+        c5.intoArray(tile, 5 * NR);
+        c6.intoArray(tile, 6 * NR);
+        c7.intoArray(tile, 7 * NR);
+        c8.intoArray(tile, 8 * NR);
+        c9.intoArray(tile, 9 * NR);
+        c10.intoArray(tile, 10 * NR);
+        c11.intoArray(tile, 11 * NR);
+    }
 }
