@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 
 import java.util.SplittableRandom;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -17,6 +18,27 @@ public abstract class LossesContractTest extends KernelContract {
     }
 
     // ================================================================== losses
+
+    @Test
+    void softmaxCrossEntropyMayWriteItsGradientOverItsLogits() {
+        SplittableRandom rng = new SplittableRandom(29);
+        for (int cols : new int[] {3, 10, 17, 33}) { // narrower and wider than a vector
+            for (float eps : new float[] {0f, 0.1f}) {
+                int rows = 5;
+                float[] logits = random(rng, rows * cols, 5);
+                float[] labels = new float[rows];
+                for (int r = 0; r < rows; r++) {
+                    labels[r] = rng.nextInt(cols);
+                }
+                float[] grad = new float[rows * cols];
+                float loss = kernels().losses().softmaxCrossEntropy(rows, cols, eps, logits, 0, labels, 0, grad, 0);
+                float[] inPlace = logits.clone();
+                float same = kernels().losses().softmaxCrossEntropy(rows, cols, eps, inPlace, 0, labels, 0, inPlace, 0);
+                assertEquals(loss, same, 0f, "loss, cols " + cols + ", eps " + eps);
+                assertArrayEquals(grad, inPlace, "gradient written over the logits, cols " + cols + ", eps " + eps);
+            }
+        }
+    }
 
     @Test
     @Covers({"softmaxCrossEntropy"})
