@@ -29,7 +29,9 @@ public interface Updates {
      * Adam at step {@code t ≥ 1}: {@code g' = g + λ·w} (coupled L2; skipped when
      * {@code decoupled}); {@code m ← β1·m + (1-β1)·g'; v ← β2·v + (1-β2)·g'²;}
      * {@code w ← w - lr·(m/(1-β1^t)) / (√(v/(1-β2^t)) + ε)}, and when {@code decoupled} (AdamW)
-     * first {@code w ← w - lr·λ·w}.
+     * first {@code w ← w - lr·λ·w}. Arranged as PyTorch's {@code torch.optim.Adam} does it: the step
+     * size {@code s = lr/(1-β1^t)} and {@code r = 1/√(1-β2^t)} computed once (in double), then per
+     * element {@code w ← w - s·m / (√v·r + ε)}: one square root and one division.
      *
      * @param w modified; @param m modified; @param v modified; @param g not modified
      */

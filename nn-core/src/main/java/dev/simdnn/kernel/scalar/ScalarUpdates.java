@@ -38,8 +38,8 @@ public final class ScalarUpdates implements Updates {
                            boolean decoupled, int t,
                            float[] w, int wOffset, float[] g, int gOffset,
                            float[] m, int mOffset, float[] v, int vOffset) {
-        float bias1 = (float) (1.0 - Math.pow(beta1, t));
-        float bias2 = (float) (1.0 - Math.pow(beta2, t));
+        float step = (float) (lr / (1.0 - Math.pow(beta1, t)));
+        float invSqrtBias2 = (float) (1.0 / Math.sqrt(1.0 - Math.pow(beta2, t)));
         for (int i = 0; i < n; i++) {
             float wi = w[wOffset + i];
             float gi = g[gOffset + i];
@@ -52,9 +52,8 @@ public final class ScalarUpdates implements Updates {
             float vi = Subnormals.flush(beta2 * v[vOffset + i] + (1f - beta2) * gi * gi);
             m[mOffset + i] = mi;
             v[vOffset + i] = vi;
-            float mHat = mi / bias1;
-            float vHat = vi / bias2;
-            w[wOffset + i] = wi - lr * mHat / ((float) Math.sqrt(vHat) + epsilon);
+            // √v̂ = √v/√(1-β2^t), lr·m̂ = step·m: PyTorch's own arrangement of the update
+            w[wOffset + i] = wi - step * mi / ((float) Math.sqrt(vi) * invSqrtBias2 + epsilon);
         }
     }
 

@@ -190,8 +190,10 @@ public final class SimdUpdates implements Updates {
                              boolean decoupled, int t,
                              float[] w, int wOffset, float[] g, int gOffset,
                              float[] m, int mOffset, float[] v, int vOffset) {
-        float bias1 = (float) (1.0 - Math.pow(beta1, t));
-        float bias2 = (float) (1.0 - Math.pow(beta2, t));
+        // PyTorch's arrangement: the step size lr/(1-β1^t) and 1/√(1-β2^t) once, in double; per
+        // element one square root and one division (three divisions before: Adam was bound by them)
+        float step = (float) (lr / (1.0 - Math.pow(beta1, t)));
+        float invSqrtBias2 = (float) (1.0 / Math.sqrt(1.0 - Math.pow(beta2, t)));
         float coupled = decoupled ? 0f : weightDecay;
         int full = n / L * L;
         for (int i = 0; i < full; i += L) { // full vectors: no mask
@@ -204,8 +206,8 @@ public final class SimdUpdates implements Updates {
             FloatVector vv = flush(FloatVector.fromArray(S, v, vOffset + i).mul(beta2).add(gv.mul(gv).mul(1f - beta2)));
             mv.intoArray(m, mOffset + i);
             vv.intoArray(v, vOffset + i);
-            FloatVector denom = vv.div(bias2).lanewise(VectorOperators.SQRT).add(epsilon);
-            wv.sub(mv.div(bias1).mul(lr).div(denom)).intoArray(w, wOffset + i);
+            FloatVector denom = vv.lanewise(VectorOperators.SQRT).mul(invSqrtBias2).add(epsilon);
+            wv.sub(mv.mul(step).div(denom)).intoArray(w, wOffset + i);
         }
         // The tail in scalar code, the vector loop's operations in its order (IEEE float both ways, and
         // the double square root rounds to the float one), so the same bits: a second, masked vector
@@ -220,8 +222,8 @@ public final class SimdUpdates implements Updates {
             float vi = flush(v[vOffset + i] * beta2 + gi * gi * (1f - beta2));
             m[mOffset + i] = mi;
             v[vOffset + i] = vi;
-            float denom = (float) Math.sqrt(vi / bias2) + epsilon;
-            w[wOffset + i] = wi - mi / bias1 * lr / denom;
+            float denom = (float) Math.sqrt(vi) * invSqrtBias2 + epsilon;
+            w[wOffset + i] = wi - mi * step / denom;
         }
     }
 
