@@ -40,6 +40,8 @@ public final class Gemm {
      * passes over the B sliver cost (dW of a 10-wide layer: 98 against 90 GFLOP/s).
      */
     private static final int EDGE_ROWS = 8;
+    /** Most columns of C (per thread) for which A's full slivers are read unpacked; see directA. */
+    private static final int DIRECT_A_MAX_N = Integer.getInteger("simdnn.gemm.directAMaxN", 512);
 
     private Gemm() {
     }
@@ -211,6 +213,7 @@ public final class Gemm {
         Workspace ws = Workspace.current();
         float[] tile = ws.tile;
         boolean fused = bias != null;
+        boolean directA = directA(transA, transposedC, n1 - n0, lda);
         if (k == 0 || alpha == 0f) {
             assert !transposedC;
             scaleOnly(m0, m1, n0, n1, beta, c, cOff, ldc, bias, biasOff, tile);
@@ -227,8 +230,12 @@ public final class Gemm {
                 Packing.packB(pb, transB, b, bOff, ldb, pc, kc, jc, nc);
                 for (int ic = m0; ic < m1; ic += MC) {                // ic: row blocks
                     int mc = Math.min(MC, m1 - ic);
-                    float[] pa = ws.packedA(Blocking.roundUp(mc, MR) * kc + Packing.A_SLACK);
-                    Packing.packA(pa, transA, a, aOff, lda, ic, mc, pc, kc);
+                    // full slivers read straight from A (see directA); the rest packed from pa[0]
+                    int direct = directA ? mc / MR * MR : 0;
+                    float[] pa = ws.packedA(Blocking.roundUp(mc - direct, MR) * kc + Packing.A_SLACK);
+                    if (direct < mc) {
+                        Packing.packA(pa, transA, a, aOff, lda, ic + direct, mc - direct, pc, kc);
+                    }
                     for (int jr = 0; jr < nc; jr += NR) {             // jr: B slivers (L1)
                         int nr = Math.min(NR, nc - jr);
                         int bi = jr * kc;
@@ -237,18 +244,24 @@ public final class Gemm {
                             int row = ic + ir;
                             int col = jc + jr;
                             int ci = cOff + row * ldc + col;
+                            if (ir < direct) {
+                                directTile(kc, a, aOff + row * lda + pc, lda, pb, bi, nr, c, ci, ldc, alpha, sliceBeta,
+                                        last && fused, bias, biasOff + col, tile);
+                                continue;
+                            }
+                            int ai = (ir - direct) * kc;
                             if (!transposedC && mr == MR && nr == NR) {
                                 boolean withBias = last && fused;
-                                MicroKernel12xTwoVectors.compute(kc, pa, ir * kc, pb, bi, c, ci, ldc, alpha, sliceBeta,
+                                MicroKernel12xTwoVectors.compute(kc, pa, ai, pb, bi, c, ci, ldc, alpha, sliceBeta,
                                         withBias, withBias ? bias : c, biasOff + col);
                                 continue;
                             }
                             if (!transposedC && nr == NR && mr <= EDGE_ROWS) {
-                                edgeRows(kc, pa, ir * kc, pb, bi, mr, c, ci, ldc, alpha, sliceBeta, last && fused, bias,
+                                edgeRows(kc, pa, ai, pb, bi, mr, c, ci, ldc, alpha, sliceBeta, last && fused, bias,
                                         biasOff + col, tile);
                                 continue;
                             }
-                            edgeTile(kc, pa, ir * kc, pb, bi, nr, tile);
+                            edgeTile(kc, pa, ai, pb, bi, nr, tile);
                             if (transposedC) {
                                 Epilogue.storeTransposed(tile, mr, nr, alpha, sliceBeta, c, cOff + col * ldc + row, ldc);
                                 continue;
@@ -277,6 +290,7 @@ public final class Gemm {
         Workspace ws = Workspace.current();
         float[] tile = ws.tile;
         boolean fused = bias != null;
+        boolean directA = directA(transA, false, n1 - n0, lda);
         float[] pb = packed.data;
         for (int jc = n0 / NC * NC; jc < n1; jc += NC) {                 // jc: the packed column panels
             int from = Math.max(n0, jc);
@@ -288,26 +302,35 @@ public final class Gemm {
                 int base = packed.offset(jc / NC, slice);
                 for (int ic = m0; ic < m1; ic += MC) {                   // ic: row blocks
                     int mc = Math.min(MC, m1 - ic);
-                    float[] pa = ws.packedA(Blocking.roundUp(mc, MR) * kc + Packing.A_SLACK);
-                    Packing.packA(pa, transA, a, aOff, lda, ic, mc, pc, kc);
+                    int direct = directA ? mc / MR * MR : 0;
+                    float[] pa = ws.packedA(Blocking.roundUp(mc - direct, MR) * kc + Packing.A_SLACK);
+                    if (direct < mc) {
+                        Packing.packA(pa, transA, a, aOff, lda, ic + direct, mc - direct, pc, kc);
+                    }
                     for (int col = from; col < to; col += NR) {          // jr: B slivers
                         int nr = Math.min(NR, to - col);
                         int bi = base + (col - jc) * kc;
                         for (int ir = 0; ir < mc; ir += MR) {            // ir: A slivers
                             int mr = Math.min(MR, mc - ir);
                             int ci = cOff + (ic + ir) * ldc + col;
+                            if (ir < direct) {
+                                directTile(kc, a, aOff + (ic + ir) * lda + pc, lda, pb, bi, nr, c, ci, ldc, alpha,
+                                        sliceBeta, last && fused, bias, biasOff + col, tile);
+                                continue;
+                            }
+                            int ai = (ir - direct) * kc;
                             if (mr == MR && nr == NR) {
                                 boolean withBias = last && fused;
-                                MicroKernel12xTwoVectors.compute(kc, pa, ir * kc, pb, bi, c, ci, ldc, alpha, sliceBeta,
+                                MicroKernel12xTwoVectors.compute(kc, pa, ai, pb, bi, c, ci, ldc, alpha, sliceBeta,
                                         withBias, withBias ? bias : c, biasOff + col);
                                 continue;
                             }
                             if (nr == NR && mr <= EDGE_ROWS) {
-                                edgeRows(kc, pa, ir * kc, pb, bi, mr, c, ci, ldc, alpha, sliceBeta, last && fused, bias,
+                                edgeRows(kc, pa, ai, pb, bi, mr, c, ci, ldc, alpha, sliceBeta, last && fused, bias,
                                         biasOff + col, tile);
                                 continue;
                             }
-                            edgeTile(kc, pa, ir * kc, pb, bi, nr, tile);
+                            edgeTile(kc, pa, ai, pb, bi, nr, tile);
                             if (last && fused) {
                                 Epilogue.store(tile, mr, nr, alpha, sliceBeta, c, ci, ldc, bias, biasOff + col);
                             } else {
@@ -317,6 +340,33 @@ public final class Gemm {
                     }
                 }
             }
+        }
+    }
+
+    /**
+     * Whether the full 12-row slivers of A are read where they lie ({@link
+     * MicroKernel12xTwoVectors#computeDirect}) instead of packed: A not transposed, C not stored
+     * transposed, at most {@code DIRECT_A_MAX_N} columns of C on this thread (there packing A is a
+     * large share of the work: the first layer's 128 × 784 batch against 256 columns), and a row
+     * stride that is not a multiple of 4 KiB (twelve rows 4 KiB apart would share one L1 set).
+     */
+    private static boolean directA(boolean transA, boolean transposedC, int columns, int lda) {
+        return !transA && !transposedC && columns <= DIRECT_A_MAX_N && (lda & 1023) != 0;
+    }
+
+    /**
+     * A full 12-row sliver read straight from A: into C for a full-width sliver, through the tile
+     * buffer and {@link Epilogue} for the last, narrower one (the same bits either way).
+     */
+    private static void directTile(int kc, float[] a, int ai, int lda, float[] pb, int bi, int nr,
+                                   float[] c, int ci, int ldc, float alpha, float beta, boolean withBias,
+                                   float[] bias, int biasIdx, float[] tile) {
+        if (nr == NR) {
+            MicroKernel12xTwoVectors.computeDirect(kc, a, ai, lda, pb, bi, c, ci, ldc, alpha, beta,
+                    withBias, withBias ? bias : c, biasIdx);
+        } else {
+            MicroKernel12xTwoVectors.computeDirect(kc, a, ai, lda, pb, bi, tile, 0, NR, 1f, 0f, false, tile, 0);
+            Epilogue.store(tile, MR, nr, alpha, beta, c, ci, ldc, withBias ? bias : null, biasIdx);
         }
     }
 

@@ -51,4 +51,32 @@ class GemmThreadsTest {
             assertArrayEquals(z1, z2);
         }
     }
+
+    @Test
+    void readingAInPlaceGivesThePackedBits() {
+        // A with a row stride of 1024 floats is packed (twelve rows 4 KiB apart would share an L1
+        // set); the same A at stride 1031 is read where it lies: the same products, the same bits
+        SplittableRandom rng = new SplittableRandom(8);
+        int m = 53, n = 200, k = 300; // 4 full slivers + 5 rows; 6 slivers + 8 columns; 2 k-slices
+        float[] packedA = new float[m * 1024];
+        float[] directA = new float[m * 1031];
+        for (int i = 0; i < m; i++) {
+            for (int p = 0; p < k; p++) {
+                float v = (float) rng.nextDouble(-1, 1);
+                packedA[i * 1024 + p] = v;
+                directA[i * 1031 + p] = v;
+            }
+        }
+        for (boolean tb : new boolean[] {false, true}) {
+            float[] b = random(rng, k * n);
+            float[] bias = random(rng, n);
+            float[] c0 = random(rng, m * n);
+            float[] viaPack = c0.clone();
+            float[] inPlace = c0.clone();
+            int ldb = tb ? k : n;
+            Gemm.range(false, tb, 0, m, 0, n, k, 0.7f, packedA, 0, 1024, b, 0, ldb, 0.5f, viaPack, 0, n, bias, 0, false, null);
+            Gemm.range(false, tb, 0, m, 0, n, k, 0.7f, directA, 0, 1031, b, 0, ldb, 0.5f, inPlace, 0, n, bias, 0, false, null);
+            assertArrayEquals(viaPack, inPlace, "tb=" + tb);
+        }
+    }
 }
