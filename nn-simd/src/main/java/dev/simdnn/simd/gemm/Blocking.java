@@ -17,7 +17,10 @@ import jdk.incubator.vector.VectorSpecies;
  * @param mc               rows of a packed A block (mc × kc) that stays in L2 (192 × 256 floats = 192 KiB of 1 MiB)
  * @param nc               columns of a packed B panel (kc × nc) that stays in L3 (4096: 4 MiB)
  * @param parallelMinFlops products smaller than this many multiply-adds (m·n·k) stay on the calling
- *                         thread: waking a worker costs more than it saves
+ *                         thread: waking a worker costs more than it saves. 2^16: the MLP's 10-wide
+ *                         products (128·10·128 = 164k) split too; at 2^19 they stayed on one thread
+ *                         (JMH GemmBench, two threads, 128×10×128 NT 75.6 → 114.5 GFLOP/s, 64³
+ *                         196 → 286; TrainStepBench two threads 314k → 341k samples/s)
  * @param smallM           at most this many rows of C (4) take the direct, unpacked paths
  *                         (batch-1 and small-batch inference): packing would cost more than the product
  * @param narrowN          at most this many columns of C (one vector: the 10-wide output layer) and
@@ -48,7 +51,7 @@ public record Blocking(int mr, int nr, int kc, int mc, int nc, long parallelMinF
         int kc = Integer.getInteger("simdnn.gemm.kc", 256);
         int mc = Integer.getInteger("simdnn.gemm.mc", 192);
         int nc = Integer.getInteger("simdnn.gemm.nc", 4096);
-        long par = Long.getLong("simdnn.gemm.parallelMinFlops", 1L << 19);
+        long par = Long.getLong("simdnn.gemm.parallelMinFlops", 1L << 16);
         int lanes = species.length();
         return new Blocking(mr, nr, kc, roundUp(mc, mr), roundUp(nc, nr), par, 4, lanes, 4 * lanes, 1024);
     }
