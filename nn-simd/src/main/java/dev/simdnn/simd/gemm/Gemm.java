@@ -245,7 +245,8 @@ public final class Gemm {
                             int col = jc + jr;
                             int ci = cOff + row * ldc + col;
                             if (ir < direct) {
-                                directTile(kc, a, aOff + row * lda + pc, lda, pb, bi, nr, c, ci, ldc, alpha, sliceBeta,
+                                int at = transA ? aOff + pc * lda + row : aOff + row * lda + pc;
+                                directTile(transA, kc, a, at, lda, pb, bi, nr, c, ci, ldc, alpha, sliceBeta,
                                         last && fused, bias, biasOff + col, tile);
                                 continue;
                             }
@@ -314,7 +315,8 @@ public final class Gemm {
                             int mr = Math.min(MR, mc - ir);
                             int ci = cOff + (ic + ir) * ldc + col;
                             if (ir < direct) {
-                                directTile(kc, a, aOff + (ic + ir) * lda + pc, lda, pb, bi, nr, c, ci, ldc, alpha,
+                                int at = transA ? aOff + pc * lda + ic + ir : aOff + (ic + ir) * lda + pc;
+                                directTile(transA, kc, a, at, lda, pb, bi, nr, c, ci, ldc, alpha,
                                         sliceBeta, last && fused, bias, biasOff + col, tile);
                                 continue;
                             }
@@ -345,29 +347,41 @@ public final class Gemm {
 
     /**
      * Whether the full 12-row slivers of A are read where they lie ({@link
-     * MicroKernel12xTwoVectors#computeDirect}) instead of packed: A not transposed, C not stored
-     * transposed, at most {@code DIRECT_A_MAX_N} columns of C on this thread (there packing A is a
-     * large share of the work: the first layer's 128 × 784 batch against 256 columns), and a row
-     * stride that is not a multiple of 4 KiB (twelve rows 4 KiB apart would share one L1 set).
+     * MicroKernel12xTwoVectors#computeDirect}, {@link MicroKernel12xTwoVectors#computeDirectT})
+     * instead of packed: C not stored transposed, a row stride that is not a multiple of 4 KiB
+     * (rows 4 KiB apart would share one L1 set), and few enough columns of C on this thread that
+     * packing A is a large share of the work: at most {@code DIRECT_A_MAX_N} (512) for A as stored
+     * (the first layer's 128 × 784 batch against 256 columns), twice that for a transposed A, whose
+     * pack is a slower, scalar copy (dW₁ = dZᵀ·x has 784 columns).
      */
     private static boolean directA(boolean transA, boolean transposedC, int columns, int lda) {
-        return !transA && !transposedC && columns <= DIRECT_A_MAX_N && (lda & 1023) != 0;
+        int maxColumns = transA ? 2 * DIRECT_A_MAX_N : DIRECT_A_MAX_N;
+        return !transposedC && columns <= maxColumns && (lda & 1023) != 0;
     }
 
     /**
      * A full 12-row sliver read straight from A: into C for a full-width sliver, through the tile
      * buffer and {@link Epilogue} for the last, narrower one (the same bits either way).
      */
-    private static void directTile(int kc, float[] a, int ai, int lda, float[] pb, int bi, int nr,
+    private static void directTile(boolean transA, int kc, float[] a, int ai, int lda, float[] pb, int bi, int nr,
                                    float[] c, int ci, int ldc, float alpha, float beta, boolean withBias,
                                    float[] bias, int biasIdx, float[] tile) {
         if (nr == NR) {
-            MicroKernel12xTwoVectors.computeDirect(kc, a, ai, lda, pb, bi, c, ci, ldc, alpha, beta,
-                    withBias, withBias ? bias : c, biasIdx);
+            if (transA) {
+                MicroKernel12xTwoVectors.computeDirectT(kc, a, ai, lda, pb, bi, c, ci, ldc, alpha, beta,
+                        withBias, withBias ? bias : c, biasIdx);
+            } else {
+                MicroKernel12xTwoVectors.computeDirect(kc, a, ai, lda, pb, bi, c, ci, ldc, alpha, beta,
+                        withBias, withBias ? bias : c, biasIdx);
+            }
+            return;
+        }
+        if (transA) {
+            MicroKernel12xTwoVectors.computeDirectT(kc, a, ai, lda, pb, bi, tile, 0, NR, 1f, 0f, false, tile, 0);
         } else {
             MicroKernel12xTwoVectors.computeDirect(kc, a, ai, lda, pb, bi, tile, 0, NR, 1f, 0f, false, tile, 0);
-            Epilogue.store(tile, MR, nr, alpha, beta, c, ci, ldc, withBias ? bias : null, biasIdx);
         }
+        Epilogue.store(tile, MR, nr, alpha, beta, c, ci, ldc, withBias ? bias : null, biasIdx);
     }
 
     /**

@@ -67,16 +67,30 @@ class GemmThreadsTest {
                 directA[i * 1031 + p] = v;
             }
         }
-        for (boolean tb : new boolean[] {false, true}) {
-            float[] b = random(rng, k * n);
-            float[] bias = random(rng, n);
-            float[] c0 = random(rng, m * n);
-            float[] viaPack = c0.clone();
-            float[] inPlace = c0.clone();
-            int ldb = tb ? k : n;
-            Gemm.range(false, tb, 0, m, 0, n, k, 0.7f, packedA, 0, 1024, b, 0, ldb, 0.5f, viaPack, 0, n, bias, 0, false, null);
-            Gemm.range(false, tb, 0, m, 0, n, k, 0.7f, directA, 0, 1031, b, 0, ldb, 0.5f, inPlace, 0, n, bias, 0, false, null);
-            assertArrayEquals(viaPack, inPlace, "tb=" + tb);
+        // and A transposed (stored k × m): op(A)[i][p] = a[p·lda + i]
+        float[] packedAt = new float[k * 1024];
+        float[] directAt = new float[k * 1031];
+        for (int p = 0; p < k; p++) {
+            for (int i = 0; i < m; i++) {
+                float v = (float) rng.nextDouble(-1, 1);
+                packedAt[p * 1024 + i] = v;
+                directAt[p * 1031 + i] = v;
+            }
+        }
+        for (boolean ta : new boolean[] {false, true}) {
+            for (boolean tb : new boolean[] {false, true}) {
+                float[] b = random(rng, k * n);
+                float[] bias = random(rng, n);
+                float[] c0 = random(rng, m * n);
+                float[] viaPack = c0.clone();
+                float[] inPlace = c0.clone();
+                int ldb = tb ? k : n;
+                Gemm.range(ta, tb, 0, m, 0, n, k, 0.7f, ta ? packedAt : packedA, 0, 1024, b, 0, ldb, 0.5f, viaPack, 0, n,
+                        bias, 0, false, null);
+                Gemm.range(ta, tb, 0, m, 0, n, k, 0.7f, ta ? directAt : directA, 0, 1031, b, 0, ldb, 0.5f, inPlace, 0, n,
+                        bias, 0, false, null);
+                assertArrayEquals(viaPack, inPlace, "ta=" + ta + " tb=" + tb);
+            }
         }
     }
 }
