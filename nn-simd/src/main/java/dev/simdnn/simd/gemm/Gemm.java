@@ -253,7 +253,7 @@ public final class Gemm {
                             int ai = (ir - direct) * kc;
                             if (!transposedC && mr == MR && nr == NR) {
                                 boolean withBias = last && fused;
-                                MicroKernel12xTwoVectors.compute(kc, pa, ai, pb, bi, c, ci, ldc, alpha, sliceBeta,
+                                MicroKernel12xTwoVectors.compute(kc, pa, ai, MR, pb, bi, c, ci, ldc, alpha, sliceBeta,
                                         withBias, withBias ? bias : c, biasOff + col);
                                 continue;
                             }
@@ -323,7 +323,7 @@ public final class Gemm {
                             int ai = (ir - direct) * kc;
                             if (mr == MR && nr == NR) {
                                 boolean withBias = last && fused;
-                                MicroKernel12xTwoVectors.compute(kc, pa, ai, pb, bi, c, ci, ldc, alpha, sliceBeta,
+                                MicroKernel12xTwoVectors.compute(kc, pa, ai, MR, pb, bi, c, ci, ldc, alpha, sliceBeta,
                                         withBias, withBias ? bias : c, biasOff + col);
                                 continue;
                             }
@@ -347,7 +347,7 @@ public final class Gemm {
 
     /**
      * Whether the full 12-row slivers of A are read where they lie ({@link
-     * MicroKernel12xTwoVectors#computeDirect}, {@link MicroKernel12xTwoVectors#computeDirectT})
+     * MicroKernel12xTwoVectors#computeDirect}, {@link MicroKernel12xTwoVectors#compute} with A's stride)
      * instead of packed: C not stored transposed, a row stride that is not a multiple of 4 KiB
      * (rows 4 KiB apart would share one L1 set), and few enough columns of C on this thread that
      * packing A is a large share of the work: at most {@code DIRECT_A_MAX_N} (512) for A as stored
@@ -368,7 +368,7 @@ public final class Gemm {
                                    float[] bias, int biasIdx, float[] tile) {
         if (nr == NR) {
             if (transA) {
-                MicroKernel12xTwoVectors.computeDirectT(kc, a, ai, lda, pb, bi, c, ci, ldc, alpha, beta,
+                MicroKernel12xTwoVectors.compute(kc, a, ai, lda, pb, bi, c, ci, ldc, alpha, beta,
                         withBias, withBias ? bias : c, biasIdx);
             } else {
                 MicroKernel12xTwoVectors.computeDirect(kc, a, ai, lda, pb, bi, c, ci, ldc, alpha, beta,
@@ -377,7 +377,7 @@ public final class Gemm {
             return;
         }
         if (transA) {
-            MicroKernel12xTwoVectors.computeDirectT(kc, a, ai, lda, pb, bi, tile, 0, NR, 1f, 0f, false, tile, 0);
+            MicroKernel12xTwoVectors.compute(kc, a, ai, lda, pb, bi, tile, 0, NR, 1f, 0f, false, tile, 0);
         } else {
             MicroKernel12xTwoVectors.computeDirect(kc, a, ai, lda, pb, bi, tile, 0, NR, 1f, 0f, false, tile, 0);
         }
@@ -392,7 +392,7 @@ public final class Gemm {
         if (nr <= L) {
             MicroKernel12xTwoVectors.computeOneVector(kc, pa, ai, pb, bi, tile);
         } else {
-            MicroKernel12xTwoVectors.compute(kc, pa, ai, pb, bi, tile, 0, NR, 1f, 0f, false, tile, 0);
+            MicroKernel12xTwoVectors.compute(kc, pa, ai, MR, pb, bi, tile, 0, NR, 1f, 0f, false, tile, 0);
         }
     }
 
