@@ -42,8 +42,6 @@ public final class Gemm {
     private static final int EDGE_ROWS = 8;
     /** Most columns of C (per thread) for which A's full slivers are read unpacked; see directA. */
     private static final int DIRECT_A_MAX_N = Integer.getInteger("simdnn.gemm.directAMaxN", 512);
-    /** Most rows of C (per thread) for which B's full slivers are read unpacked; see directB. */
-    private static final int DIRECT_B_MAX_M = Integer.getInteger("simdnn.gemm.directBMaxM", 512);
 
     private Gemm() {
     }
@@ -216,7 +214,6 @@ public final class Gemm {
         float[] tile = ws.tile;
         boolean fused = bias != null;
         boolean directA = directA(transA, transposedC, n1 - n0, lda);
-        boolean directB = directB(transB, m1 - m0, ldb);
         if (k == 0 || alpha == 0f) {
             assert !transposedC;
             scaleOnly(m0, m1, n0, n1, beta, c, cOff, ldc, bias, biasOff, tile);
@@ -230,11 +227,7 @@ public final class Gemm {
                 boolean last = pc + kc == k;
                 float sliceBeta = pc == 0 ? beta : 1f;
                 float[] pb = ws.packedB(ncPadded * kc);
-                // full slivers read straight from B (see directB); the rest packed from pb[0]
-                int directCols = directB ? nc / NR * NR : 0;
-                if (directCols < nc) {
-                    Packing.packB(pb, transB, b, bOff, ldb, pc, kc, jc + directCols, nc - directCols);
-                }
+                Packing.packB(pb, transB, b, bOff, ldb, pc, kc, jc, nc);
                 for (int ic = m0; ic < m1; ic += MC) {                // ic: row blocks
                     int mc = Math.min(MC, m1 - ic);
                     // full slivers read straight from A (see directA); the rest packed from pa[0]
@@ -245,10 +238,7 @@ public final class Gemm {
                     }
                     for (int jr = 0; jr < nc; jr += NR) {             // jr: B slivers (L1)
                         int nr = Math.min(NR, nc - jr);
-                        boolean bInPlace = jr < directCols;
-                        float[] bs = bInPlace ? b : pb;
-                        int bi = bInPlace ? bOff + pc * ldb + jc + jr : (jr - directCols) * kc;
-                        int bStride = bInPlace ? ldb : NR;
+                        int bi = jr * kc;
                         for (int ir = 0; ir < mc; ir += MR) {         // ir: A slivers
                             int mr = Math.min(MR, mc - ir);
                             int row = ic + ir;
@@ -256,23 +246,23 @@ public final class Gemm {
                             int ci = cOff + row * ldc + col;
                             if (ir < direct) {
                                 int at = transA ? aOff + pc * lda + row : aOff + row * lda + pc;
-                                directTile(transA, kc, a, at, lda, bs, bi, bStride, nr, c, ci, ldc, alpha, sliceBeta,
+                                directTile(transA, kc, a, at, lda, pb, bi, nr, c, ci, ldc, alpha, sliceBeta,
                                         last && fused, bias, biasOff + col, tile);
                                 continue;
                             }
                             int ai = (ir - direct) * kc;
                             if (!transposedC && mr == MR && nr == NR) {
                                 boolean withBias = last && fused;
-                                MicroKernel12xTwoVectors.compute(kc, pa, ai, MR, bs, bi, bStride, c, ci, ldc, alpha, sliceBeta,
+                                MicroKernel12xTwoVectors.compute(kc, pa, ai, MR, pb, bi, c, ci, ldc, alpha, sliceBeta,
                                         withBias, withBias ? bias : c, biasOff + col);
                                 continue;
                             }
                             if (!transposedC && nr == NR && mr <= EDGE_ROWS) {
-                                edgeRows(kc, pa, ai, bs, bi, bStride, mr, c, ci, ldc, alpha, sliceBeta, last && fused, bias,
+                                edgeRows(kc, pa, ai, pb, bi, mr, c, ci, ldc, alpha, sliceBeta, last && fused, bias,
                                         biasOff + col, tile);
                                 continue;
                             }
-                            edgeTile(kc, pa, ai, bs, bi, bStride, nr, tile);
+                            edgeTile(kc, pa, ai, pb, bi, nr, tile);
                             if (transposedC) {
                                 Epilogue.storeTransposed(tile, mr, nr, alpha, sliceBeta, c, cOff + col * ldc + row, ldc);
                                 continue;
@@ -326,23 +316,23 @@ public final class Gemm {
                             int ci = cOff + (ic + ir) * ldc + col;
                             if (ir < direct) {
                                 int at = transA ? aOff + pc * lda + ic + ir : aOff + (ic + ir) * lda + pc;
-                                directTile(transA, kc, a, at, lda, pb, bi, NR, nr, c, ci, ldc, alpha,
+                                directTile(transA, kc, a, at, lda, pb, bi, nr, c, ci, ldc, alpha,
                                         sliceBeta, last && fused, bias, biasOff + col, tile);
                                 continue;
                             }
                             int ai = (ir - direct) * kc;
                             if (mr == MR && nr == NR) {
                                 boolean withBias = last && fused;
-                                MicroKernel12xTwoVectors.compute(kc, pa, ai, MR, pb, bi, NR, c, ci, ldc, alpha, sliceBeta,
+                                MicroKernel12xTwoVectors.compute(kc, pa, ai, MR, pb, bi, c, ci, ldc, alpha, sliceBeta,
                                         withBias, withBias ? bias : c, biasOff + col);
                                 continue;
                             }
                             if (nr == NR && mr <= EDGE_ROWS) {
-                                edgeRows(kc, pa, ai, pb, bi, NR, mr, c, ci, ldc, alpha, sliceBeta, last && fused, bias,
+                                edgeRows(kc, pa, ai, pb, bi, mr, c, ci, ldc, alpha, sliceBeta, last && fused, bias,
                                         biasOff + col, tile);
                                 continue;
                             }
-                            edgeTile(kc, pa, ai, pb, bi, NR, nr, tile);
+                            edgeTile(kc, pa, ai, pb, bi, nr, tile);
                             if (last && fused) {
                                 Epilogue.store(tile, mr, nr, alpha, sliceBeta, c, ci, ldc, bias, biasOff + col);
                             } else {
@@ -370,38 +360,26 @@ public final class Gemm {
     }
 
     /**
-     * Whether B's full slivers are read where they lie (a sliver's NR values at p are a run of B's
-     * row p) instead of packed: B not transposed, a row stride that is not a multiple of 4 KiB,
-     * and at most {@code DIRECT_B_MAX_M} rows of C on this thread, so that packing B is a large
-     * share of the work (dW₁ = dZᵀ·x packs all of x, 128 × 784, for 256 rows). A panel's partial
-     * last sliver is still packed (its padding must be zeros).
-     */
-    private static boolean directB(boolean transB, int rows, int ldb) {
-        return !transB && rows <= DIRECT_B_MAX_M && (ldb & 1023) != 0;
-    }
-
-    /**
      * A full 12-row sliver read straight from A: into C for a full-width sliver, through the tile
      * buffer and {@link Epilogue} for the last, narrower one (the same bits either way).
      */
-    private static void directTile(boolean transA, int kc, float[] a, int ai, int lda, float[] pb, int bi, int bStride,
-                                   int nr,
+    private static void directTile(boolean transA, int kc, float[] a, int ai, int lda, float[] pb, int bi, int nr,
                                    float[] c, int ci, int ldc, float alpha, float beta, boolean withBias,
                                    float[] bias, int biasIdx, float[] tile) {
         if (nr == NR) {
             if (transA) {
-                MicroKernel12xTwoVectors.compute(kc, a, ai, lda, pb, bi, bStride, c, ci, ldc, alpha, beta,
+                MicroKernel12xTwoVectors.compute(kc, a, ai, lda, pb, bi, c, ci, ldc, alpha, beta,
                         withBias, withBias ? bias : c, biasIdx);
             } else {
-                MicroKernel12xTwoVectors.computeDirect(kc, a, ai, lda, pb, bi, bStride, c, ci, ldc, alpha, beta,
+                MicroKernel12xTwoVectors.computeDirect(kc, a, ai, lda, pb, bi, c, ci, ldc, alpha, beta,
                         withBias, withBias ? bias : c, biasIdx);
             }
             return;
         }
         if (transA) {
-            MicroKernel12xTwoVectors.compute(kc, a, ai, lda, pb, bi, bStride, tile, 0, NR, 1f, 0f, false, tile, 0);
+            MicroKernel12xTwoVectors.compute(kc, a, ai, lda, pb, bi, tile, 0, NR, 1f, 0f, false, tile, 0);
         } else {
-            MicroKernel12xTwoVectors.computeDirect(kc, a, ai, lda, pb, bi, bStride, tile, 0, NR, 1f, 0f, false, tile, 0);
+            MicroKernel12xTwoVectors.computeDirect(kc, a, ai, lda, pb, bi, tile, 0, NR, 1f, 0f, false, tile, 0);
         }
         Epilogue.store(tile, MR, nr, alpha, beta, c, ci, ldc, withBias ? bias : null, biasIdx);
     }
@@ -410,11 +388,11 @@ public final class Gemm {
      * An edge tile's sums into the tile buffer for {@link Epilogue}: the first vector only when the
      * sliver has at most L columns (its second vector would be padding), else the whole tile.
      */
-    private static void edgeTile(int kc, float[] pa, int ai, float[] pb, int bi, int bStride, int nr, float[] tile) {
-        if (nr <= L) { // a partial sliver: always packed, so B's stride is NR
+    private static void edgeTile(int kc, float[] pa, int ai, float[] pb, int bi, int nr, float[] tile) {
+        if (nr <= L) {
             MicroKernel12xTwoVectors.computeOneVector(kc, pa, ai, pb, bi, tile);
         } else {
-            MicroKernel12xTwoVectors.compute(kc, pa, ai, MR, pb, bi, bStride, tile, 0, NR, 1f, 0f, false, tile, 0);
+            MicroKernel12xTwoVectors.compute(kc, pa, ai, MR, pb, bi, tile, 0, NR, 1f, 0f, false, tile, 0);
         }
     }
 
@@ -423,16 +401,16 @@ public final class Gemm {
      * ({@link MicroKernel12xTwoVectors#compute4}), the last one to three through the tile buffer and
      * the epilogue. The same FMA chains as a full tile, so the same bits.
      */
-    private static void edgeRows(int kc, float[] pa, int ai, float[] pb, int bi, int bStride, int mr,
+    private static void edgeRows(int kc, float[] pa, int ai, float[] pb, int bi, int mr,
                                  float[] c, int ci, int ldc, float alpha, float beta, boolean withBias,
                                  float[] bias, int biasIdx, float[] tile) {
         int r = 0;
         for (; r + 4 <= mr; r += 4) {
-            MicroKernel12xTwoVectors.compute4(kc, pa, ai + r, pb, bi, bStride, c, ci + r * ldc, ldc, alpha, beta,
+            MicroKernel12xTwoVectors.compute4(kc, pa, ai + r, pb, bi, c, ci + r * ldc, ldc, alpha, beta,
                     withBias, withBias ? bias : c, biasIdx);
         }
         if (r < mr) {
-            MicroKernel12xTwoVectors.compute4(kc, pa, ai + r, pb, bi, bStride, tile, 0, NR, 1f, 0f, false, tile, 0);
+            MicroKernel12xTwoVectors.compute4(kc, pa, ai + r, pb, bi, tile, 0, NR, 1f, 0f, false, tile, 0);
             Epilogue.store(tile, mr - r, NR, alpha, beta, c, ci + r * ldc, ldc, withBias ? bias : null, biasIdx);
         }
     }

@@ -47,14 +47,12 @@ final class MicroKernel12xTwoVectors {
      *                a packed sliver ({@code aStride} = 12), or a transposed A read where it lies
      *                (stored k × m, {@code aStride} = its row stride: dW = dZᵀ·x then needs no
      *                packing of dZᵀ, which took 10.6 µs for 128 × 256; the same speed either way)
-     * @param b       not modified: B's NR values at p are {@code b[bi + p·bStride + j]}, j < NR: a
-     *                packed sliver ({@code bStride} = NR), or B as stored (k × n, {@code bStride}
-     *                = its row stride) when the sliver's columns all exist
+     * @param b       not modified: packed B sliver from {@code bi}, {@code NR·kc} floats
      * @param c       modified: the 12 × NR block of C at {@code ci}, row stride {@code ldc}
      * @param hasBias whether {@code bias[biasIdx …]} is added; {@code bias} is never null (C2 boxes
      *                vectors merged with null): pass any array when there is none
      */
-    static void compute(int kc, float[] a, int ai, int aStride, float[] b, int bi, int bStride,
+    static void compute(int kc, float[] a, int ai, int aStride, float[] b, int bi,
                         float[] c, int ci, int ldc, float alpha, float beta, boolean hasBias, float[] bias, int biasIdx) {
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
@@ -71,7 +69,7 @@ final class MicroKernel12xTwoVectors {
         // Offsets linear in p let C2 hoist the range checks out of the loop.
         for (int p = 0; p < kc; p++) {
             int ap = ai + p * aStride;
-            int bp = bi + p * bStride;
+            int bp = bi + p * NR;
             FloatVector b0 = FloatVector.fromArray(S, b, bp);
             FloatVector b1 = FloatVector.fromArray(S, b, bp + L);
             FloatVector x0 = FloatVector.broadcast(S, a[ap]);
@@ -248,7 +246,7 @@ final class MicroKernel12xTwoVectors {
      * saves packing A, for products whose A pack is a large share (few columns of C), at about 3%
      * of the kernel's speed (twelve row streams instead of one).
      */
-    static void computeDirect(int kc, float[] a, int ai, int lda, float[] b, int bi, int bStride,
+    static void computeDirect(int kc, float[] a, int ai, int lda, float[] b, int bi,
                               float[] c, int ci, int ldc, float alpha, float beta, boolean hasBias, float[] bias, int biasIdx) {
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
@@ -267,7 +265,7 @@ final class MicroKernel12xTwoVectors {
         int a6 = ai + 6 * lda, a7 = ai + 7 * lda, a8 = ai + 8 * lda, a9 = ai + 9 * lda, a10 = ai + 10 * lda;
         int a11 = ai + 11 * lda;
         for (int p = 0; p < kc; p++) {
-            int bp = bi + p * bStride;
+            int bp = bi + p * NR;
             FloatVector b0 = FloatVector.fromArray(S, b, bp);
             FloatVector b1 = FloatVector.fromArray(S, b, bp + L);
             FloatVector x0 = FloatVector.broadcast(S, a[a0 + p]);
@@ -444,7 +442,7 @@ final class MicroKernel12xTwoVectors {
      * {@link #compute}, so the same bits; eight chains still cover the FMA latency. Stores like
      * {@code compute}: {@code C = alpha·tile + beta·C (+ bias)} for 4 × NR.
      */
-    static void compute4(int kc, float[] a, int ai, float[] b, int bi, int bStride,
+    static void compute4(int kc, float[] a, int ai, float[] b, int bi,
                          float[] c, int ci, int ldc, float alpha, float beta, boolean hasBias, float[] bias, int biasIdx) {
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
@@ -452,7 +450,7 @@ final class MicroKernel12xTwoVectors {
         FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
         for (int p = 0; p < kc; p++) {
             int ap = ai + p * MR;
-            int bp = bi + p * bStride;
+            int bp = bi + p * NR;
             FloatVector b0 = FloatVector.fromArray(S, b, bp);
             FloatVector b1 = FloatVector.fromArray(S, b, bp + L);
             FloatVector x0 = FloatVector.broadcast(S, a[ap]);

@@ -93,32 +93,4 @@ class GemmThreadsTest {
             }
         }
     }
-
-    @Test
-    void readingBInPlaceGivesThePackedBits() {
-        // B (k × n, not transposed) at a row stride of 1024 floats is packed; at 1031 its full
-        // slivers are read where they lie and only the last, partial one is packed
-        SplittableRandom rng = new SplittableRandom(9);
-        int m = 53, n = 200, k = 300; // 6 full slivers + 8 columns
-        float[] packedB = new float[k * 1024];
-        float[] directB = new float[k * 1031];
-        for (int p = 0; p < k; p++) {
-            for (int j = 0; j < n; j++) {
-                float v = (float) rng.nextDouble(-1, 1);
-                packedB[p * 1024 + j] = v;
-                directB[p * 1031 + j] = v;
-            }
-        }
-        for (boolean ta : new boolean[] {false, true}) {
-            float[] a = random(rng, m * k);
-            float[] bias = random(rng, n);
-            float[] c0 = random(rng, m * n);
-            float[] viaPack = c0.clone();
-            float[] inPlace = c0.clone();
-            int lda = ta ? m : k;
-            Gemm.range(ta, false, 0, m, 0, n, k, 0.7f, a, 0, lda, packedB, 0, 1024, 0.5f, viaPack, 0, n, bias, 0, false, null);
-            Gemm.range(ta, false, 0, m, 0, n, k, 0.7f, a, 0, lda, directB, 0, 1031, 0.5f, inPlace, 0, n, bias, 0, false, null);
-            assertArrayEquals(viaPack, inPlace, "ta=" + ta);
-        }
-    }
 }
