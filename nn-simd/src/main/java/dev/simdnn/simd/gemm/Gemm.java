@@ -245,8 +245,7 @@ public final class Gemm {
                             int col = jc + jr;
                             int ci = cOff + row * ldc + col;
                             if (ir < direct) {
-                                int at = transA ? aOff + pc * lda + row : aOff + row * lda + pc;
-                                directTile(transA, kc, a, at, lda, pb, bi, nr, c, ci, ldc, alpha, sliceBeta,
+                                directTile(transA, kc, a, aOff, lda, row, pc, pb, bi, nr, c, ci, ldc, alpha, sliceBeta,
                                         last && fused, bias, biasOff + col, tile);
                                 continue;
                             }
@@ -315,8 +314,7 @@ public final class Gemm {
                             int mr = Math.min(MR, mc - ir);
                             int ci = cOff + (ic + ir) * ldc + col;
                             if (ir < direct) {
-                                int at = transA ? aOff + pc * lda + ic + ir : aOff + (ic + ir) * lda + pc;
-                                directTile(transA, kc, a, at, lda, pb, bi, nr, c, ci, ldc, alpha,
+                                directTile(transA, kc, a, aOff, lda, ic + ir, pc, pb, bi, nr, c, ci, ldc, alpha,
                                         sliceBeta, last && fused, bias, biasOff + col, tile);
                                 continue;
                             }
@@ -360,12 +358,16 @@ public final class Gemm {
     }
 
     /**
-     * A full 12-row sliver read straight from A: into C for a full-width sliver, through the tile
-     * buffer and {@link Epilogue} for the last, narrower one (the same bits either way).
+     * A full 12-row sliver read straight from A, from op(A)[row][pc]: into C for a full-width
+     * sliver, through the tile buffer and {@link Epilogue} for the last, narrower one (for a
+     * transposed A of at most L columns its first vector only, as {@code edgeTile} does for a
+     * packed one); the same bits every way.
      */
-    private static void directTile(boolean transA, int kc, float[] a, int ai, int lda, float[] pb, int bi, int nr,
+    private static void directTile(boolean transA, int kc, float[] a, int aOff, int lda, int row, int pc,
+                                   float[] pb, int bi, int nr,
                                    float[] c, int ci, int ldc, float alpha, float beta, boolean withBias,
                                    float[] bias, int biasIdx, float[] tile) {
+        int ai = transA ? aOff + pc * lda + row : aOff + row * lda + pc; // op(A)[row][pc]
         if (nr == NR) {
             if (transA) {
                 MicroKernel12xTwoVectors.compute(kc, a, ai, lda, pb, bi, c, ci, ldc, alpha, beta,
@@ -376,7 +378,9 @@ public final class Gemm {
             }
             return;
         }
-        if (transA) {
+        if (transA && nr <= L) {
+            MicroKernel12xTwoVectors.computeOneVector(kc, a, ai, lda, pb, bi, tile);
+        } else if (transA) {
             MicroKernel12xTwoVectors.compute(kc, a, ai, lda, pb, bi, tile, 0, NR, 1f, 0f, false, tile, 0);
         } else {
             MicroKernel12xTwoVectors.computeDirect(kc, a, ai, lda, pb, bi, tile, 0, NR, 1f, 0f, false, tile, 0);
@@ -390,7 +394,7 @@ public final class Gemm {
      */
     private static void edgeTile(int kc, float[] pa, int ai, float[] pb, int bi, int nr, float[] tile) {
         if (nr <= L) {
-            MicroKernel12xTwoVectors.computeOneVector(kc, pa, ai, pb, bi, tile);
+            MicroKernel12xTwoVectors.computeOneVector(kc, pa, ai, MR, pb, bi, tile);
         } else {
             MicroKernel12xTwoVectors.compute(kc, pa, ai, MR, pb, bi, tile, 0, NR, 1f, 0f, false, tile, 0);
         }

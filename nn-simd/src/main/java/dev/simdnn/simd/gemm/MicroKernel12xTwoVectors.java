@@ -244,7 +244,10 @@ final class MicroKernel12xTwoVectors {
      * {@code a[ai + r·lda + p]}, p < kc (twelve rows that exist: the caller packs a block's last
      * partial sliver as before). The same values in the same FMA chains, so the same bits; it
      * saves packing A, for products whose A pack is a large share (few columns of C), at about 3%
-     * of the kernel's speed (twelve row streams instead of one).
+     * of the kernel's speed (twelve row streams instead of one). A copy of {@code compute} rather
+     * than one kernel with both of A's strides as arguments: that one ran about 3% slower on a
+     * packed sliver too (throwaway loop, 242–245 against 248–253 GFLOP/s), and the epilogue cannot
+     * be shared, since no vector may cross a method boundary.
      */
     static void computeDirect(int kc, float[] a, int ai, int lda, float[] b, int bi,
                               float[] c, int ci, int ldc, float alpha, float beta, boolean hasBias, float[] bias, int biasIdx) {
@@ -519,17 +522,19 @@ final class MicroKernel12xTwoVectors {
     /**
      * Twelve rows of the first vector of a sliver only, into the tile buffer (row stride NR, its
      * second half left as it was): the last sliver of a C whose width is not a multiple of NR has at
-     * most L columns there (the last 16 of 784), so the second vector would be all padding. Half the
+     * most L columns there (the last 16 of 784), so the second vector would be all padding; A's
+     * step in p is {@code aStride}, as in {@link #compute} (12 packed, lda for a transposed A read
+     * in place). Half the
      * FMAs of {@link #compute}, the same chain per element, so the same bits; {@link Epilogue}
      * writes the rows and columns that exist.
      */
-    static void computeOneVector(int kc, float[] a, int ai, float[] b, int bi, float[] tile) {
+    static void computeOneVector(int kc, float[] a, int ai, int aStride, float[] b, int bi, float[] tile) {
         FloatVector c0 = FloatVector.zero(S), c1 = FloatVector.zero(S), c2 = FloatVector.zero(S);
         FloatVector c3 = FloatVector.zero(S), c4 = FloatVector.zero(S), c5 = FloatVector.zero(S);
         FloatVector c6 = FloatVector.zero(S), c7 = FloatVector.zero(S), c8 = FloatVector.zero(S);
         FloatVector c9 = FloatVector.zero(S), c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
         for (int p = 0; p < kc; p++) {
-            int ap = ai + p * MR;
+            int ap = ai + p * aStride;
             FloatVector b0 = FloatVector.fromArray(S, b, bi + p * NR);
             FloatVector x0 = FloatVector.broadcast(S, a[ap]);
             c0 = FMA ? x0.fma(b0, c0) : x0.mul(b0).add(c0);
